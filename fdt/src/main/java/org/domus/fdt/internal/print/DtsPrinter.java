@@ -10,4 +10,12 @@ public final class DtsPrinter {
     public static String print(Fdt fdt) {
         throw new UnsupportedOperationException("not yet");
     }
+
+    public static String printNode(org.domus.fdt.Node node) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    public static String printValue(org.domus.fdt.Property property) {
+        throw new UnsupportedOperationException("not yet");
+    }
 }
