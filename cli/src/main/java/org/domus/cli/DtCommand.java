@@ -15,8 +15,10 @@ import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code domus dt}: the device-tree toolkit, compatible with dtc. */
 @Command(name = "dt", mixinStandardHelpOptions = true,
@@ -63,6 +65,9 @@ final class DtCommand {
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = "Print one node, or one property of it, from a DTS or DTB file.")
     static final class Get implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "FILE", description = "DTS or DTB file.")
         Path input;
 
@@ -77,19 +82,19 @@ final class DtCommand {
             Fdt fdt = Fdt.read(input);
             Node node = fdt.node(path).orElse(null);
             if (node == null) {
-                System.err.println(input + ": " + path + ": no such node");
+                spec.commandLine().getErr().println(input + ": " + path + ": no such node");
                 return Main.EXIT_INPUT;
             }
             if (property == null) {
-                System.out.print(node.toDts());
+                spec.commandLine().getOut().print(node.toDts());
                 return 0;
             }
             Property p = node.property(property).orElse(null);
             if (p == null) {
-                System.err.println(input + ": " + path + ": no property '" + property + "'");
+                spec.commandLine().getErr().println(input + ": " + path + ": no property '" + property + "'");
                 return Main.EXIT_INPUT;
             }
-            System.out.println(p.toDtsValue());
+            spec.commandLine().getOut().println(p.toDtsValue());
             return 0;
         }
     }
