@@ -45,8 +45,16 @@ public final class DtsPrinter {
         return p.out.toString();
     }
 
-    /** A node being printed: how deep it sits and which child comes next. */
-    private record Frame(Node node, int depth, int[] nextChild) {
+    /** A node being printed: how deep it sits and which of its children comes next. */
+    private static final class Frame {
+        final Node node;
+        final int depth;
+        int nextChild;
+
+        Frame(Node node, int depth) {
+            this.node = node;
+            this.depth = depth;
+        }
     }
 
     /**
@@ -57,17 +65,15 @@ public final class DtsPrinter {
     private void tree(Node root) {
         ArrayDeque<Frame> stack = new ArrayDeque<>();
         open(root, 0);
-        stack.push(new Frame(root, 0, new int[1]));
+        stack.push(new Frame(root, 0));
         while (!stack.isEmpty()) {
             Frame f = stack.peek();
             List<Node> children = f.node.children();
-            int i = f.nextChild[0];
-            if (i < children.size()) {
-                f.nextChild[0] = i + 1;
-                Node child = children.get(i);
+            if (f.nextChild < children.size()) {
+                Node child = children.get(f.nextChild++);
                 out.append('\n');
                 open(child, f.depth + 1);
-                stack.push(new Frame(child, f.depth + 1, new int[1]));
+                stack.push(new Frame(child, f.depth + 1));
             } else {
                 stack.pop();
                 indent(f.depth);
