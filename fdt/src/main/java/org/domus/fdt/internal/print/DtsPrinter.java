@@ -124,12 +124,16 @@ public final class DtsPrinter {
             return;
         }
         out.append(" = ");
+        guessed(v);
+        out.append(';');
+    }
+
+    private void guessed(byte[] v) {
         switch (ValueGuess.of(v)) {
             case STRING -> string(v);
             case CELLS -> cells(v);
             case BYTES -> bytes(v);
         }
-        out.append(';');
     }
 
     /**
@@ -208,11 +212,20 @@ public final class DtsPrinter {
         }
     }
 
-    public static String printNode(org.domus.fdt.Node node) {
-        throw new UnsupportedOperationException("not yet");
+    /** One node and its subtree, at the top level of indentation ({@code name { … };}). */
+    public static String printNode(Node node) {
+        DtsPrinter p = new DtsPrinter(1024);
+        p.tree(node);
+        return p.out.toString();
     }
 
-    public static String printValue(org.domus.fdt.Property property) {
-        throw new UnsupportedOperationException("not yet");
+    /** A property's value alone, as it would follow {@code name = }; empty for an empty value. */
+    public static String printValue(Property property) {
+        DtsPrinter p = new DtsPrinter(64);
+        byte[] v = property.value();
+        if (v.length > 0) {
+            p.guessed(v);
+        }
+        return p.out.toString();
     }
 }

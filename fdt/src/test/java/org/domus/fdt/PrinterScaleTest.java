@@ -12,12 +12,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A 10,000-node tree prints as dtc prints it, in milliseconds; a 5,000-deep chain prints without recursion trouble. */
-class PrinterPerformanceTest {
+/**
+ * A 10,000-node tree prints as dtc prints it; a 5,000-deep chain prints without recursion trouble.
+ * Print time is measured in bench/ (bench/run dt), not here.
+ */
+class PrinterScaleTest {
     private static final int BUSES = 100, DEVICES_PER_BUS = 99; // 1 + 100 + 9,900 = 10,001 nodes
 
     @Test
-    void tenThousandNodesMatchDtcAndPrintFast(@TempDir Path dir) throws IOException {
+    void tenThousandNodesMatchDtc(@TempDir Path dir) throws IOException {
         StringBuilder dts = new StringBuilder("/dts-v1/;\n/memreserve/ 0x80000000 0x100000;\n/ {\n\tmodel = \"big\";\n");
         for (int b = 0; b < BUSES; b++) {
             dts.append("\tbus@").append(Integer.toHexString(b << 20)).append(" {\n")
@@ -40,16 +43,6 @@ class PrinterPerformanceTest {
         // TODO: Fdt.fromDtb once the real reader lands.
         Fdt fdt = PrintTestBlobs.read(dir.resolve("big.dtb"));
         assertThat(fdt.toDts()).isEqualTo(new String(golden.stdout(), StandardCharsets.UTF_8));
-
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 30; i++) {
-            long t0 = System.nanoTime();
-            String s = fdt.toDts();
-            best = Math.min(best, System.nanoTime() - t0);
-            assertThat(s).isNotEmpty();
-        }
-        System.out.printf("10,001 nodes printed in %.2f ms (best of 30)%n", best / 1e6);
-        assertThat(best / 1_000_000).as("best print time, ms").isLessThan(100);
     }
 
     @Test
