@@ -4,6 +4,7 @@ import static org.domus.fdt.internal.blob.Format.*;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -56,6 +57,9 @@ final class StructureParser {
                 case FDT_NOP -> { }
                 case FDT_END_NODE -> {
                     OpenNode done = open.pop();
+                    if (legacy) {
+                        dropGeneratedNameProperty(done);
+                    }
                     Node node = new Node(done.name(), done.properties(), done.children());
                     if (open.isEmpty()) {
                         root = node;
@@ -139,6 +143,25 @@ final class StructureParser {
         byte[] value = in.bytes(length, "property value");
         in.align(4, "property value");
         return new Property(name, value);
+    }
+
+    /**
+     * Legacy writers add a "name" property holding the node's base name to every node; it belongs to the
+     * format, not to the tree, and dtc drops it again when it reads one back (its name_properties check).
+     */
+    private static void dropGeneratedNameProperty(OpenNode node) {
+        for (Iterator<Property> it = node.properties().iterator(); it.hasNext(); ) {
+            Property p = it.next();
+            if (p.name().equals("name")) {
+                int at = node.name().indexOf('@');
+                String base = at < 0 ? node.name() : node.name().substring(0, at);
+                byte[] expected = Arrays.copyOf(Names.encode(base, "node"), base.length() + 1);
+                if (Arrays.equals(p.value(), expected)) {
+                    it.remove();
+                }
+                return;
+            }
+        }
     }
 
     private String openPath() {
