@@ -18,6 +18,8 @@ import org.domus.fdt.Property;
  * nesting depth that fits in the blob is read without recursion.
  */
 final class StructureParser {
+    private static final int MAX_PATH_IN_MESSAGE = 200;
+
     private final BlobReader in;
     private final StringsBlock strings;
     private final boolean legacy;
@@ -164,16 +166,21 @@ final class StructureParser {
         }
     }
 
+    /** The open node's path for messages; only its last components when the nesting is deep. */
     private String openPath() {
         if (open.size() <= 1) {
             return "/";
         }
         StringBuilder path = new StringBuilder();
-        for (Iterator<OpenNode> it = open.descendingIterator(); it.hasNext(); ) {
+        for (Iterator<OpenNode> it = open.iterator(); it.hasNext(); ) {
             OpenNode n = it.next();
-            if (n != open.peekLast()) {
-                path.append('/').append(n.name());
+            if (!it.hasNext()) {
+                break; // the root
             }
+            if (path.length() > MAX_PATH_IN_MESSAGE) {
+                return "/..." + path;
+            }
+            path.insert(0, n.name()).insert(0, '/');
         }
         return path.toString();
     }
