@@ -243,7 +243,7 @@ class DtbFuzzTest {
             int at = start + 4 * (word % words);
             int[] tokens = {1, 2, 3, 4, 9, token};
             if (at + 4 <= b.length) {
-                DtbReaderTest.put(b, at, tokens[Math.floorMod(token, 7) % tokens.length]);
+                DtbReaderTest.put(b, at, tokens[Math.floorMod(token, tokens.length)]);
             }
             return b;
         }
