@@ -57,7 +57,8 @@ final class DtCommand {
 
         @Override
         public Integer call() throws IOException, FdtException {
-            write(output, Fdt.read(input).toDts().getBytes(StandardCharsets.UTF_8));
+            // Names are read byte for char (ISO-8859-1) and printed values are ASCII, so this writes the bytes dtc would.
+            write(output, Fdt.read(input).toDts().getBytes(StandardCharsets.ISO_8859_1));
             return 0;
         }
     }

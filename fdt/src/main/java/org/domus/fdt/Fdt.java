@@ -23,7 +23,7 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
         reservations = List.copyOf(reservations);
     }
 
-    /** Reads a flattened blob (FDT v16 or v17), checking every offset and length. */
+    /** Reads a flattened blob (FDT v16 or v17; also the legacy v1–v3 that dtc reads), checking every offset and length. */
     public static Fdt fromDtb(byte[] blob) throws FdtException {
         return FlatTree.read(blob);
     }

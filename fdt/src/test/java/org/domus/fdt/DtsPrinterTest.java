@@ -41,8 +41,7 @@ class DtsPrinterTest {
         Dtc.Run golden = Dtc.decompile(blob);
         assertThat(golden.ok()).as("dtc decompile: %s", golden.stderr()).isTrue();
         String expected = new String(golden.stdout(), StandardCharsets.UTF_8);
-        // TODO: Fdt.fromDtb once the real reader lands.
-        String ours = PrintTestBlobs.read(blob).toDts();
+        String ours = Blobs.read(blob).toDts();
         assertThat(ours).isEqualTo(expected);
         assertThat(ours.getBytes(StandardCharsets.UTF_8)).isEqualTo(golden.stdout());
         return expected;
@@ -254,7 +253,7 @@ class DtsPrinterTest {
     @Test
     void bootCpuidIsNotPrinted() throws IOException {
         assertPrintsAsDtc("/dts-v1/;\n/ { cpus { cpu@3 { reg = <3>; }; }; };\n", "-b", "3");
-        assertThat(PrintTestBlobs.read(dir.resolve("t.dtb")).bootCpuid()).isEqualTo(3);
+        assertThat(Blobs.read(dir.resolve("t.dtb")).bootCpuid()).isEqualTo(3);
     }
 
     @Test
@@ -313,7 +312,7 @@ class DtsPrinterTest {
         fdtput(blob, "/", "name", "");
         fdtput(blob, "/a", "name", "a");
         fdtput(blob, "/b@1", "name", "b");
-        Fdt read = PrintTestBlobs.read(blob);
+        Fdt read = Blobs.read(blob);
         assertThat(read.root().property("name")).isPresent();
         assertThat(read.node("/b@1").orElseThrow().property("name")).isPresent();
         String golden = assertBlobPrintsAsDtc(blob);
@@ -329,7 +328,7 @@ class DtsPrinterTest {
         Dtc.Run golden = Dtc.run(dir, "-q", "-f", "-I", "dtb", "-O", "dts", "t.dtb");
         String expected = new String(golden.stdout(), StandardCharsets.UTF_8);
         assertThat(expected).contains("name = \"a@1\";").contains("name = \"zz\";");
-        assertThat(PrintTestBlobs.read(blob).toDts()).isEqualTo(expected);
+        assertThat(Blobs.read(blob).toDts()).isEqualTo(expected);
     }
 
     @Test

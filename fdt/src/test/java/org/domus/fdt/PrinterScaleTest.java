@@ -40,8 +40,7 @@ class PrinterScaleTest {
         assertThat(blob.ok()).as(blob.stderr()).isTrue();
         Files.write(dir.resolve("big.dtb"), blob.stdout());
         Dtc.Run golden = Dtc.decompile(dir.resolve("big.dtb"));
-        // TODO: Fdt.fromDtb once the real reader lands.
-        Fdt fdt = PrintTestBlobs.read(dir.resolve("big.dtb"));
+        Fdt fdt = Blobs.read(dir.resolve("big.dtb"));
         assertThat(fdt.toDts()).isEqualTo(new String(golden.stdout(), StandardCharsets.UTF_8));
     }
 
