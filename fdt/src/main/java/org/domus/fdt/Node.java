@@ -59,6 +59,13 @@ public record Node(String name, List<Property> properties, List<Node> children) 
         return org.domus.fdt.internal.print.DtsPrinter.printNode(this);
     }
 
+    /** A one-line summary: a whole subtree would be unreadable in a message and deep recursion on big trees. */
+    @Override
+    public String toString() {
+        return "Node[" + (name.isEmpty() ? "/" : name) + ", " + properties.size() + " properties, "
+                + children.size() + " children]";
+    }
+
     /** The name without its unit address. */
     public String baseName() {
         int at = name.indexOf('@');
