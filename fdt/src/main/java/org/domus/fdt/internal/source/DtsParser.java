@@ -64,7 +64,6 @@ final class DtsParser {
         info.plugin = flags == 2;
         memreserves(2, info.reservations);
         info.root = devicetree(3, info.plugin);
-        info.bootCpuid = bootCpuid(info.root);
         return info;
     }
 
@@ -778,27 +777,5 @@ final class DtsParser {
         lastOperandFile = lex.file();
         lastOperandLine = lex.lastLine();
         lastOperandColumn = lex.lastColumn();
-    }
-
-    // ---- after parsing ----
-
-    /** dtc's guess_boot_cpuid: the reg of the first child (even a deleted one) of /cpus, if one cell. */
-    private static int bootCpuid(LiveNode root) {
-        LiveNode cpus = null;
-        for (LiveNode c : root.children) {
-            if (!c.deleted && c.name.equals("cpus")) {
-                cpus = c;
-                break;
-            }
-        }
-        if (cpus == null || cpus.children.isEmpty()) {
-            return 0;
-        }
-        LiveProperty reg = LiveTree.property(cpus.children.getFirst(), "reg");
-        if (reg == null || reg.value.length() != 4) {
-            return 0;
-        }
-        byte[] b = reg.value.array();
-        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
 }
