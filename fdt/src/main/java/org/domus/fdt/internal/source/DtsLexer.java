@@ -660,6 +660,11 @@ public final class DtsLexer {
 
     private int single(int c) {
         consume(1);
+        if (c == 0 || c >= 0x80) {
+            // dtc returns the byte as a (signed) char, and bison takes any token <= 0 for the end of input:
+            // a NUL or non-ASCII byte where no rule but "any character" matches ends the source there
+            return token = EOF;
+        }
         if (c == '[') {
             state = BYTES;
         } else if (c == '{' || c == ';') {

@@ -488,12 +488,12 @@ final class DtsParser {
             long n = lex.value();
             SourcePos nPos = lex.pos();
             shift(d + 2);
+            expect('<', d + 3);
             if (n == 8 || n == 16 || n == 32 || n == 64) {
                 bits = (int) n;
             } else {
                 diag.error(nPos, "Array elements must be 8, 16, 32 or 64-bits");
             }
-            expect('<', d + 3);
         } else {
             shift(d + 1);
         }
