@@ -204,49 +204,57 @@ final class TreeEditor {
 
     // ---- edits ----
 
-    /** dtc's merge_nodes: everything {@code add} defines goes into {@code old}; {@code add} is used up. */
+    /** One merge in progress: {@code from} into {@code into}, children before {@code next} done. */
+    private static final class Merge {
+        final LiveNode into;
+        final LiveNode from;
+        int next = -1;
+
+        Merge(LiveNode into, LiveNode from) {
+            this.into = into;
+            this.from = from;
+        }
+    }
+
+    /**
+     * dtc's merge_nodes: everything {@code add} defines goes into {@code old}; {@code add} is used up. A child
+     * defined in both is merged completely before the next child is looked at, as dtc's recursion does
+     * (the order matters when a later child deletes what an earlier one merged into); an explicit stack
+     * stands in for the recursion.
+     */
     void merge(LiveNode old, LiveNode add) {
-        ArrayDeque<LiveNode[]> pending = new ArrayDeque<>();
-        ArrayDeque<int[]> progress = new ArrayDeque<>();
-        pending.push(new LiveNode[] {old, add});
-        progress.push(new int[] {-1});
-        while (!pending.isEmpty()) {
-            LiveNode[] pair = pending.peek();
-            int[] next = progress.peek();
-            LiveNode into = pair[0];
-            LiveNode from = pair[1];
-            if (next[0] < 0) {
-                mergeOwn(into, from);
-                next[0] = 0;
+        ArrayDeque<Merge> stack = new ArrayDeque<>();
+        stack.push(new Merge(old, add));
+        while (!stack.isEmpty()) {
+            Merge m = stack.peek();
+            if (m.next < 0) {
+                mergeOwn(m.into, m.from);
+                m.next = 0;
             }
-            List<LiveNode> kids = from.children;
-            LiveNode descend = null;
-            while (descend == null && next[0] < kids.size()) {
-                LiveNode child = kids.get(next[0]++);
+            List<LiveNode> kids = m.from.children;
+            Merge descend = null;
+            while (descend == null && m.next < kids.size()) {
+                LiveNode child = kids.get(m.next++);
                 child.parent = null;
+                LiveNode same = firstChild(m.into, child.name);
                 if (child.deleted) {
-                    LiveNode victim = firstChild(into, child.name);
-                    if (victim != null) {
-                        deleteNode(victim);
+                    if (same != null) {
+                        deleteNode(same);
                     }
-                    continue;
-                }
-                LiveNode same = firstChild(into, child.name);
-                if (same != null) {
-                    descend = same;
-                    pending.push(new LiveNode[] {same, child});
-                    progress.push(new int[] {-1});
+                } else if (same != null) {
+                    descend = new Merge(same, child);
                 } else {
-                    child.parent = into;
-                    into.children.add(child);
+                    child.parent = m.into;
+                    m.into.children.add(child);
                 }
             }
-            if (descend == null) {
-                if (into.pos == null) {
-                    into.pos = from.pos;
+            if (descend != null) {
+                stack.push(descend);
+            } else {
+                if (m.into.pos == null) {
+                    m.into.pos = m.from.pos;
                 }
-                pending.pop();
-                progress.pop();
+                stack.pop();
             }
         }
     }
