@@ -268,13 +268,11 @@ final class DtsParser {
 
     // ---- nodes ----
 
-    /** A node being read: what it holds so far, and how its parent will name it. */
+    /** A node being read, and how its parent will name the subnode being read below it. */
     private static final class OpenNode {
+        final LiveNode node = new LiveNode(null, null);
         final int base;
         final long start;
-        final List<LiveProperty> properties = new ArrayList<>();
-        final List<LiveNode> children = new ArrayList<>();
-        // the subnode being read below this one
         List<String> childLabels;
         boolean childOmit;
         String childName;
@@ -282,6 +280,11 @@ final class DtsParser {
         OpenNode(int base, long start) {
             this.base = base;
             this.start = start;
+        }
+
+        void addChild(LiveNode child) {
+            child.parent = node;
+            node.children.add(child);
         }
     }
 
@@ -296,17 +299,13 @@ final class DtsParser {
         ArrayDeque<OpenNode> open = new ArrayDeque<>();
         OpenNode n = openNode(base);
         for (;;) {
-            int d = n.base + 2 + n.children.size();
+            int d = n.base + 2 + n.node.children.size();
             if (peek() == '}') {
                 pushEmpty(d + 1);
                 shift(n.base + 4);
                 expect(';', n.base + 5);
-                LiveNode node = new LiveNode(null, spanTo(n.start));
-                node.properties.addAll(n.properties);
-                for (LiveNode c : n.children) {
-                    c.parent = node;
-                }
-                node.children.addAll(n.children);
+                LiveNode node = n.node;
+                node.pos = spanTo(n.start);
                 if (open.isEmpty()) {
                     return node;
                 }
@@ -314,7 +313,7 @@ final class DtsParser {
                 node.name = n.childName;
                 node.omitIfUnused = n.childOmit;
                 addLabels(node, n.childLabels);
-                n.children.add(node);
+                n.addChild(node);
                 continue;
             }
             long itemStart = start();
@@ -388,7 +387,7 @@ final class DtsParser {
                 gone.deleted = true;
                 gone.omitIfUnused = omit;
                 addLabels(gone, labels);
-                n.children.add(gone);
+                n.addChild(gone);
             } else {
                 throw syntaxError();
             }
@@ -403,7 +402,7 @@ final class DtsParser {
     }
 
     private void addProperty(OpenNode n, LiveProperty p, List<String> labels, long itemStart) {
-        if (!n.children.isEmpty()) {
+        if (!n.node.children.isEmpty()) {
             throw diag.fatal(spanTo(itemStart), "Properties must precede subnodes");
         }
         if (labels != null) {
@@ -411,7 +410,7 @@ final class DtsParser {
                 TreeEditor.addLabel(p.labels, labels.get(i));
             }
         }
-        n.properties.add(p);
+        n.node.properties.add(p);
     }
 
     /** Labels written before a node, applied innermost first as dtc's right-recursive rule does. */
