@@ -446,6 +446,9 @@ final class CheckBuses {
         if (s.addrCells < 0 || s.sizeCells < 0 || node.children.isEmpty()) {
             return;
         }
+        if (node.children.size() == 1) {
+            return;
+        }
         Map<String, List<LiveNode>> earlier = new HashMap<>();
         for (LiveNode a : node.children) {
             if (a.deleted) {

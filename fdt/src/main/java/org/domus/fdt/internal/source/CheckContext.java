@@ -66,25 +66,30 @@ final class CheckContext {
      */
     static void preorder(LiveNode top, Consumer<LiveNode> visitor) {
         visitor.accept(top);
-        ArrayDeque<LiveNode> parents = new ArrayDeque<>();
-        ArrayDeque<int[]> next = new ArrayDeque<>();
-        parents.push(top);
-        next.push(new int[] {0});
-        while (!parents.isEmpty()) {
-            LiveNode parent = parents.peek();
-            int[] i = next.peek();
-            if (i[0] >= parent.children.size()) {
-                parents.pop();
-                next.pop();
+        LiveNode[] parents = new LiveNode[16];
+        int[] next = new int[16];
+        int depth = 0;
+        parents[0] = top;
+        while (depth >= 0) {
+            LiveNode parent = parents[depth];
+            if (next[depth] >= parent.children.size()) {
+                parents[depth--] = null;
                 continue;
             }
-            LiveNode child = parent.children.get(i[0]++);
+            LiveNode child = parent.children.get(next[depth]++);
             if (child.deleted) {
                 continue;
             }
             visitor.accept(child);
-            parents.push(child);
-            next.push(new int[] {0});
+            if (child.children.isEmpty()) {
+                continue;
+            }
+            if (++depth == parents.length) {
+                parents = java.util.Arrays.copyOf(parents, depth * 2);
+                next = java.util.Arrays.copyOf(next, depth * 2);
+            }
+            parents[depth] = child;
+            next[depth] = 0;
         }
     }
 
@@ -110,7 +115,11 @@ final class CheckContext {
 
     // ---- paths and names ----------------------------------------------------------------------------------
 
-    /** The full path dtc computed before the checks, or null for a node that had none. */
+    /**
+     * The full path dtc computed before the checks, or null for a node that had none. Built by walking up
+     * (to the nearest ancestor whose path is already known) and kept for this node only, so a deep chain costs
+     * memory in proportion to the paths actually asked for.
+     */
     String fullPath(LiveNode node) {
         NodeState s = state(node);
         if (!s.hasPath) {
@@ -119,25 +128,29 @@ final class CheckContext {
         if (s.path != null) {
             return s.path;
         }
-        // Walk up to the nearest ancestor whose path is known, then build the paths downwards.
-        ArrayDeque<LiveNode> chain = new ArrayDeque<>();
-        LiveNode n = node;
-        while (n != null && state(n).path == null) {
-            chain.push(n);
-            n = n.parent;
-        }
-        String base = n == null ? null : state(n).path;
-        while (!chain.isEmpty()) {
-            LiveNode c = chain.pop();
-            String p;
-            if (base == null) {
-                p = "/" + c.name; // the root: join_path("", "")
-            } else {
-                p = base.endsWith("/") ? base + c.name : base + "/" + c.name;
+        ArrayDeque<String> names = new ArrayDeque<>();
+        String base = null;
+        for (LiveNode n = node; n != null; n = n.parent) {
+            String known = n == node ? null : state(n).path;
+            if (known != null) {
+                base = known;
+                break;
             }
-            state(c).path = p;
-            base = p;
+            names.push(n.name);
         }
+        StringBuilder sb = new StringBuilder();
+        if (base == null) {
+            sb.append('/').append(names.pop()); // the root: join_path("", name)
+        } else {
+            sb.append(base);
+        }
+        while (!names.isEmpty()) {
+            if (sb.charAt(sb.length() - 1) != '/') {
+                sb.append('/');
+            }
+            sb.append(names.pop());
+        }
+        s.path = sb.toString();
         return s.path;
     }
 

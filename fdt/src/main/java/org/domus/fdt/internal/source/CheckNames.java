@@ -14,6 +14,9 @@ final class CheckNames {
     static final String NODE_CHARS = LOWERCASE + UPPERCASE + DIGITS + ",._+-@";
     static final String PROP_CHARS = LOWERCASE + UPPERCASE + DIGITS + ",._+*#?-";
     static final String STRICT_CHARS = LOWERCASE + UPPERCASE + DIGITS + ",-";
+    private static final boolean[] NODE_SET = PropertyValues.charSet(NODE_CHARS);
+    private static final boolean[] PROP_SET = PropertyValues.charSet(PROP_CHARS);
+    private static final boolean[] STRICT_SET = PropertyValues.charSet(STRICT_CHARS);
 
     private CheckNames() {
     }
@@ -72,6 +75,9 @@ final class CheckNames {
 
     /** Indexes by name, keeping only names that occur more than once (null names are skipped). */
     private static Map<String, List<Integer>> groupDuplicates(int size, java.util.function.IntFunction<String> name) {
+        if (size <= 16 && !anySame(size, name)) {
+            return Map.of();
+        }
         Map<String, List<Integer>> all = new HashMap<>();
         boolean any = false;
         for (int i = 0; i < size; i++) {
@@ -90,15 +96,27 @@ final class CheckNames {
         return all;
     }
 
+    private static boolean anySame(int size, java.util.function.IntFunction<String> name) {
+        for (int i = 0; i < size; i++) {
+            String a = name.apply(i);
+            for (int j = i + 1; a != null && j < size; j++) {
+                if (a.equals(name.apply(j))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     static void nodeNameChars(CheckContext ctx, LiveNode node) {
-        int n = PropertyValues.span(node.name, NODE_CHARS);
+        int n = PropertyValues.span(node.name, NODE_SET);
         if (n < node.name.length()) {
             ctx.fail(node, "Bad character '" + node.name.charAt(n) + "' in node name");
         }
     }
 
     static void nodeNameCharsStrict(CheckContext ctx, LiveNode node) {
-        int n = PropertyValues.span(node.name, STRICT_CHARS);
+        int n = PropertyValues.span(node.name, STRICT_SET);
         if (n < CheckContext.baseNameLength(node)) {
             ctx.fail(node, "Character '" + node.name.charAt(n) + "' not recommended in node name");
         }
@@ -121,7 +139,7 @@ final class CheckNames {
             if (p.deleted) {
                 continue;
             }
-            int n = PropertyValues.span(p.name, PROP_CHARS);
+            int n = PropertyValues.span(p.name, PROP_SET);
             if (n < p.name.length()) {
                 ctx.failProp(node, p, "Bad character '" + p.name.charAt(n) + "' in property name");
             }
@@ -134,14 +152,14 @@ final class CheckNames {
                 continue;
             }
             String name = p.name;
-            int n = PropertyValues.span(name, STRICT_CHARS);
+            int n = PropertyValues.span(name, STRICT_SET);
             if (n == name.length() || name.equals("device_type")) {
                 continue;
             }
             // '#' may start the name, or follow the vendor prefix.
             if (name.charAt(n) == '#' && (n == 0 || name.charAt(n - 1) == ',')) {
                 name = name.substring(n + 1);
-                n = PropertyValues.span(name, STRICT_CHARS);
+                n = PropertyValues.span(name, STRICT_SET);
             }
             if (n < name.length()) {
                 ctx.failProp(node, p, "Character '" + name.charAt(n) + "' not recommended in property name");

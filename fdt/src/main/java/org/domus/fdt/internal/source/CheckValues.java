@@ -2,6 +2,8 @@ package org.domus.fdt.internal.source;
 
 /** dtc's checks on the form of well-known property values: strings, string lists, single cells, /chosen, /aliases. */
 final class CheckValues {
+    private static final boolean[] ALIAS_NAME_SET = PropertyValues.charSet(CheckNames.LOWERCASE + CheckNames.DIGITS + "-");
+
     private CheckValues() {
     }
 
@@ -72,7 +74,7 @@ final class CheckValues {
                 ctx.failProp(node, p, "aliases property is not a valid node (" + PropertyValues.cString(p) + ")");
                 continue;
             }
-            if (PropertyValues.span(p.name, CheckNames.LOWERCASE + CheckNames.DIGITS + "-") != p.name.length()) {
+            if (PropertyValues.span(p.name, ALIAS_NAME_SET) != p.name.length()) {
                 ctx.fail(node, "aliases property name must include only lowercase and '-'");
             }
         }

@@ -75,10 +75,19 @@ final class PropertyValues {
         return p.value.length() > 0 && cString(p).equals(s);
     }
 
-    /** C's strspn over an ASCII set: the length of the prefix of {@code s} made of {@code chars}. */
-    static int span(String s, String chars) {
+    /** A set of ASCII characters for {@link #span}. */
+    static boolean[] charSet(String chars) {
+        boolean[] set = new boolean[128];
+        for (int i = 0; i < chars.length(); i++) {
+            set[chars.charAt(i)] = true;
+        }
+        return set;
+    }
+
+    /** C's strspn over an ASCII set: the length of the prefix of {@code s} made of characters in {@code set}. */
+    static int span(String s, boolean[] set) {
         int n = 0;
-        while (n < s.length() && chars.indexOf(s.charAt(n)) >= 0) {
+        while (n < s.length() && s.charAt(n) < 128 && set[s.charAt(n)]) {
             n++;
         }
         return n;
