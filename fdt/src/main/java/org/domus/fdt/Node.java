@@ -54,6 +54,11 @@ public record Node(String name, List<Property> properties, List<Node> children) 
         return Optional.of(n);
     }
 
+    /** This node and its subtree as dtc prints them from a DTB, at the top level of indentation. */
+    public String toDts() {
+        return org.domus.fdt.internal.print.DtsPrinter.printNode(this);
+    }
+
     /** The name without its unit address. */
     public String baseName() {
         int at = name.indexOf('@');

@@ -87,6 +87,11 @@ public record Property(String name, byte[] value) {
         b[at + 3] = (byte) v;
     }
 
+    /** The value as dtc prints it from a DTB ({@code "a", "b"}, {@code <0x01>}, {@code [01 02]}); empty for an empty value. */
+    public String toDtsValue() {
+        return org.domus.fdt.internal.print.DtsPrinter.printValue(this);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Property p && name.equals(p.name) && Arrays.equals(value, p.value);

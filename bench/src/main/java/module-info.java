@@ -1,0 +1,4 @@
+/** Benchmarks that print a table; see bench/run. */
+module org.domus.bench {
+    requires org.domus.fdt;
+}
