@@ -6,7 +6,7 @@ import java.util.List;
  * One of dtc's checks: a name (as dtc prints it), a level, the checks that must pass before it runs, and a
  * function applied to every live node in tree order. Some checks are fixups that change the tree.
  */
-record Check(String name, Level level, List<Check> prereqs, NodeFn fn) {
+record Check(String name, Level level, List<Check> prereqs, NodeFn fn, String onlyWith) {
     /** How a failure is reported; {@link #OFF} checks run only when they are a prerequisite. */
     enum Level { ERROR, WARNING, OFF }
 
@@ -18,6 +18,11 @@ record Check(String name, Level level, List<Check> prereqs, NodeFn fn) {
 
     Check {
         prereqs = List.copyOf(prereqs);
+    }
+
+    /** The same check, skipped when no node has property {@code name}. */
+    Check onlyWith(String name) {
+        return new Check(this.name, level, prereqs, fn, name);
     }
 
     @Override

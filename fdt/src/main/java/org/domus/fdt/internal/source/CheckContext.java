@@ -36,6 +36,25 @@ final class CheckContext {
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
 
+    private java.util.Set<String> propertyNames;
+
+    /**
+     * Names of the properties in the tree, for skipping checks about absent ones. Taken once, when first
+     * asked: only checks after the fixups ask, and no property is added or renamed after them.
+     */
+    java.util.Set<String> propertyNames() {
+        if (propertyNames == null) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            preorder(root, n -> {
+                for (LiveProperty p : n.properties) {
+                    names.add(p.name);
+                }
+            });
+            propertyNames = names;
+        }
+        return propertyNames;
+    }
+
     /** Scratch of the duplicate_label check. */
     CheckFixups.LabelSites labelSites;
 

@@ -18,15 +18,15 @@ final class Checks {
     }
 
     private static Check error(String name, Check.NodeFn fn, Check... prereqs) {
-        return new Check(name, Level.ERROR, List.of(prereqs), fn);
+        return new Check(name, Level.ERROR, List.of(prereqs), fn, null);
     }
 
     private static Check warning(String name, Check.NodeFn fn, Check... prereqs) {
-        return new Check(name, Level.WARNING, List.of(prereqs), fn);
+        return new Check(name, Level.WARNING, List.of(prereqs), fn, null);
     }
 
     private static Check off(String name, Check.NodeFn fn, Check... prereqs) {
-        return new Check(name, Level.OFF, List.of(prereqs), fn);
+        return new Check(name, Level.OFF, List.of(prereqs), fn, null);
     }
 
     // Structure.
@@ -54,30 +54,30 @@ final class Checks {
             PHANDLE_REFERENCES, PATH_REFERENCES);
 
     // Value forms.
-    static final Check ADDRESS_CELLS_IS_CELL = warning("address_cells_is_cell", CheckValues.isCell("#address-cells"));
-    static final Check SIZE_CELLS_IS_CELL = warning("size_cells_is_cell", CheckValues.isCell("#size-cells"));
-    static final Check DEVICE_TYPE_IS_STRING = warning("device_type_is_string", CheckValues.isString("device_type"));
-    static final Check MODEL_IS_STRING = warning("model_is_string", CheckValues.isString("model"));
-    static final Check STATUS_IS_STRING = warning("status_is_string", CheckValues.isString("status"));
-    static final Check LABEL_IS_STRING = warning("label_is_string", CheckValues.isString("label"));
+    static final Check ADDRESS_CELLS_IS_CELL = warning("address_cells_is_cell", CheckValues.isCell("#address-cells")).onlyWith("#address-cells");
+    static final Check SIZE_CELLS_IS_CELL = warning("size_cells_is_cell", CheckValues.isCell("#size-cells")).onlyWith("#size-cells");
+    static final Check DEVICE_TYPE_IS_STRING = warning("device_type_is_string", CheckValues.isString("device_type")).onlyWith("device_type");
+    static final Check MODEL_IS_STRING = warning("model_is_string", CheckValues.isString("model")).onlyWith("model");
+    static final Check STATUS_IS_STRING = warning("status_is_string", CheckValues.isString("status")).onlyWith("status");
+    static final Check LABEL_IS_STRING = warning("label_is_string", CheckValues.isString("label")).onlyWith("label");
     static final Check COMPATIBLE_IS_STRING_LIST = warning("compatible_is_string_list",
-            CheckValues.isStringList("compatible"));
+            CheckValues.isStringList("compatible")).onlyWith("compatible");
     static final Check NAMES_IS_STRING_LIST = warning("names_is_string_list", CheckValues::namesIsStringList);
     static final Check ALIAS_PATHS = warning("alias_paths", CheckValues::aliasPaths);
 
     // Addressing and buses.
     static final Check ADDR_SIZE_CELLS = warning("addr_size_cells", CheckBuses::addrSizeCells,
             ADDRESS_CELLS_IS_CELL, SIZE_CELLS_IS_CELL);
-    static final Check REG_FORMAT = warning("reg_format", CheckBuses::regFormat, ADDR_SIZE_CELLS);
-    static final Check RANGES_FORMAT = warning("ranges_format", CheckBuses.rangesFormat("ranges"), ADDR_SIZE_CELLS);
+    static final Check REG_FORMAT = warning("reg_format", CheckBuses::regFormat, ADDR_SIZE_CELLS).onlyWith("reg");
+    static final Check RANGES_FORMAT = warning("ranges_format", CheckBuses.rangesFormat("ranges"), ADDR_SIZE_CELLS).onlyWith("ranges");
     static final Check DMA_RANGES_FORMAT = warning("dma_ranges_format", CheckBuses.rangesFormat("dma-ranges"),
-            ADDR_SIZE_CELLS);
-    static final Check PCI_BRIDGE = warning("pci_bridge", CheckBuses::pciBridge, DEVICE_TYPE_IS_STRING, ADDR_SIZE_CELLS);
+            ADDR_SIZE_CELLS).onlyWith("dma-ranges");
+    static final Check PCI_BRIDGE = warning("pci_bridge", CheckBuses::pciBridge, DEVICE_TYPE_IS_STRING, ADDR_SIZE_CELLS).onlyWith("device_type");
     static final Check PCI_DEVICE_BUS_NUM = warning("pci_device_bus_num", CheckBuses::pciDeviceBusNum,
             REG_FORMAT, PCI_BRIDGE);
     static final Check PCI_DEVICE_REG = warning("pci_device_reg", CheckBuses::pciDeviceReg, REG_FORMAT, PCI_BRIDGE);
     static final Check SIMPLE_BUS_BRIDGE = warning("simple_bus_bridge", CheckBuses::simpleBusBridge,
-            ADDR_SIZE_CELLS, COMPATIBLE_IS_STRING_LIST);
+            ADDR_SIZE_CELLS, COMPATIBLE_IS_STRING_LIST).onlyWith("compatible");
     static final Check SIMPLE_BUS_REG = warning("simple_bus_reg", CheckBuses::simpleBusReg, REG_FORMAT,
             SIMPLE_BUS_BRIDGE);
     static final Check I2C_BUS_BRIDGE = warning("i2c_bus_bridge", CheckBuses::i2cBusBridge, ADDR_SIZE_CELLS);
@@ -106,9 +106,10 @@ final class Checks {
     private static final List<Check> PROVIDER_CHECKS = new ArrayList<>();
 
     private static void provider(String name, String prop, String cells, boolean optional) {
-        Check isCell = warning(name + "_is_cell", CheckValues.isCell(cells));
+        Check isCell = warning(name + "_is_cell", CheckValues.isCell(cells)).onlyWith(cells);
         Check property = warning(name + "_property",
-                CheckProviders.providerCells(new Provider(prop, cells, optional)), isCell, PHANDLE_REFERENCES);
+                CheckProviders.providerCells(new Provider(prop, cells, optional)), isCell, PHANDLE_REFERENCES)
+                .onlyWith(prop);
         PROVIDER_CHECKS.add(property);
         PROVIDER_CHECKS.add(isCell);
     }
@@ -134,7 +135,7 @@ final class Checks {
 
     static final Check DEPRECATED_GPIO_PROPERTY = off("deprecated_gpio_property", CheckProviders::deprecatedGpioProperty);
     static final Check GPIOS_PROPERTY = warning("gpios_property", CheckProviders::gpiosProperty, PHANDLE_REFERENCES);
-    static final Check INTERRUPTS_PROPERTY = warning("interrupts_property", CheckProviders::interruptsProperty);
+    static final Check INTERRUPTS_PROPERTY = warning("interrupts_property", CheckProviders::interruptsProperty).onlyWith("interrupts");
     static final Check INTERRUPT_PROVIDER = warning("interrupt_provider", CheckProviders::interruptProvider);
 
     // OF graph.
@@ -223,9 +224,13 @@ final class Checks {
                     }
                 }
                 if (status(c) == Status.UNCHECKED) {
-                    ctx.begin(c);
-                    CheckContext.preorder(ctx.root, n -> c.fn().apply(ctx, n));
-                    status.put(c, ctx.end() ? Status.FAILED : Status.PASSED);
+                    if (c.onlyWith() != null && !ctx.propertyNames().contains(c.onlyWith())) {
+                        status.put(c, Status.PASSED); // nothing it could look at
+                    } else {
+                        ctx.begin(c);
+                        CheckContext.preorder(ctx.root, n -> c.fn().apply(ctx, n));
+                        status.put(c, ctx.end() ? Status.FAILED : Status.PASSED);
+                    }
                 }
             }
             return error || status(c) != Status.PASSED && c.level() == Level.ERROR;
