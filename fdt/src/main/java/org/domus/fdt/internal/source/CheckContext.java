@@ -2,9 +2,12 @@ package org.domus.fdt.internal.source;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -36,27 +39,10 @@ final class CheckContext {
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
 
-    private java.util.Set<String> propertyNames;
-
-    /**
-     * Names of the properties in the tree, for skipping checks about absent ones. Taken once, when first
-     * asked: only checks after the fixups ask, and no property is added or renamed after them.
-     */
-    java.util.Set<String> propertyNames() {
-        if (propertyNames == null) {
-            java.util.Set<String> names = new java.util.HashSet<>();
-            preorder(root, n -> {
-                for (LiveProperty p : n.properties) {
-                    names.add(p.name);
-                }
-            });
-            propertyNames = names;
-        }
-        return propertyNames;
-    }
-
     /** Scratch of the duplicate_label check. */
     CheckFixups.LabelSites labelSites;
+
+    private Set<String> propertyNames;
 
     private final Map<LiveNode, NodeState> states = new IdentityHashMap<>();
     private Check current;
@@ -70,6 +56,23 @@ final class CheckContext {
         this.refs = new Refs(root);
         this.phandles = new Phandles(root);
         preorder(root, n -> state(n).hasPath = true);
+    }
+
+    /**
+     * Names of the properties in the tree, for skipping checks about absent ones. Taken once, when first
+     * asked: only checks after the fixups ask, and no property is added or renamed after them.
+     */
+    Set<String> propertyNames() {
+        if (propertyNames == null) {
+            Set<String> names = new HashSet<>();
+            preorder(root, n -> {
+                for (LiveProperty p : n.properties) {
+                    names.add(p.name);
+                }
+            });
+            propertyNames = names;
+        }
+        return propertyNames;
     }
 
     NodeState state(LiveNode node) {
@@ -104,8 +107,8 @@ final class CheckContext {
                 continue;
             }
             if (++depth == parents.length) {
-                parents = java.util.Arrays.copyOf(parents, depth * 2);
-                next = java.util.Arrays.copyOf(next, depth * 2);
+                parents = Arrays.copyOf(parents, depth * 2);
+                next = Arrays.copyOf(next, depth * 2);
             }
             parents[depth] = child;
             next[depth] = 0;

@@ -182,11 +182,6 @@ final class Checks {
         return List.copyOf(t);
     }
 
-    /** The name of every check, in table order. */
-    static List<String> names() {
-        return TABLE.stream().map(Check::name).toList();
-    }
-
     private enum Status { UNCHECKED, PREREQ, PASSED, FAILED }
 
     /** One run of the table over a tree. */

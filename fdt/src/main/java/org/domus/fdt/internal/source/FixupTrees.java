@@ -1,6 +1,7 @@
 package org.domus.fdt.internal.source;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -144,7 +145,7 @@ final class FixupTrees {
         if (known != null) {
             return known;
         }
-        java.util.ArrayDeque<LiveNode> chain = new java.util.ArrayDeque<>();
+        ArrayDeque<LiveNode> chain = new ArrayDeque<>();
         LiveNode n = node;
         while (mirror.get(n) == null) {
             chain.push(n);

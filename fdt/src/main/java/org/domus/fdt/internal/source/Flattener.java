@@ -22,7 +22,11 @@ final class Flattener {
         }
     }
 
-    /** The root is written even when it was deleted (dtc starts its walk there unconditionally). */
+    /**
+     * A deleted root (all of the tree deleted, e.g. by {@code /omit-if-no-ref/ &{/};}) comes out as an empty
+     * root: dtc writes a blob with no node at all there (which dtc itself cannot read back), and an
+     * {@link org.domus.fdt.Fdt} always has a root.
+     */
     static Node flatten(LiveNode root) {
         ArrayDeque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(root));

@@ -31,6 +31,9 @@ public final class TreeBuilder {
 
     /** As {@link #build}, keeping the warnings. */
     public static Result compile(DtInfo info, boolean symbols) throws DtsException {
+        if (info.root == null) {
+            throw new DtsException((info.fileName == null ? "<stdin>" : info.fileName) + ":1:1: no tree to check");
+        }
         try {
             int bootCpuid = guessBootCpuid(info.root);
             CheckContext ctx = new CheckContext(info, symbols);
