@@ -106,7 +106,7 @@ class CheckErrorsTest {
                     file.getFileName().toString())
                     .directory(file.getParent().toFile()).redirectError(err.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 return new DtcVerdict(-1, "");
             }

@@ -166,7 +166,7 @@ class CheckTreeBuilderTest {
     /** A chain deeper than any stack: the checks, fixups and flattening all walk without recursion. */
     @Test
     void deepChain() throws Exception {
-        int depth = 200_000;
+        int depth = 100_000;
         LiveNode root = chain(depth);
         Fdt fdt = TreeBuilder.build(info(root), true);
         int seen = 0;
