@@ -16,9 +16,12 @@ import java.util.List;
  * {@code 12} is a number or a node name) changes after the same tokens as in dtc. {@code /include/}
  * and cpp line markers are handled here, so the parser sees one stream of tokens.
  *
- * <p>A token is an {@code int}: a single byte stands for itself (0..255), the others are the constants
- * below. After {@link #next()}, {@link #text()}, {@link #value()} or {@link #bytes()} hold its value and
- * the position accessors its span. Lexical errors are reported and scanning goes on, as in dtc.
+ * <p>A token is an {@code int}: a single ASCII character stands for itself (1..127), the others are the
+ * constants below. A NUL or non-ASCII byte that no other rule takes is {@link #EOF}: dtc hands it to its
+ * parser as a signed {@code char}, and bison reads any token below 1 as the end of input. After
+ * {@link #next()}, {@link #text()}, {@link #value()} or {@link #bytes()} hold the token's value and the
+ * position accessors its span (1-based, the last column exclusive, as dtc counts). Lexical errors are
+ * reported and scanning goes on, as in dtc; a missing include file or a {@code \x} without digits stops.
  */
 public final class DtsLexer {
     public static final int EOF = -1;
@@ -141,8 +144,8 @@ public final class DtsLexer {
         this.includeDirs = includeDirs;
         this.current = new SourceFile(source, fileName, null);
         this.filesOpened = 1;
+        // before any text is read dtc's location is all zeros (an empty file's syntax error is at 0:0)
         this.file = fileName;
-        this.firstLine = this.firstColumn = this.lastLine = this.lastColumn = 1;
     }
 
     /** A lexer over {@code source} alone, for tests: lexical errors are collected, /include/ resolves from the working directory. */
