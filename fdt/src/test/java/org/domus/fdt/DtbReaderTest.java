@@ -435,6 +435,20 @@ class DtbReaderTest {
         assertThat(seen).isEqualTo(depth);
     }
 
+    @Test
+    void deepNestingErrorNamesOnlyTheInnermostNodes() {
+        Struct s = struct().begin("");
+        for (int i = 0; i < 50_000; i++) {
+            s.begin(i == 49_999 ? "last" : "n");
+        }
+        byte[] b = blob(s, "");
+        assertThatThrownBy(() -> Fdt.fromDtb(b)).isInstanceOfSatisfying(DtbException.class, e -> {
+            assertThat(e.offset()).isEqualTo(STRUCT + s.size());
+            assertThat(e.getMessage()).matches("at byte offset 0x[0-9a-f]+: structure block ends at 0x[0-9a-f]+ "
+                    + "inside node /\\.\\.\\.(/n)+/last without FDT_END").hasSizeLessThan(300);
+        });
+    }
+
     // ---- older versions, made by dtc -V ----
 
     static final String SOURCE = """

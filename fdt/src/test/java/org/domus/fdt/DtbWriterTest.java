@@ -26,6 +26,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Provide;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -110,6 +111,28 @@ class DtbWriterTest {
         Fdt fdt = fdt(node("", props("caf\u00e9"), node("\u00ff\u0001")));
         assertThat(Fdt.fromDtb(fdt.toDtb())).isEqualTo(fdt);
         assertThat(new String(fdt.toDtb(), StandardCharsets.ISO_8859_1)).contains("caf\u00e9\0", "\u00ff\u0001\0");
+    }
+
+    /** dtc's search is quadratic in the table size; ours must not be (about 2 MB of table here). */
+    @Test
+    @Timeout(10)
+    void stringsBlockScales() throws Exception {
+        List<Property> props = new ArrayList<>();
+        props.add(Property.empty("x".repeat(200_000)));
+        for (int i = 0; i < 60_000; i++) {
+            props.add(Property.empty("property-name-number-" + i));
+        }
+        for (int i = 0; i < 60_000; i++) {
+            props.add(Property.empty("name-number-" + i)); // tails of the names above
+        }
+        byte[] blob = fdt(node("", props)).toDtb();
+        assertThat(Fdt.fromDtb(blob).root().properties()).isEqualTo(props);
+        int stringsSize = (int) DtbReaderTest.word(blob, DtbReaderTest.SIZE_STRINGS);
+        int expected = 200_001;
+        for (int i = 0; i < 60_000; i++) {
+            expected += ("property-name-number-" + i).length() + 1;
+        }
+        assertThat(stringsSize).isEqualTo(expected);
     }
 
     // ---- random trees ----

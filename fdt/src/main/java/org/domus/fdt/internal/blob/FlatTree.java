@@ -50,7 +50,8 @@ public final class FlatTree {
 
     /**
      * Lays the blob out as dtc does: the v17 header, the reservation block and its terminator, the
-     * structure block, then the strings block, with no padding between them.
+     * structure block, then the strings block, with no padding between them. Reservations are written as
+     * given; one of size 0 would end the list for any reader, dtc's and ours included.
      *
      * @throws IllegalArgumentException if a name contains NUL or a char above U+00FF
      */

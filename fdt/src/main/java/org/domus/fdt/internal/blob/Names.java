@@ -26,4 +26,9 @@ final class Names {
         }
         return name.getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    /** A name as quoted in a message: a crafted blob can hold names of megabytes. */
+    static String brief(String name) {
+        return name.length() <= 80 ? name : name.substring(0, 80) + "...";
+    }
 }

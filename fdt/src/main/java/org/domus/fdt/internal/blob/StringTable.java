@@ -1,7 +1,6 @@
 package org.domus.fdt.internal.blob;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The strings block, built as dtc 1.6.1 builds it: a name is stored at the first offset where it already
@@ -15,17 +14,22 @@ import java.util.Map;
  */
 final class StringTable {
     private final BlobWriter bytes = new BlobWriter();
-    /** Trie edges keyed by (node, byte); node 0 is the empty tail. */
-    private final Map<Long, Integer> edges = new HashMap<>();
-    /** Per trie node: offset of the terminating NUL of the first name with this tail, or -1. */
+    /** Per trie node: offset of the terminating NUL of the first name with this tail, or -1. Node 0 is the empty tail. */
     private int[] firstNul = {-1};
     private int nodeCount = 1;
+    /**
+     * Trie edges, (node, byte) to child, in an open-addressing table of primitives: a table has one node per
+     * stored byte, and boxed map entries for each would cost far more than the blob.
+     */
+    private long[] edgeKeys = new long[1024];
+    private int[] edgeTargets = new int[1024];
+    private int edgeCount;
 
     /** The offset of {@code name} in the table, storing it first if no stored string reads as it. */
     int offsetOf(byte[] name) {
         int node = 0;
         for (int i = name.length - 1; i >= 0 && node >= 0; i--) {
-            node = edges.getOrDefault(edge(node, name[i]), -1);
+            node = child(node, name[i]);
         }
         if (node >= 0 && firstNul[node] >= 0) {
             return firstNul[node] - name.length;
@@ -44,11 +48,10 @@ final class StringTable {
         int node = 0;
         remember(node, nul);
         for (int i = name.length - 1; i >= 0; i--) {
-            long key = edge(node, name[i]);
-            Integer next = edges.get(key);
-            if (next == null) {
+            int next = child(node, name[i]);
+            if (next < 0) {
                 next = newNode();
-                edges.put(key, next);
+                addEdge(node, name[i], next);
             }
             node = next;
             remember(node, nul);
@@ -65,13 +68,57 @@ final class StringTable {
     private int newNode() {
         if (nodeCount == firstNul.length) {
             int old = firstNul.length;
-            firstNul = java.util.Arrays.copyOf(firstNul, old * 2);
-            java.util.Arrays.fill(firstNul, old, firstNul.length, -1);
+            firstNul = Arrays.copyOf(firstNul, old * 2);
+            Arrays.fill(firstNul, old, firstNul.length, -1);
         }
         return nodeCount++;
     }
 
-    private static long edge(int node, byte b) {
-        return ((long) node << 8) | (b & 0xff);
+    private int child(int node, byte b) {
+        long key = edgeKey(node, b);
+        int mask = edgeKeys.length - 1;
+        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+            if (edgeKeys[i] == 0) {
+                return -1;
+            }
+            if (edgeKeys[i] == key) {
+                return edgeTargets[i];
+            }
+        }
+    }
+
+    private void addEdge(int node, byte b, int target) {
+        if (2 * (edgeCount + 1) > edgeKeys.length) {
+            long[] oldKeys = edgeKeys;
+            int[] oldTargets = edgeTargets;
+            edgeKeys = new long[oldKeys.length * 2];
+            edgeTargets = new int[oldKeys.length * 2];
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != 0) {
+                    put(oldKeys[i], oldTargets[i]);
+                }
+            }
+        }
+        put(edgeKey(node, b), target);
+        edgeCount++;
+    }
+
+    private void put(long key, int target) {
+        int mask = edgeKeys.length - 1;
+        int i = slot(key, mask);
+        while (edgeKeys[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        edgeKeys[i] = key;
+        edgeTargets[i] = target;
+    }
+
+    /** Never 0, which marks a free slot. */
+    private static long edgeKey(int node, byte b) {
+        return (((long) node << 8) | (b & 0xff)) + 1;
+    }
+
+    private static int slot(long key, int mask) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
     }
 }

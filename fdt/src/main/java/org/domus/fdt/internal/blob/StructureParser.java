@@ -18,6 +18,8 @@ import org.domus.fdt.Property;
  * nesting depth that fits in the blob is read without recursion.
  */
 final class StructureParser {
+    private static final int MAX_PATH_IN_MESSAGE = 200;
+
     private final BlobReader in;
     private final StringsBlock strings;
     private final boolean legacy;
@@ -113,7 +115,7 @@ final class StructureParser {
         // Versions 1 to 3 store each node's full path; the node's own name is the last component.
         if (open.isEmpty()) {
             if (!flatName.equals("/")) {
-                throw new DtbException(at, "root node path is \"%s\", expected \"/\"".formatted(flatName));
+                throw new DtbException(at, "root node path is \"%s\", expected \"/\"".formatted(Names.brief(flatName)));
             }
             open.push(new OpenNode("", flatName));
             return;
@@ -122,7 +124,8 @@ final class StructureParser {
         String prefix = parent.equals("/") ? parent : parent + "/";
         String name = flatName.startsWith(prefix) ? flatName.substring(prefix.length()) : "";
         if (name.isEmpty() || name.indexOf('/') >= 0) {
-            throw new DtbException(at, "node path \"%s\" does not name a child of \"%s\"".formatted(flatName, parent));
+            throw new DtbException(at, "node path \"%s\" does not name a child of \"%s\""
+                    .formatted(Names.brief(flatName), Names.brief(parent)));
         }
         open.push(new OpenNode(name, flatName));
     }
@@ -138,7 +141,7 @@ final class StructureParser {
         }
         if (length > in.remaining()) {
             throw new DtbException(at + 4, "property %s in %s has length 0x%x, past the end of the structure block at 0x%x"
-                    .formatted(name, openPath(), length, in.end()));
+                    .formatted(Names.brief(name), openPath(), length, in.end()));
         }
         byte[] value = in.bytes(length, "property value");
         in.align(4, "property value");
@@ -164,16 +167,21 @@ final class StructureParser {
         }
     }
 
+    /** The open node's path for messages; only its last components when the nesting is deep. */
     private String openPath() {
         if (open.size() <= 1) {
             return "/";
         }
         StringBuilder path = new StringBuilder();
-        for (Iterator<OpenNode> it = open.descendingIterator(); it.hasNext(); ) {
+        for (Iterator<OpenNode> it = open.iterator(); it.hasNext(); ) {
             OpenNode n = it.next();
-            if (n != open.peekLast()) {
-                path.append('/').append(n.name());
+            if (!it.hasNext()) {
+                break; // the root
             }
+            if (path.length() > MAX_PATH_IN_MESSAGE) {
+                return "/..." + path;
+            }
+            path.insert(0, Names.brief(n.name())).insert(0, '/');
         }
         return path.toString();
     }
