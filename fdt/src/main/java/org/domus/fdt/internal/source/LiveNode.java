@@ -31,7 +31,14 @@ public final class LiveNode {
         if (parent == null) {
             return "/";
         }
-        String p = parent.fullPath();
-        return p.equals("/") ? "/" + name : p + "/" + name;
+        java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+        for (LiveNode n = this; n.parent != null; n = n.parent) {
+            names.push(n.name);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String s : names) {
+            sb.append('/').append(s);
+        }
+        return sb.toString();
     }
 }

@@ -26,48 +26,45 @@ public final class LiveTree {
         return null;
     }
 
-    /** A path relative to {@code tree}; leading slashes are ignored, "" is {@code tree} itself unless deleted. */
+    /**
+     * A path relative to {@code tree}, as dtc's get_node_by_path: leading slashes of each step are skipped,
+     * "" is {@code tree} itself unless deleted, a trailing "/" is allowed but "//" at the end finds nothing.
+     */
     public static LiveNode byPath(LiveNode tree, String path) {
         LiveNode n = tree;
         int i = 0;
-        while (i < path.length() && path.charAt(i) == '/') {
-            i++;
-        }
-        if (i == path.length()) {
-            return n.deleted ? null : n;
-        }
-        while (true) {
-            int slash = path.indexOf('/', i);
-            String part = slash < 0 ? path.substring(i) : path.substring(i, slash);
-            LiveNode next = subnode(n, part);
-            if (next == null) {
-                return null;
+        for (;;) {
+            if (i == path.length()) {
+                return n.deleted ? null : n;
             }
-            if (slash < 0) {
+            while (i < path.length() && path.charAt(i) == '/') {
+                i++;
+            }
+            int slash = path.indexOf('/', i);
+            LiveNode next = subnode(n, slash < 0 ? path.substring(i) : path.substring(i, slash));
+            if (next == null || slash < 0) {
                 return next;
             }
             n = next;
             i = slash + 1;
-            while (i < path.length() && path.charAt(i) == '/') {
-                i++;
-            }
-            if (i == path.length()) {
-                return n.deleted ? null : n;
-            }
         }
     }
 
+    /** The first node in depth-first order with a live label {@code label}; deleted subtrees are skipped. */
     public static LiveNode byLabel(LiveNode tree, String label) {
-        for (Label l : tree.labels) {
-            if (!l.deleted && l.name.equals(label)) {
-                return tree;
+        java.util.ArrayDeque<LiveNode> todo = new java.util.ArrayDeque<>();
+        todo.push(tree);
+        while (!todo.isEmpty()) {
+            LiveNode n = todo.pop();
+            for (Label l : n.labels) {
+                if (!l.deleted && l.name.equals(label)) {
+                    return n;
+                }
             }
-        }
-        for (LiveNode c : tree.children) {
-            if (!c.deleted) {
-                LiveNode found = byLabel(c, label);
-                if (found != null) {
-                    return found;
+            for (int i = n.children.size() - 1; i >= 0; i--) {
+                LiveNode c = n.children.get(i);
+                if (!c.deleted) {
+                    todo.push(c);
                 }
             }
         }
@@ -89,11 +86,21 @@ public final class LiveTree {
         if (tree.phandle == phandle) {
             return tree.deleted ? null : tree;
         }
-        for (LiveNode c : tree.children) {
-            if (!c.deleted) {
-                LiveNode found = byPhandle(c, phandle);
-                if (found != null) {
-                    return found;
+        java.util.ArrayDeque<LiveNode> todo = new java.util.ArrayDeque<>();
+        for (int i = tree.children.size() - 1; i >= 0; i--) {
+            if (!tree.children.get(i).deleted) {
+                todo.push(tree.children.get(i));
+            }
+        }
+        while (!todo.isEmpty()) {
+            LiveNode n = todo.pop();
+            if (n.phandle == phandle) {
+                return n;
+            }
+            for (int i = n.children.size() - 1; i >= 0; i--) {
+                LiveNode c = n.children.get(i);
+                if (!c.deleted) {
+                    todo.push(c);
                 }
             }
         }
