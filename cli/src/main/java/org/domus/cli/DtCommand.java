@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.domus.fdt.DtsCompilation;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
 import org.domus.fdt.Node;
@@ -38,10 +39,22 @@ final class DtCommand {
         @Option(names = {"-i", "--include"}, paramLabel = "DIR", description = "Also search DIR for /include/ and /incbin/ files.")
         List<Path> includeDirs = new ArrayList<>();
 
+        @Option(names = {"-@", "--symbols"}, description = "Add a __symbols__ node for overlays, as dtc -@ does.")
+        boolean symbols;
+
+        @Option(names = {"-q", "--quiet"}, description = "Do not print dtc's warnings.")
+        boolean quiet;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws IOException, FdtException {
-            byte[] dtb = Fdt.fromDts(input, includeDirs).toDtb();
-            write(output, dtb);
+            DtsCompilation c = Fdt.compileDts(input, includeDirs, symbols);
+            if (!quiet) {
+                c.warnings().forEach(spec.commandLine().getErr()::println);
+            }
+            write(output, c.fdt().toDtb());
             return 0;
         }
     }
@@ -55,10 +68,30 @@ final class DtCommand {
         @Option(names = {"-o", "--out"}, paramLabel = "OUT.dts", description = "Output file (default: stdout).")
         String output = "-";
 
+        @Option(names = {"-q", "--quiet"}, description = "Do not print dtc's warnings.")
+        boolean quiet;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws IOException, FdtException {
+            byte[] bytes = Files.readAllBytes(input);
+            Fdt fdt;
+            List<String> warnings;
+            if (Fdt.isDtb(bytes)) {
+                fdt = Fdt.fromDtb(bytes);
+                warnings = fdt.check(input.toString());   // dtc refuses to print a blob that fails its checks
+            } else {
+                DtsCompilation c = Fdt.compileDts(input, List.of(), false);
+                fdt = c.fdt();
+                warnings = c.warnings();
+            }
+            if (!quiet) {
+                warnings.forEach(spec.commandLine().getErr()::println);
+            }
             // Names are read byte for char (ISO-8859-1) and printed values are ASCII, so this writes the bytes dtc would.
-            write(output, Fdt.read(input).toDts().getBytes(StandardCharsets.ISO_8859_1));
+            write(output, fdt.toDts().getBytes(StandardCharsets.ISO_8859_1));
             return 0;
         }
     }

@@ -102,6 +102,29 @@ class DtCommandTest {
     }
 
     @Test
+    void warningsGoToStderrUnlessQuietAndSymbolsMatchDtc(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("w.dts");
+        Files.writeString(src, "/dts-v1/;\n/ {\n\tlbl: node@1 {\n\t\tx = <1>;\n\t};\n\tother { p = <&lbl>; };\n};\n");
+        Path out = tmp.resolve("w.dtb");
+        Result loud = domus("dt", "compile", src.toString(), "-o", out.toString(), "-@");
+        assertThat(loud.exit()).isZero();
+        assertThat(loud.err()).contains("w.dts:3:").contains("Warning (unit_address_vs_reg): /node@1:");
+        assertThat(Files.readAllBytes(out)).isEqualTo(dtc("-@", "-I", "dts", "-O", "dtb", src.toString()));
+        assertThat(domus("dt", "compile", "-q", src.toString(), "-o", out.toString()).err()).isEmpty();
+    }
+
+    @Test
+    void decompileRefusesABlobThatFailsDtcsChecks(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("dup.dts");
+        Files.writeString(src, "/dts-v1/;\n/ {\n\tnode { };\n\tnode { };\n};\n");
+        Path dtb = tmp.resolve("dup.dtb");
+        Files.write(dtb, dtc("-f", "-I", "dts", "-O", "dtb", src.toString()));
+        Result r = domus("dt", "decompile", dtb.toString(), "-o", tmp.resolve("o.dts").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo(dtb + ": ERROR (duplicate_node_names): /node: Duplicate node name\n");
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertThat(domus("dt", "compile").exit()).isEqualTo(2);
         assertThat(domus("dt", "frobnicate").exit()).isEqualTo(2);

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.domus.fdt.internal.blob.FlatTree;
 import org.domus.fdt.internal.print.DtsPrinter;
+import org.domus.fdt.internal.source.BlobChecks;
 import org.domus.fdt.internal.source.TreeBuilder;
 import org.domus.fdt.internal.source.TreeSource;
 
@@ -38,6 +39,15 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
         return TreeBuilder.build(TreeSource.parse(file, includeDirs), false);
     }
 
+    /**
+     * Compiles source and keeps dtc's warnings; {@code symbols} adds {@code __symbols__} as dtc's {@code -@}
+     * does (a /plugin/ source gets its fixup nodes either way).
+     */
+    public static DtsCompilation compileDts(Path file, List<Path> includeDirs, boolean symbols) throws FdtException {
+        TreeBuilder.Result r = TreeBuilder.compile(TreeSource.parse(file, includeDirs), symbols);
+        return new DtsCompilation(r.fdt(), r.warnings());
+    }
+
     /** Compiles source text; {@code fileName} is used in diagnostics and to resolve /include/. */
     public static Fdt fromDts(String text, String fileName) throws FdtException {
         return TreeBuilder.build(TreeSource.parse(text, fileName, List.of()), false);
@@ -46,10 +56,20 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
     /** Reads a file that is either a DTB (by its magic) or DTS source. */
     public static Fdt read(Path file) throws FdtException, IOException {
         byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length >= 4 && Property.cell(bytes, 0) == MAGIC) {
-            return fromDtb(bytes);
-        }
-        return fromDts(file);
+        return isDtb(bytes) ? fromDtb(bytes) : fromDts(file);
+    }
+
+    /**
+     * Runs dtc's checks on this tree, as dtc does on a blob before it prints it: errors (duplicate names or
+     * phandles, bad characters, a wrong "name" property) throw, naming {@code fileName}; warnings are returned.
+     */
+    public List<String> check(String fileName) throws DtsException {
+        return BlobChecks.check(this, fileName);
+    }
+
+    /** Whether these bytes start like a flattened device tree. */
+    public static boolean isDtb(byte[] bytes) {
+        return bytes.length >= 4 && Property.cell(bytes, 0) == MAGIC;
     }
 
     /** The FDT v17 blob, byte-identical to what {@code dtc -O dtb} writes for the same tree. */

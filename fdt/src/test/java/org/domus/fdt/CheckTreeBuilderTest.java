@@ -210,34 +210,20 @@ class CheckTreeBuilderTest {
 
     // ---- size ----
 
-    /** 10,000 nodes with labels, reg, references both ways: linear work, tens of milliseconds warm. */
+    /** 10,000 nodes with labels, reg and references both ways go through, with and without -@ (time: bench/run dt). */
     @Test
     void tenThousandNodes() throws Exception {
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 15; round++) {
-            DtInfo info = info(bigTree(100, 100));
-            long t0 = System.nanoTime();
-            TreeBuilder.Result r = TreeBuilder.compile(info, round % 2 == 0);
-            long t = System.nanoTime() - t0;
-            best = Math.min(best, t);
+        for (boolean symbols : new boolean[] {false, true}) {
+            TreeBuilder.Result r = TreeBuilder.compile(info(bigTree(100, 100)), symbols);
             assertThat(r.fdt().root().children()).hasSizeGreaterThanOrEqualTo(100);
         }
-        System.out.printf("CheckTreeBuilderTest: 10,100 nodes checked and fixed up in %.1f ms (best of 15)%n", best / 1e6);
-        assertThat(best).isLessThan(500_000_000L);
     }
 
-    /** One flat bus with 10,000 children (sibling comparisons must not be quadratic). */
+    /** One flat bus with 10,000 children (the sibling checks must not be quadratic; time: bench/run dt). */
     @Test
     void tenThousandSiblings() throws Exception {
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 10; round++) {
-            DtInfo info = info(bigTree(1, 10_000));
-            long t0 = System.nanoTime();
-            TreeBuilder.compile(info, false);
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        System.out.printf("CheckTreeBuilderTest: 10,000 siblings in %.1f ms (best of 10)%n", best / 1e6);
-        assertThat(best).isLessThan(500_000_000L);
+        TreeBuilder.Result r = TreeBuilder.compile(info(bigTree(1, 10_000)), false);
+        assertThat(r.fdt().root().children().getLast().children()).hasSize(10_000);
     }
 
     private static LiveNode bigTree(int buses, int perBus) {

@@ -62,7 +62,8 @@ class DtsParseFuzzTest {
             assertThat(e.diagnostics()).isNotEmpty().allMatch(d -> DtsParseCorpusTest.DIAGNOSTIC.matcher(d).matches());
             Statistics.collect("rejected");
         }
-        assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
+        // a hang guard, not a speed target: 400 bytes either parse or fail long before this
+        assertThat(System.nanoTime() - t0).isLessThan(10_000_000_000L);
     }
 
     @net.jqwik.api.Property(tries = 3000)
