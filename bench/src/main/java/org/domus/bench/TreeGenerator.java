@@ -15,7 +15,8 @@ final class TreeGenerator {
         int buses = Math.max(1, nodes / (PER_BUS + 1));
         StringBuilder s = new StringBuilder(nodes * 220);
         s.append("/dts-v1/;\n\n/memreserve/ 0x80000000 0x10000;\n\n/ {\n")
-                .append("\tcompatible = \"domus,bench\";\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n\n")
+                .append("\tcompatible = \"domus,bench\";\n\tinterrupt-parent = <&gic>;\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n\n")
+                .append("\tgic: interrupt-controller {\n\t\tinterrupt-controller;\n\t\t#interrupt-cells = <3>;\n\t\t#address-cells = <0>;\n\t};\n\n")
                 .append("\tclk: clock {\n\t\tcompatible = \"fixed-clock\";\n\t\t#clock-cells = <1>;\n\t};\n\n");
         for (int b = 0; b < buses; b++) {
             s.append("\tbus@").append(Integer.toHexString(0x10000000 + b * 0x100000)).append(" {\n")
