@@ -16,6 +16,7 @@ import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,18 +43,13 @@ final class DtCommand {
         @Option(names = {"-@", "--symbols"}, description = "Add a __symbols__ node for overlays, as dtc -@ does.")
         boolean symbols;
 
-        @Option(names = {"-q", "--quiet"}, description = "Do not print dtc's warnings.")
-        boolean quiet;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Warnings warnings;
 
         @Override
         public Integer call() throws IOException, FdtException {
             DtsCompilation c = Fdt.compileDts(input, includeDirs, symbols);
-            if (!quiet) {
-                c.warnings().forEach(spec.commandLine().getErr()::println);
-            }
+            warnings.print(c.warnings());
             write(output, c.fdt().toDtb());
             return 0;
         }
@@ -68,27 +64,20 @@ final class DtCommand {
         @Option(names = {"-o", "--out"}, paramLabel = "OUT.dts", description = "Output file (default: stdout).")
         String output = "-";
 
-        @Option(names = {"-q", "--quiet"}, description = "Do not print dtc's warnings.")
-        boolean quiet;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Warnings warnings;
 
         @Override
         public Integer call() throws IOException, FdtException {
             byte[] bytes = Files.readAllBytes(input);
             Fdt fdt;
-            List<String> warnings;
             if (Fdt.isDtb(bytes)) {
                 fdt = Fdt.fromDtb(bytes);
-                warnings = fdt.check(input.toString());   // dtc refuses to print a blob that fails its checks
+                warnings.print(fdt.check(input.toString()));   // dtc refuses to print a blob that fails its checks
             } else {
                 DtsCompilation c = Fdt.compileDts(input, List.of(), false);
                 fdt = c.fdt();
-                warnings = c.warnings();
-            }
-            if (!quiet) {
-                warnings.forEach(spec.commandLine().getErr()::println);
+                warnings.print(c.warnings());
             }
             // Names are read byte for char (ISO-8859-1) and printed values are ASCII, so this writes the bytes dtc would.
             write(output, fdt.toDts().getBytes(StandardCharsets.ISO_8859_1));
@@ -130,6 +119,21 @@ final class DtCommand {
             }
             spec.commandLine().getOut().println(p.toDtsValue());
             return 0;
+        }
+    }
+
+    /** {@code -q}: dtc prints its warnings to stderr unless told to be quiet; so do we. */
+    static final class Warnings {
+        @Option(names = {"-q", "--quiet"}, description = "Do not print dtc's warnings.")
+        boolean quiet;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        void print(List<String> lines) {
+            if (!quiet) {
+                lines.forEach(spec.commandLine().getErr()::println);
+            }
         }
     }
 
