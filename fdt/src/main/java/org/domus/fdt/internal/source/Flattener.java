@@ -22,11 +22,7 @@ final class Flattener {
         }
     }
 
-    /**
-     * A deleted root (all of the tree deleted, e.g. by {@code /omit-if-no-ref/ &{/};}) comes out as an empty
-     * root: dtc writes a blob with no node at all there (which dtc itself cannot read back), and an
-     * {@link org.domus.fdt.Fdt} always has a root.
-     */
+    /** The root must not be deleted: {@link TreeBuilder} refuses such a tree before flattening. */
     static Node flatten(LiveNode root) {
         ArrayDeque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(root));

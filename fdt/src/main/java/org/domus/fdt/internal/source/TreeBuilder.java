@@ -50,6 +50,12 @@ public final class TreeBuilder {
             if (info.plugin) {
                 FixupTrees.fixups(ctx);
             }
+            if (info.root.deleted) {
+                // dtc 1.6.1 writes a blob with no root node here, which no reader (dtc included) accepts;
+                // an Fdt always has a root, so the source is refused instead.
+                throw new DtsException(ctx.where(null, null)
+                        + ": ERROR: the root node is deleted, so there is no tree to write");
+            }
             List<ReserveEntry> reservations = new ArrayList<>(info.reservations.size());
             for (ReserveInfo r : info.reservations) {
                 reservations.add(new ReserveEntry(r.address, r.size));
