@@ -1,0 +1,6 @@
+/** The dom0less system model: domains read from a device tree (Xen's booting.txt), validated, planned. */
+module org.domus.dom0less {
+    requires transitive org.domus.fdt;
+
+    exports org.domus.dom0less;
+}
