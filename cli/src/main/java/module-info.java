@@ -1,7 +1,9 @@
 /** The {@code domus} command. */
 module org.domus.cli {
     requires org.domus.fdt;
+    requires org.domus.dom0less;
     requires info.picocli;
+    requires com.fasterxml.jackson.databind;
 
     opens org.domus.cli to info.picocli;
 }

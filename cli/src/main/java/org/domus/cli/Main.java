@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code domus} command. */
 @Command(name = "domus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A dom0less hypervisor for Linux hosts.",
-        subcommands = {DtCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, DtCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Bad input (configuration, source or blob). */
     static final int EXIT_INPUT = 1;

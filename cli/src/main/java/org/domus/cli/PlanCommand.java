@@ -1,0 +1,81 @@
+package org.domus.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.domus.dom0less.Host;
+import org.domus.dom0less.ModuleFiles;
+import org.domus.dom0less.Plan;
+import org.domus.dom0less.Problem;
+import org.domus.dom0less.SystemConfig;
+import org.domus.dom0less.Validator;
+import org.domus.fdt.Fdt;
+import org.domus.fdt.FdtException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code domus plan}: read and validate a system, print the domains that would boot. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Validate a dom0less system and print the domains that would boot.",
+                "Every problem is printed, one line each, with its device-tree path first.",
+                "Exit status: 0 valid, 1 configuration errors, 2 usage errors."})
+final class PlanCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SYSTEM", description = "The system device tree, DTS or DTB.")
+    Path system;
+
+    @Option(names = "--module", paramLabel = "ADDR=FILE",
+            description = "Bytes of the boot module at ADDR (the seed's `tftpb ADDR FILE`), e.g. 0x2000000=Image-DomU.")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the plan and every problem as one JSON document.")
+    boolean json;
+
+    @Option(names = "--host-cpus", paramLabel = "N", description = "Plan for a host with N CPUs (default: this one).")
+    Integer hostCpus;
+
+    @Option(names = "--host-memory", paramLabel = "MiB", description = "Plan for a host with this much RAM in MiB (default: this one).")
+    Long hostMemoryMib;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, FdtException {
+        ModuleFiles files;
+        try {
+            Path base = system.toAbsolutePath().getParent();
+            files = ModuleFiles.of(modules, base);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        Host here = Host.current();
+        Host host = new Host(hostCpus != null ? hostCpus : here.cpus(),
+                hostMemoryMib != null ? hostMemoryMib << 20 : here.memoryBytes());
+        SystemConfig config = Validator.load(Fdt.read(system), files, host);
+        Plan plan = config.hasErrors() ? null : Plan.of(config);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(PlanJson.render(system.toString(), config, plan));
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            for (Problem p : config.problems()) {
+                err.println(p);
+            }
+            err.flush();
+            if (plan != null) {
+                out.print(PlanText.render(system.toString(), plan));
+            }
+        }
+        out.flush();
+        return plan == null ? Main.EXIT_INPUT : 0;
+    }
+}

@@ -1,0 +1,56 @@
+package org.domus.cli;
+
+import java.util.List;
+
+import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Plan;
+import org.domus.dom0less.PlannedDomain;
+
+/** The plan as people read it: an {@code xl list}-like table, then one block per domain. */
+final class PlanText {
+    private PlanText() {
+    }
+
+    static String render(String source, Plan plan) {
+        StringBuilder s = new StringBuilder();
+        int n = plan.domains().size();
+        s.append("%s: %d domain%s, scheduler %s, console switch Ctrl-%c x3%n".formatted(
+                source, n, n == 1 ? "" : "s", plan.scheduler(), Character.toUpperCase(plan.conswitch())));
+        s.append("%-4s %-16s %9s %5s %-7s %s%n".formatted("ID", "Name", "Mem(MiB)", "VCPUs", "Arch", "Console"));
+        for (PlannedDomain d : plan.domains()) {
+            s.append("%-4s %-16s %9d %5d %-7s %s%n".formatted("d" + d.id(), d.name(), d.memoryKib() / 1024,
+                    d.vcpus(), d.arch(), d.console()));
+        }
+        for (PlannedDomain d : plan.domains()) {
+            s.append("%nd%d %s (%s)%n".formatted(d.id(), d.name(), d.path()));
+            line(s, "memory", "%d KiB".formatted(d.memoryKib()));
+            line(s, "vcpus", "%d, pinned %s".formatted(d.vcpus(), pinning(d.pinning())));
+            module(s, "kernel", d.kernel());
+            module(s, "ramdisk", d.ramdisk());
+            module(s, "dtb", d.deviceTree());
+            line(s, "cmdline", d.cmdline().isEmpty() ? "(none)" : d.cmdline());
+            line(s, "enhanced", d.enhanced().toString());
+        }
+        return s.toString();
+    }
+
+    /** "vcpu0: any" or "vcpu0: 0, vcpu1: 1". */
+    private static String pinning(List<String> perVcpu) {
+        StringBuilder s = new StringBuilder();
+        for (int v = 0; v < perVcpu.size(); v++) {
+            s.append(v == 0 ? "" : ", ").append("vcpu").append(v).append(": ").append(perVcpu.get(v));
+        }
+        return s.toString();
+    }
+
+    private static void module(StringBuilder s, String label, BootModule m) {
+        if (m != null) {
+            line(s, label, "%s, 0x%x bytes at 0x%x from %s".formatted(m.image() == null ? "?" : m.image().detail(),
+                    m.size(), m.address(), m.bytes() == null ? "?" : m.bytes().origin()));
+        }
+    }
+
+    private static void line(StringBuilder s, String label, String value) {
+        s.append("  %-9s %s%n".formatted(label, value));
+    }
+}

@@ -1,0 +1,18 @@
+package org.domus.dom0less;
+
+import java.util.List;
+
+/**
+ * One domain as it will boot.
+ *
+ * @param id       Xen-style domain id: d0 for dom0, then d1, d2… in /chosen order
+ * @param pinning  per vCPU, the pCPUs it may run on ("any" when unrestricted), e.g. ["0-3", "6"]
+ * @param console  what the domain's console is, e.g. "vpl011 (ttyAMA0)"
+ */
+public record PlannedDomain(int id, String name, String path, long memoryKib, int vcpus, List<String> pinning,
+                            Arch arch, BootModule kernel, BootModule ramdisk, BootModule deviceTree,
+                            String cmdline, String console, Enhanced enhanced) {
+    public PlannedDomain {
+        pinning = List.copyOf(pinning);
+    }
+}
