@@ -528,7 +528,8 @@ class ImageProbeTest {
                 case 5 -> h.order(ByteOrder.LITTLE_ENDIAN).putInt(0x38, 0x644d5241);
                 default -> h.putInt(0, 0xd00dfeed);
             }
-            return Arrays.copyOf(out, Math.min(out.length, b.length + 8));
+            // The kernels' magic sits past the start, so they keep a header's length; the rest may be short.
+            return which == 4 || which == 5 ? out : Arrays.copyOf(out, Math.min(out.length, b.length + 8));
         });
     }
 
