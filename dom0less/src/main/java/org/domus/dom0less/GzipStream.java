@@ -36,7 +36,10 @@ final class GzipStream {
     }
 
     private static String isize(ByteView b, long length) {
-        long isize = b.u32le(b.length() - 4);   // a whole stream is at least 18 bytes, so this exists
+        if (!b.has(b.length() - 4L, 4)) {
+            return "no ISIZE trailer";   // cannot happen after a clean end: a whole stream is at least 18 bytes
+        }
+        long isize = b.u32le(b.length() - 4L);
         return isize == (length & 0xffffffffL) ? "ISIZE %d, matches".formatted(isize)
                 : "ISIZE %d but %d bytes decompressed: Xen would trust ISIZE".formatted(isize, length);
     }

@@ -165,6 +165,14 @@ class ImageProbeTest {
                     "PVH ELF, ELF64 x86-64 executable, PHYS32_ENTRY 0x%x (in PT_NOTE)".formatted(entry)));
         }
 
+        /** Linux's x86-64 head writes the entry as an 8-byte value (a real 6.1 vmlinux's note has descsz 8). */
+        @Test
+        void anEightByteEntryAsLinuxWritesIt() {
+            byte[] elf = images().bytes("pvh-quad.elf");
+            long entry = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+            assertThat(ImageProbe.probe(elf).detail()).isEqualTo("PVH ELF, ELF64 x86-64 executable, PHYS32_ENTRY 0x%x (in PT_NOTE)".formatted(entry));
+        }
+
         @Test
         void a32BitPvhKernelRunsOnX86_64Engines() {
             ImageInfo info = probe("pvh32.elf");

@@ -98,10 +98,12 @@ final class TestImages {
                 """);
         Tools.run(dir, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "domU.dtb", "domU.dts");
 
-        Files.writeString(dir.resolve("pvh.S"), elfSource(true, 18));
-        Files.writeString(dir.resolve("pv.S"), elfSource(true, 1));
-        Files.writeString(dir.resolve("plain.S"), elfSource(false, 0));
+        Files.writeString(dir.resolve("pvh.S"), elfSource(true, 18, ".long"));
+        Files.writeString(dir.resolve("pvh-quad.S"), elfSource(true, 18, ".quad"));
+        Files.writeString(dir.resolve("pv.S"), elfSource(true, 1, ".long"));
+        Files.writeString(dir.resolve("plain.S"), elfSource(false, 0, ".long"));
         gcc("pvh.elf", "pvh.S");
+        gcc("pvh-quad.elf", "pvh-quad.S");
         gcc("pv.elf", "pv.S");
         gcc("plain.elf", "plain.S");
         Tools.run(dir, "gcc", "-m32", "-nostdlib", "-static", "-no-pie", "-o", "pvh32.elf", "pvh.S");
@@ -110,7 +112,7 @@ final class TestImages {
         put("bzImage", bzImage(0x020f, 0x0b, Files.readAllBytes(dir.resolve("pvh.elf.gz"))));
         mkimage("uImage-x86", "-A x86_64 -O linux -T kernel -C none -a 0x100000 -e 0x100000 -n x86 -d bzImage");
         for (String name : new String[] {"Image.gz", "initrd.cpio", "initrd-crc.cpio", "initrd-odc.cpio",
-            "initrd-bin.cpio", "initrd.cpio.gz", "initrd-early.cpio", "domU.dtb", "pvh.elf", "pv.elf", "plain.elf",
+            "initrd-bin.cpio", "initrd.cpio.gz", "initrd-early.cpio", "domU.dtb", "pvh.elf", "pvh-quad.elf", "pv.elf", "plain.elf",
             "pvh32.elf", "pvh.elf.gz"}) {
             all.put(name, Files.readAllBytes(dir.resolve(name)));
         }
@@ -163,17 +165,20 @@ final class TestImages {
         return image;
     }
 
-    /** A tiny x86 program, with a Xen note of {@code noteType} (18 = PHYS32_ENTRY) when {@code xen}. */
-    private static String elfSource(boolean xen, int noteType) {
+    /**
+     * A tiny x86 program, with a Xen note of {@code noteType} (18 = PHYS32_ENTRY) when {@code xen}, its
+     * descriptor the entry as a {@code .long} or, as Linux's x86-64 head writes it, a {@code .quad}.
+     */
+    private static String elfSource(boolean xen, int noteType, String entryDirective) {
         String note = """
                         .pushsection .note.Xen, "a", @note
                         .balign 4
-                        .long 4, 4, %d
+                        .long 4, %d, %d
                         .asciz "Xen"
                         .balign 4
-                        .long pvh_start
+                        %s pvh_start
                         .popsection
-                """.formatted(noteType);
+                """.formatted(entryDirective.equals(".quad") ? 8 : 4, noteType, entryDirective);
         return (xen ? note : "") + """
                         .text
                         .globl _start
