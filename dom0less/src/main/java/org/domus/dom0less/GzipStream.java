@@ -53,8 +53,11 @@ final class GzipStream {
      */
     private static Inflated inflate(ByteView b, long budget) {
         int limit = (int) Math.min(budget, MAX_ARRAY);
-        long hint = Math.min((long) b.length() * MAX_RATIO + 4096, limit);
-        byte[] buf = new byte[(int) Math.max(0, Math.min(hint, 1 << 20))];
+        // ISIZE, when the stream could really grow that big, sizes the buffer at once (one byte more, to see
+        // the end without growing); a lying ISIZE only costs copies, never more than the limit.
+        long isize = b.has(b.length() - 4L, 4) ? b.u32le(b.length() - 4L) + 1 : 1 << 16;
+        long hint = Math.min(Math.min(isize, (long) b.length() * MAX_RATIO + 4096), limit);
+        byte[] buf = new byte[(int) Math.max(0, hint)];
         int n = 0;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b.array(), b.start(), b.length()), 64 << 10)) {
             while (true) {
