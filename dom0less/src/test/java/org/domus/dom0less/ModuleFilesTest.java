@@ -1,0 +1,166 @@
+package org.domus.dom0less;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --module ADDR=FILE} entries and {@code xen,uefi-binary} names, on real files in a temporary folder. */
+class ModuleFilesTest {
+    @TempDir
+    Path dir;
+
+    private String file(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        return p.toString();
+    }
+
+    @Test
+    void addressesInHexOrDecimal() throws IOException {
+        String xen = file("xen", "hypervisor");
+        String kernel = file("Image-DomU", "kernel");
+        ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + xen, "33554432=" + kernel, "0XFFFF0000=" + xen), null);
+        assertThat(files.at(0x80000)).hasValueSatisfying(m -> {
+            assertThat(m.origin()).isEqualTo(xen);
+            assertThat(m.bytes()).asString().isEqualTo("hypervisor");
+            assertThat(m.size()).isEqualTo(10);
+        });
+        assertThat(files.at(0x2000000).orElseThrow().origin()).isEqualTo(kernel);
+        assertThat(files.at(0xffff0000L)).isPresent();
+        assertThat(files.at(0x80001)).isEmpty();
+        assertThat(files.at(0)).isEmpty();
+    }
+
+    /** The origin is the path exactly as given, relative ones included (they resolve against the working folder). */
+    @Test
+    void originIsThePathAsGiven() throws IOException {
+        String absolute = file("ramdisk.cpio.gz", "initrd");
+        String relative = Path.of("").toAbsolutePath().relativize(Path.of(absolute)).toString();
+        ModuleFiles files = ModuleFiles.of(List.of("0x4000000=" + relative), null);
+        assertThat(files.at(0x4000000).orElseThrow().origin()).isEqualTo(relative);
+        assertThat(files.at(0x4000000).orElseThrow().bytes()).asString().isEqualTo("initrd");
+    }
+
+    @Test
+    void addressesAreUnsignedAndListedInOrder() throws IOException {
+        String a = file("a", "a");
+        String b = file("b", "b");
+        String c = file("c", "c");
+        ModuleFiles files = ModuleFiles.of(List.of("0xfffffffffffff000=" + a, "0x1000=" + b, "0x8000000000000000=" + c), null);
+        assertThat(files.files()).containsExactly(Map.entry(0x1000L, b), Map.entry(0x8000000000000000L, c), Map.entry(0xfffffffffffff000L, a));
+        assertThat(files.at(0xfffffffffffff000L).orElseThrow().origin()).isEqualTo(a);
+    }
+
+    /** Read on first use, then never again: a file changed later does not change the module. */
+    @Test
+    void filesAreReadLazilyAndOnce() throws IOException {
+        String kernel = file("Image", "");
+        ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + kernel), null);
+        Files.writeString(Path.of(kernel), "first");
+        ModuleBytes first = files.at(0x80000).orElseThrow();
+        assertThat(first.bytes()).asString().isEqualTo("first");
+        Files.writeString(Path.of(kernel), "second, longer");
+        assertThat(files.at(0x80000).orElseThrow()).isSameAs(first);
+    }
+
+    @Test
+    void aFileGoneBeforeItIsReadIsAClearError() throws IOException {
+        String kernel = file("Image", "k");
+        ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + kernel), null);
+        Files.delete(Path.of(kernel));
+        assertThatThrownBy(() -> files.at(0x80000)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("--module 0x80000=" + kernel + ": cannot read " + kernel);
+    }
+
+    @Test
+    void malformedEntriesNameTheEntry() throws IOException {
+        String xen = file("xen", "x");
+        assertError("0x0x80000=xen-Image", "--module 0x0x80000=xen-Image: bad address '0x0x80000'");
+        assertError("0x80000", "--module 0x80000: expected ADDR=FILE");
+        assertError("=" + xen, "--module =" + xen + ": no address");
+        assertError("0x=" + xen, "--module 0x=" + xen + ": bad address '0x'");
+        assertError("-5=" + xen, "--module -5=" + xen + ": bad address '-5'");
+        assertError("+5=" + xen, "--module +5=" + xen + ": bad address '+5'");
+        assertError("80000h=" + xen, "--module 80000h=" + xen + ": bad address '80000h'");
+        assertError("0x10000000000000000=" + xen, "--module 0x10000000000000000=" + xen + ": address '0x10000000000000000' does not fit in 64 bits");
+        assertError("18446744073709551616=" + xen, "--module 18446744073709551616=" + xen + ": address '18446744073709551616' does not fit in 64 bits");
+        assertError("0x80000=", "--module 0x80000=: no file name");
+    }
+
+    @Test
+    void missingFilesAreErrorsWhenTheSourceIsMade() {
+        assertError("0x2000000=Image-DomU", "--module 0x2000000=Image-DomU: no such file");
+        assertError("0x2000000=" + dir, "--module 0x2000000=" + dir + ": not a regular file");
+    }
+
+    @Test
+    void anAddressGivenTwiceNamesBothFiles() throws IOException {
+        String a = file("Image-DomU1", "a");
+        String b = file("Image-DomU2", "b");
+        assertThatThrownBy(() -> ModuleFiles.of(List.of("0x80000=" + a, "524288=" + b), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--module 524288=%s: address 0x80000 already given to %s", b, a);
+        // One file at two addresses is fine: two domains may boot the same kernel.
+        assertThat(ModuleFiles.of(List.of("0x80000=" + a, "0x90000=" + a), null).files()).hasSize(2);
+    }
+
+    @Test
+    void uefiBinariesResolveAgainstTheBaseFolder() throws IOException {
+        String kernel = file("Image-DomU", "domU kernel");
+        file("boot/initrd", "initrd");
+        ModuleFiles files = ModuleFiles.of(List.of(), dir);
+        assertThat(files.uefiBinary("Image-DomU")).hasValueSatisfying(m -> {
+            assertThat(m.origin()).isEqualTo(kernel);
+            assertThat(m.bytes()).asString().isEqualTo("domU kernel");
+        });
+        assertThat(files.uefiBinary("boot/initrd").orElseThrow().bytes()).asString().isEqualTo("initrd");
+        assertThat(files.uefiBinary(kernel)).isPresent();   // an absolute name is taken as is
+        assertThat(files.uefiBinary("missing")).isEmpty();
+        assertThat(files.uefiBinary("boot")).isEmpty();     // a folder is no module
+        assertThat(files.uefiBinary("")).isEmpty();
+        assertThat(files.uefiBinary("a\0b")).isEmpty();
+        assertThat(files.at(0x80000)).isEmpty();
+    }
+
+    @Test
+    void uefiBinariesAreReadOnce() throws IOException {
+        String kernel = file("Image-DomU", "first");
+        ModuleFiles files = ModuleFiles.of(List.of(), dir);
+        ModuleBytes first = files.uefiBinary("Image-DomU").orElseThrow();
+        Files.writeString(Path.of(kernel), "second");
+        assertThat(files.uefiBinary("Image-DomU").orElseThrow().bytes()).isSameAs(first.bytes());
+    }
+
+    @Test
+    void withoutABaseFolderNoUefiBinaryIsLookedUp() throws IOException {
+        file("Image-DomU", "k");
+        assertThat(ModuleFiles.of(List.of(), null).uefiBinary("Image-DomU")).isEmpty();
+        assertThat(ModuleFiles.of(List.of(), null).files()).isEmpty();
+    }
+
+    /** End to end: real artefacts given as --module files, read and probed. */
+    @Test
+    void modulesFromFilesAreProbed() {
+        Path images = TestImages.get().dir;
+        ModuleFiles files = ModuleFiles.of(List.of("0x80080000=" + images.resolve("uImage.gz"),
+                "0x84000000=" + images.resolve("uInitrd"), "0x83000000=" + images.resolve("domU.dtb")), null);
+        assertThat(ImageProbe.probe(files.at(0x80080000L).orElseThrow().bytes()).arch()).isEqualTo(Arch.ARM64);
+        assertThat(ImageProbe.probe(files.at(0x84000000L).orElseThrow().bytes()).inner()).isEqualTo(ImageFormat.CPIO);
+        assertThat(ImageProbe.probe(files.at(0x83000000L).orElseThrow().bytes()).format()).isEqualTo(ImageFormat.DTB);
+    }
+
+    private static void assertError(String entry, String message) {
+        assertThatThrownBy(() -> ModuleFiles.of(List.of(entry), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+}
