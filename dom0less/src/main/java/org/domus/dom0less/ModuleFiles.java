@@ -34,7 +34,7 @@ public final class ModuleFiles implements ModuleSource {
     }
 
     /**
-     * A source from {@code --module} values ({@code ADDR=FILE}, ADDR in hex with 0x or in decimal; FILE
+     * A source from {@code --module} values ({@code ADDR=FILE}, ADDR in hex with or without 0x, as U-Boot reads it; FILE
      * relative to the working folder) and the folder {@code xen,uefi-binary} names resolve against (null:
      * none are looked up).
      *
@@ -146,14 +146,17 @@ public final class ModuleFiles implements ModuleSource {
             return new Entry(arg, address, file);
         }
 
-        /** Hex with 0x (as U-Boot scripts write addresses), or plain decimal; unsigned 64-bit either way. */
+        /**
+         * Hex, with or without 0x, as U-Boot reads the address of {@code tftpb ADDR FILE} (its numbers are
+         * hex by default), so a line copied from a boot script means the same here; unsigned 64-bit.
+         */
         private static long address(String arg, String addr) {
-            boolean hex = addr.startsWith("0x") || addr.startsWith("0X");
-            String digits = hex ? addr.substring(2) : addr;
-            boolean valid = !digits.isEmpty() && digits.chars().allMatch(c -> hex ? Character.digit(c, 16) >= 0 && c < 0x80 : c >= '0' && c <= '9');
+            boolean prefixed = addr.startsWith("0x") || addr.startsWith("0X");
+            String digits = prefixed ? addr.substring(2) : addr;
+            boolean valid = !digits.isEmpty() && digits.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80);
             try {
                 if (valid) {
-                    return Long.parseUnsignedLong(digits, hex ? 16 : 10);
+                    return Long.parseUnsignedLong(digits, 16);
                 }
             } catch (NumberFormatException e) {
                 throw bad(arg, "address '%s' does not fit in 64 bits".formatted(addr));
