@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.domus.dom0less.BootModule;
+import org.domus.dom0less.DomainConfig;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.ModuleFiles;
 import org.domus.dom0less.Plan;
@@ -48,6 +52,26 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** A file given with --module that no module node loads is most likely a mistyped address: say so. */
+    private static SystemConfig withUnusedModules(SystemConfig config, ModuleFiles files) {
+        Set<Long> used = new HashSet<>();
+        for (DomainConfig d : config.domains()) {
+            for (BootModule m : new BootModule[] {d.kernel(), d.ramdisk(), d.deviceTree()}) {
+                if (m != null) {
+                    used.add(m.address());
+                }
+            }
+        }
+        List<Problem> problems = new ArrayList<>(config.problems());
+        files.files().forEach((address, file) -> {
+            if (!used.contains(address)) {
+                problems.add(Problem.warning("unused-module", "--module 0x%x=%s".formatted(address, file),
+                        "no module node is at this address, so the file is not used"));
+            }
+        });
+        return new SystemConfig(config.domains(), config.xen(), config.cpupoolPaths(), problems);
+    }
+
     @Override
     public Integer call() throws IOException, FdtException {
         ModuleFiles files;
@@ -60,7 +84,7 @@ final class PlanCommand implements Callable<Integer> {
         Host here = Host.current();
         Host host = new Host(hostCpus != null ? hostCpus : here.cpus(),
                 hostMemoryMib != null ? hostMemoryMib << 20 : here.memoryBytes());
-        SystemConfig config = Validator.load(Fdt.read(system), files, host);
+        SystemConfig config = withUnusedModules(Validator.load(Fdt.read(system), files, host), files);
         Plan plan = config.hasErrors() ? null : Plan.of(config);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
