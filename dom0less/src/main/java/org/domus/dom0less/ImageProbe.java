@@ -1,11 +1,37 @@
 package org.domus.dom0less;
 
-/** PLACEHOLDER until image probing lands: recognises a module's format by its headers. */
+/**
+ * Recognises a boot module by its headers (never by its file name), the way Xen and U-Boot do before
+ * loading it: Arm64 {@code Image}, x86 bzImage, ELF (PVH when it carries Xen's PHYS32_ENTRY note), U-Boot
+ * legacy uImage, gzip, cpio and DTB. Containers (uImage, gzip, a bzImage's payload, what follows a cpio)
+ * are opened and their content probed in turn, at most {@value ProbeRun#MAX_LEVELS} levels deep, with at
+ * most {@value #MAX_INFLATED} bytes decompressed in all.
+ *
+ * <p>For a container, {@link ImageInfo#inner()} is the innermost format found (a uImage of a gzip of an
+ * Arm64 Image has inner ARM64_IMAGE; the detail names every layer) and {@link ImageInfo#arch()} is that
+ * kernel's. Damage (a CRC mismatch, a truncated stream, a wrong ISIZE) is reported in the detail while the
+ * format is still recognised, so that a message can say what the file was meant to be.
+ */
 public final class ImageProbe {
+    /** Decompression bound for one probe: more than any real kernel or initramfs, far less than a heap. */
+    static final long MAX_INFLATED = 512L << 20;
+
     private ImageProbe() {
     }
 
+    /** What {@code bytes} are; never throws, whatever the bytes (null counts as empty). */
     public static ImageInfo probe(byte[] bytes) {
-        throw new UnsupportedOperationException("not yet");
+        return probe(bytes, MAX_INFLATED);
+    }
+
+    /** As {@link #probe(byte[])} with another decompression bound (tests use a small one). */
+    static ImageInfo probe(byte[] bytes, long maxInflated) {
+        ByteView view = new ByteView(bytes == null ? new byte[0] : bytes);
+        try {
+            return new ProbeRun(maxInflated).probe(view, 1);
+        } catch (RuntimeException e) {
+            // Every read is bounds-checked, so this is a bug; a plan must still be able to name the module.
+            return new ImageInfo(ImageFormat.UNKNOWN, null, null, "could not be probed (" + e + ")");
+        }
     }
 }
