@@ -147,11 +147,12 @@ final class SystemRules {
     private void overlaps(List<BootModule> loaded) {
         List<BootModule> placed = new ArrayList<>();
         for (BootModule m : loaded) {
-            if (m.address() != -1 && m.size() > 0) {
+            boolean shared = placed.stream().anyMatch(p -> p.address() == m.address() && p.kind() == m.kind());
+            if (m.address() != -1 && m.size() > 0 && !shared) {
                 placed.add(m);
             }
         }
-        placed.sort(Comparator.comparing(BootModule::address, Long::compareUnsigned));
+        placed.sort(Comparator.comparing(BootModule::address, Long::compareUnsigned)); // stable: tree order kept
         for (int i = 0; i < placed.size(); i++) {
             BootModule a = placed.get(i);
             Reg ra = new Reg(a.address(), a.size());
@@ -159,9 +160,6 @@ final class SystemRules {
                 BootModule b = placed.get(j);
                 if (Long.compareUnsigned(b.address(), ra.last()) > 0) {
                     break;
-                }
-                if (a.address() == b.address() && a.kind() == b.kind()) {
-                    continue;
                 }
                 problems.error("module-overlap", b.path(), "module %s overlaps %s (%s)",
                         new Reg(b.address(), b.size()).range(), a.path(), ra.range());
