@@ -42,7 +42,7 @@ record CpuList(List<Range> ranges) {
                 at[0]++;
                 last = number(text, at);
                 if (last < first) {
-                    throw new SyntaxException("range " + first + "-" + last + " runs backwards");
+                    throw new SyntaxException("has a range running backwards (" + first + "-" + last + ")");
                 }
             }
             out.add(new Range(first, last));
@@ -50,7 +50,7 @@ record CpuList(List<Range> ranges) {
                 return new CpuList(out);
             }
             if (text.charAt(at[0]) != ',') {
-                throw new SyntaxException("unexpected \"" + text.charAt(at[0]) + "\" at offset " + at[0]);
+                throw new SyntaxException("has an unexpected \"" + text.charAt(at[0]) + "\" at offset " + at[0]);
             }
             at[0]++;
         }
@@ -98,11 +98,12 @@ record CpuList(List<Range> ranges) {
         }
         if (end == start) {
             throw new SyntaxException(at[0] < text.length()
-                    ? "unexpected \"" + text.charAt(at[0]) + "\" at offset " + at[0]
+                    ? "has an unexpected \"" + text.charAt(at[0]) + "\" at offset " + at[0]
                     : "ends where a CPU number should be");
         }
         if (radix == 10 && end - start > 1 && text.charAt(start) == '0') {
-            throw new SyntaxException("\"" + text.substring(start, end) + "\" has a leading 0, which Xen reads as octal");
+            throw new SyntaxException("has a number with a leading 0 (" + text.substring(start, end)
+                    + "), which Xen reads as octal");
         }
         if (end - start > 15) {
             // beyond any host: saturate, the host check reports it

@@ -108,17 +108,7 @@ final class Dom0Reader {
      * to MAX_VIRT_CPUS (domain_build.c), and so does Domus.
      */
     private int cpus(XenCommandLine xen) {
-        long wanted = 0;
-        Optional<String> option = XenArgs.option(xen.raw(), "dom0_max_vcpus");
-        if (option.isPresent()) {
-            try {
-                String v = option.get();
-                wanted = v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                ctx.problems.warning("xen-bootargs", chosen.path(),
-                        "dom0_max_vcpus=%s is not a number: dom0 gets every host CPU", option.get());
-            }
-        }
+        long wanted = XenArgs.dom0MaxVcpus(xen.raw()).orElse(0);
         long cpus = wanted <= 0 || wanted > ctx.host.cpus() ? ctx.host.cpus() : wanted;
         return (int) Math.min(cpus, DomainReader.MAX_VCPUS);
     }

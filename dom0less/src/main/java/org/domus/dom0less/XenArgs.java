@@ -26,13 +26,30 @@ final class XenArgs {
      */
     static XenCommandLine read(Located chosen, boolean dom0KernelHasBootargs, Problems problems) {
         var node = chosen.node();
-        String raw = node.property("xen,xen-bootargs").map(Property::string).orElse(null);
-        if (raw == null && (node.property("xen,dom0-bootargs").isPresent() || dom0KernelHasBootargs)) {
-            raw = node.property("bootargs").map(Property::string).orElse(null);
+        String given = node.property("xen,xen-bootargs").map(Property::string).orElse(null);
+        if (given == null && (node.property("xen,dom0-bootargs").isPresent() || dom0KernelHasBootargs)) {
+            given = node.property("bootargs").map(Property::string).orElse(null);
         }
-        raw = raw == null ? "" : raw;
-        return new XenCommandLine(raw, scheduler(raw, chosen.path(), problems), conswitch(raw, chosen.path(), problems),
-                dom0MemKib(raw, chosen.path(), problems));
+        String raw = given == null ? "" : given;
+        var xen = new XenCommandLine(raw, scheduler(raw, chosen.path(), problems),
+                conswitch(raw, chosen.path(), problems), dom0MemKib(raw, chosen.path(), problems));
+        option(raw, "dom0_max_vcpus").filter(v -> dom0MaxVcpus(raw).isEmpty()).ifPresent(v -> problems.warning(
+                "xen-bootargs", chosen.path(), "dom0_max_vcpus=%s is not a number: dom0 gets every host CPU", v));
+        return xen;
+    }
+
+    /** {@code dom0_max_vcpus=}, a plain number on Arm (integer_param); empty when absent or not a number. */
+    static OptionalLong dom0MaxVcpus(String raw) {
+        Optional<String> v = option(raw, "dom0_max_vcpus");
+        try {
+            if (v.isPresent()) {
+                String s = v.get();
+                return OptionalLong.of(s.startsWith("0x") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s));
+            }
+        } catch (NumberFormatException e) {
+            // reported by read()
+        }
+        return OptionalLong.empty();
     }
 
     /** The value of the last {@code name=value} on the line (Xen applies options in order, so the last wins). */
