@@ -43,9 +43,15 @@ final class SystemRules {
         Map<String, String> seen = new HashMap<>();
         for (DomainConfig d : domains) {
             if (d.dom0()) {
+                seen.put(d.name(), d.path());
                 continue;
             }
             String name = baseName(d.name());
+            if (seen.containsKey(name) && seen.get(name).equals(chosenPath)) {
+                problems.error("duplicate-name", d.path(), "domain name \"%s\" is dom0's (the kernel module under "
+                        + "/chosen): consoles and commands could not tell them apart", name);
+                continue;
+            }
             String before = seen.putIfAbsent(name, d.path());
             if (before != null) {
                 problems.error("duplicate-name", d.path(), "domain name \"%s\" is also %s's: Xen finds a domain's "

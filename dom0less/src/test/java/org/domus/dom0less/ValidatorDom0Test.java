@@ -107,4 +107,11 @@ class ValidatorDom0Test {
                         + "\"domU1\", so under Xen this domain boots with no command line; Domus uses them");
         assertThat(domain(system, "domU1@1").cmdline()).isEqualTo("console=ttyAMA0 quiet");
     }
+
+    @Test
+    void aDomUCalledDomain0BesideDom0() {
+        assertThat(lines(load("duplicate-name-dom0.dts", modules()))).containsExactly("/chosen/Domain-0: error: "
+                + "domain name \"Domain-0\" is dom0's (the kernel module under /chosen): consoles and commands could "
+                + "not tell them apart");
+    }
 }

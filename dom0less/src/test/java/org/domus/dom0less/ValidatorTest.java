@@ -8,8 +8,6 @@ import static org.domus.dom0less.ValidatorFixtures.lines;
 import static org.domus.dom0less.ValidatorFixtures.load;
 import static org.domus.dom0less.ValidatorFixtures.warnings;
 
-import java.util.BitSet;
-
 import org.junit.jupiter.api.Test;
 
 /** One fixture per rule (resources/validate/), asserting the exact lines a user would see. */
