@@ -12,8 +12,9 @@ import java.util.List;
  * @param cpus           {@code cpus}, or -1 when missing
  * @param cmdline        the kernel command line by Xen's precedence rules, or "" (after rewrites)
  * @param cpupoolPath    path of the {@code domain-cpupool} node, or null
+ * @param nrSpis         {@code nr_spis}, or -1 when absent (read, not used: see the ignored-property warning)
  * @param maxGrantFrames -1 when not given (Xen's default)
- * @param capabilities   {@code capabilities} bits, 0 when absent
+ * @param capabilities   {@code capabilities} bits, 0 when absent; 0x7 (control, hardware, xenstore) for dom0
  */
 public record DomainConfig(
         String path, String name, boolean dom0,

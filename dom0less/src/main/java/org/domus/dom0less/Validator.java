@@ -1,14 +1,120 @@
 package org.domus.dom0less;
 
-import org.domus.fdt.Fdt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
-/** PLACEHOLDER until the reader and validator land: reads a system from a tree and finds every problem. */
+import org.domus.fdt.Fdt;
+import org.domus.fdt.Node;
+
+/**
+ * Reads a dom0less system from a device tree (Xen's booting.txt) and validates it. Where Xen panics on the
+ * first problem, this reads on and reports every one, each named by its device-tree path; it never throws on
+ * a malformed tree.
+ */
 public final class Validator {
+    static final String DOMAIN = "xen,domain";
+    static final String CPUPOOL = "xen,cpupool";
+    private static final Set<String> CPUPOOL_PROPERTIES = Set.of("cpupool-cpus", "cpupool-sched");
+
     private Validator() {
     }
 
     /** Reads the system and validates it; problems (all of them, errors and warnings) are in the result. */
     public static SystemConfig load(Fdt fdt, ModuleSource modules, Host host) {
-        throw new UnsupportedOperationException("not yet");
+        return load(fdt, modules, host, ImageProbe::probe);
+    }
+
+    /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */
+    static SystemConfig load(Fdt fdt, ModuleSource modules, Host host, Function<byte[], ImageInfo> probe) {
+        ReadContext ctx = new ReadContext(new Phandles(fdt.root()), modules, probe, host);
+        Located root = Located.root(fdt.root());
+        Optional<Located> found = chosen(root);
+        if (found.isEmpty()) {
+            ctx.problems.error("no-domains", "/chosen", "no /chosen node: nothing to boot");
+            XenCommandLine none = new XenCommandLine("", XenArgs.DEFAULT_SCHEDULER, XenArgs.DEFAULT_CONSWITCH, -1);
+            return new SystemConfig(List.of(), none, List.of(), ctx.problems.list());
+        }
+        Located chosen = found.get();
+        XenCommandLine xen = XenArgs.read(chosen, Dom0Reader.kernelHasBootargs(chosen), ctx.problems);
+
+        List<DomainConfig> domUs = new ArrayList<>();
+        List<String> cpupools = new ArrayList<>();
+        DomainReader domains = new DomainReader(ctx);
+        Dom0Reader dom0 = new Dom0Reader(ctx, chosen);
+        for (Node child : chosen.node().children()) {
+            Located at = chosen.child(child);
+            if (at.compatibleWith(DOMAIN)) {
+                domUs.add(domains.read(at));
+            } else if (ModuleKind.isModule(at)) {
+                dom0.module(at);
+            } else if (at.compatibleWith(CPUPOOL)) {
+                cpupool(at, ctx.problems);
+                cpupools.add(at.path());
+            } else if (at.compatibleWith(EventChannelReader.COMPATIBLE)) {
+                dom0.eventChannel(at);
+            } else if (at.compatibleWith(DomainReader.SHARED_MEMORY)) {
+                ctx.problems.warning("ignored-node", at.path(), "static shared memory needs host-physical pages "
+                        + "shared between guests, which hosted VMs do not have: ignored");
+            } else {
+                notADomain(at, ctx.problems);
+            }
+        }
+
+        List<DomainConfig> all = new ArrayList<>();
+        dom0.build(xen).ifPresent(all::add);
+        all.addAll(domUs);
+        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded);
+        return new SystemConfig(all, xen, cpupools, ctx.problems.list());
+    }
+
+    /** /chosen, as Xen finds it: the first top-level node named "chosen" (with or without a unit address). */
+    private static Optional<Located> chosen(Located root) {
+        for (Node child : root.node().children()) {
+            if (child.baseName().equals("chosen")) {
+                return Optional.of(root.child(child));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A boot cpupool needs its CPUs and, if it names one, a scheduler Xen has (boot-cpupool.c). */
+    private static void cpupool(Located at, Problems problems) {
+        KnownProperties.check(at, CPUPOOL_PROPERTIES, Map.of(), problems);
+        var cpus = at.node().property("cpupool-cpus");
+        if (cpus.isEmpty() || cpus.get().length() == 0 || cpus.get().length() % 4 != 0) {
+            problems.error("cpupool-cpus", at.path(), "missing or empty cpupool-cpus (phandles of cpu nodes)");
+        }
+        at.node().property("cpupool-sched").map(p -> p.string()).filter(s -> !XenArgs.SCHEDULERS.contains(s))
+                .ifPresent(s -> problems.error("cpupool-sched", at.path(), "cpupool-sched \"%s\" is not a Xen "
+                        + "scheduler (credit, credit2, null, rtds, arinc653)", s));
+    }
+
+    /**
+     * A /chosen child that is none of the known kinds. One that looks like a domain (memory, cpus or boot
+     * modules) but lacks "xen,domain" is only a warning: Xen skips it silently, and a changed compatible is a
+     * common way to switch a domain off. If it leaves no domain at all, "no-domains" says so as an error.
+     */
+    private static void notADomain(Located at, Problems problems) {
+        List<String> signs = new ArrayList<>();
+        if (at.node().property("memory").isPresent()) {
+            signs.add("memory");
+        }
+        if (at.node().property("cpus").isPresent()) {
+            signs.add("cpus");
+        }
+        if (at.node().children().stream().anyMatch(c -> ModuleKind.isModule(at.child(c)))) {
+            signs.add("boot modules");
+        }
+        if (signs.isEmpty()) {
+            problems.warning("unknown-node", at.path(),
+                    "not a domain, boot module, cpupool or event channel: ignored");
+        } else {
+            problems.warning("domain-compatible", at.path(), "has %s but its compatible lacks \"%s\": Xen skips it, "
+                    + "and so does Domus", String.join(", ", signs), DOMAIN);
+        }
     }
 }

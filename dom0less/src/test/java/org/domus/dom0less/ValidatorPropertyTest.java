@@ -1,0 +1,92 @@
+package org.domus.dom0less;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.domus.dom0less.ValidatorFixtures.domain;
+import static org.domus.dom0less.ValidatorFixtures.lines;
+import static org.domus.dom0less.ValidatorFixtures.load;
+
+import org.junit.jupiter.api.Test;
+
+/** Domain properties: xen,enhanced, capabilities, grant frames, cpupools, and the ones Domus ignores. */
+class ValidatorPropertyTest {
+    private static TestModules kernels() {
+        return new TestModules().at(0x1000000, "Image", Payloads.arm64Image(0x1000));
+    }
+
+    @Test
+    void enhancedValues() {
+        SystemConfig system = load("enhanced-values.dts", kernels());
+        assertThat(lines(system)).isEmpty();
+        assertThat(system.domains()).extracting(DomainConfig::enhanced)
+                .containsExactly(Enhanced.NO_XENSTORE, Enhanced.ENABLED, Enhanced.LEGACY, Enhanced.NONE);
+    }
+
+    @Test
+    void enhancedUnknownStringIsDisabledWithAWarning() {
+        SystemConfig system = load("enhanced-unknown.dts", kernels());
+        assertThat(lines(system)).containsExactly("/chosen/domU1: warning: xen,enhanced = \"yes please\" is not "
+                + "\"enabled\", \"no-xenstore\", \"legacy\" or \"disabled\": Xen treats it as disabled (no PV "
+                + "interfaces)");
+        assertThat(domain(system, "domU1").enhanced()).isEqualTo(Enhanced.NONE);
+    }
+
+    @Test
+    void capabilitiesWithUnknownBits() {
+        assertThat(lines(load("capabilities-bits.dts", kernels()))).containsExactly("/chosen/domU1: error: "
+                + "capabilities 0x9 has unknown bits 0x8 (Xen knows 0x1 control, 0x2 hardware, 0x4 xenstore; Xen: "
+                + "\"Invalid capabilities\")");
+    }
+
+    @Test
+    void twoHardwareDomains() {
+        assertThat(lines(load("capabilities-duplicate.dts", kernels()))).containsExactly("/chosen/domU2: error: "
+                + "a second hardware domain (the first is /chosen/domU1): Xen allows only one");
+    }
+
+    @Test
+    void grantFramesOverflow() {
+        assertThat(lines(load("frames-overflow.dts", kernels()))).containsExactly("/chosen/domU1: error: "
+                + "max_grant_frames (2147483648) overflow: Xen takes at most 2147483647");
+    }
+
+    @Test
+    void cpupools() {
+        SystemConfig system = load("cpupool.dts", kernels());
+        assertThat(lines(system)).containsExactly(
+                "/chosen/domU2: error: domain-cpupool points at /chosen/cpupool-b, which is not a \"xen,cpupool\" "
+                        + "node under /chosen",
+                "/chosen/domU3: error: domain-cpupool phandle 0x77 matches no node",
+                "/chosen/cpupool-b: warning: not a domain, boot module, cpupool or event channel: ignored",
+                "/chosen/cpupool-c: error: missing or empty cpupool-cpus (phandles of cpu nodes)",
+                "/chosen/cpupool-c: error: cpupool-sched \"fifo\" is not a Xen scheduler (credit, credit2, null, "
+                        + "rtds, arinc653)");
+        assertThat(domain(system, "domU1").cpupoolPath()).isEqualTo("/chosen/cpupool-a");
+        assertThat(system.cpupoolPaths()).containsExactly("/chosen/cpupool-a", "/chosen/cpupool-c");
+    }
+
+    @Test
+    void xenPropertiesWithoutMeaningForAHostedVmAndUnknownOnes() {
+        SystemConfig system = load("properties.dts", kernels());
+        assertThat(lines(system)).containsExactly(
+                "/chosen/domU1: warning: direct-map: guest-physical equals host-physical has no meaning for a hosted "
+                        + "VM; ignored",
+                "/chosen/domU1: warning: nr_spis: the number of vGIC SPIs sizes Xen's interrupt controller; each "
+                        + "engine sizes its own; ignored",
+                "/chosen/domU1: warning: xen,static-mem: a hosted VM's RAM comes from the host kernel, not from fixed "
+                        + "host-physical banks; ignored",
+                "/chosen/domU1: warning: llc-colors: cache colouring needs control of host-physical placement, which "
+                        + "a hosted VM lacks; ignored",
+                "/chosen/domU1: warning: passthrough: a hosted VM gets no host devices passed through; ignored",
+                "/chosen/domU1: warning: unknown property \"colour\": ignored",
+                "/chosen/domU1/module@1000000: warning: unknown property \"xen,note\": ignored",
+                "/chosen/domU1/shm@0: warning: static shared memory needs host-physical pages shared between guests, "
+                        + "which hosted VMs do not have: ignored",
+                "/chosen/domU1/gizmo: warning: not a boot module, xen,vcpu or xen,evtchn-v1 node: ignored");
+        DomainConfig d = domain(system, "domU1");
+        // read all the same, for a plan that wants to show them
+        assertThat(d.directMap()).isTrue();
+        assertThat(d.nrSpis()).isEqualTo(32);
+        assertThat(d.staticMem()).hasSize(1);
+        assertThat(d.staticMem().getFirst()).containsExactly(0x30000000L, 0x8000000L);
+    }
+}
