@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 
-import org.domus.dom0less.BootModule;
-import org.domus.dom0less.DomainConfig;
 import org.domus.dom0less.Host;
+import org.domus.dom0less.ModuleBytes;
 import org.domus.dom0less.ModuleFiles;
+import org.domus.dom0less.ModuleSource;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
@@ -52,19 +54,27 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** A file given with --module that no module node loads is most likely a mistyped address: say so. */
-    private static SystemConfig withUnusedModules(SystemConfig config, ModuleFiles files) {
-        Set<Long> used = new HashSet<>();
-        for (DomainConfig d : config.domains()) {
-            for (BootModule m : new BootModule[] {d.kernel(), d.ramdisk(), d.deviceTree()}) {
-                if (m != null) {
-                    used.add(m.address());
-                }
+    /**
+     * A file given with --module at an address no module node asked for is most likely a mistyped address:
+     * the validator's lookups are recorded, and every file never looked up gets a warning.
+     */
+    private static SystemConfig withUnusedModules(ModuleFiles files, Function<ModuleSource, SystemConfig> load) {
+        Set<Long> asked = ConcurrentHashMap.newKeySet();
+        SystemConfig config = load.apply(new ModuleSource() {
+            @Override
+            public Optional<ModuleBytes> at(long address) {
+                asked.add(address);
+                return files.at(address);
             }
-        }
+
+            @Override
+            public Optional<ModuleBytes> uefiBinary(String fileName) {
+                return files.uefiBinary(fileName);
+            }
+        });
         List<Problem> problems = new ArrayList<>(config.problems());
         files.files().forEach((address, file) -> {
-            if (!used.contains(address)) {
+            if (!asked.contains(address)) {
                 problems.add(Problem.warning("unused-module", "--module 0x%x=%s".formatted(address, file),
                         "no module node is at this address, so the file is not used"));
             }
@@ -84,7 +94,8 @@ final class PlanCommand implements Callable<Integer> {
         Host here = Host.current();
         Host host = new Host(hostCpus != null ? hostCpus : here.cpus(),
                 hostMemoryMib != null ? hostMemoryMib << 20 : here.memoryBytes());
-        SystemConfig config = withUnusedModules(Validator.load(Fdt.read(system), files, host), files);
+        Fdt fdt = Fdt.read(system);
+        SystemConfig config = withUnusedModules(files, source -> Validator.load(fdt, source, host));
         Plan plan = config.hasErrors() ? null : Plan.of(config);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -23,8 +23,8 @@ final class PlanText {
         }
         for (PlannedDomain d : plan.domains()) {
             s.append("%nd%d %s (%s)%n".formatted(d.id(), d.name(), d.path()));
-            line(s, "memory", "%d KiB".formatted(d.memoryKib()));
-            line(s, "vcpus", "%d, pinned %s".formatted(d.vcpus(), pinning(d.pinning())));
+            line(s, "memory", "%d KiB (%s)".formatted(d.memoryKib(), mib(d.memoryKib())));
+            line(s, "vcpus", "%d, %s".formatted(d.vcpus(), pinning(d.pinning())));
             module(s, "kernel", d.kernel());
             module(s, "ramdisk", d.ramdisk());
             module(s, "dtb", d.deviceTree());
@@ -34,13 +34,23 @@ final class PlanText {
         return s.toString();
     }
 
-    /** "vcpu0: any" or "vcpu0: 0, vcpu1: 1". */
+    /** "not pinned", or "vcpu0 on pCPU 0-1,3, vcpu1 unpinned, vcpu2 on pCPU 5". */
     private static String pinning(List<String> perVcpu) {
+        if (perVcpu.stream().allMatch("any"::equals)) {
+            return "not pinned";
+        }
         StringBuilder s = new StringBuilder();
         for (int v = 0; v < perVcpu.size(); v++) {
-            s.append(v == 0 ? "" : ", ").append("vcpu").append(v).append(": ").append(perVcpu.get(v));
+            String cpus = perVcpu.get(v);
+            s.append(v == 0 ? "" : ", ").append("vcpu").append(v)
+                    .append(cpus.equals("any") ? " unpinned" : " on pCPU " + cpus);
         }
         return s.toString();
+    }
+
+    /** "128 MiB", or "1.5 MiB" when not whole. */
+    private static String mib(long kib) {
+        return kib % 1024 == 0 ? (kib / 1024) + " MiB" : "%.2f MiB".formatted(kib / 1024.0);
     }
 
     private static void module(StringBuilder s, String label, BootModule m) {

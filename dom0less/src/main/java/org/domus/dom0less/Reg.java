@@ -34,6 +34,13 @@ record Reg(long address, long size) {
                     reg.length(), cells.address(), cells.size(), need);
             return Optional.empty();
         }
+        if (reg.length() % need != 0) {
+            // Xen would read the first pair and ignore the rest; a ragged length means the cells are miscounted
+            problems.error("reg-length", path,
+                    "reg has %d cells, not a whole number of (address, size) pairs of #address-cells %d + #size-cells %d",
+                    reg.length() / 4, cells.address(), cells.size());
+            return Optional.empty();
+        }
         if (reg.length() > need) {
             problems.warning("reg-length", path, "reg has %d bytes, one (address, size) pair is %d: only the first is used",
                     reg.length(), need);

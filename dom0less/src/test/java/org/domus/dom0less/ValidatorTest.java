@@ -107,13 +107,15 @@ class ValidatorTest {
     // ---- reg and cells ----
 
     @Test
-    void regShorterThanOnePairAndRegWithExtraPairs() {
+    void regShorterThanOnePairRaggedOrWithExtraPairs() {
         var modules = new TestModules().at(0x3000000, "initrd", Payloads.cpio(K));
         assertThat(lines(load("reg-length.dts", modules))).containsExactly(
                 "/chosen/domU1/module@1000000: error: reg property length is too short: 4 bytes, #address-cells 1 "
                         + "+ #size-cells 1 need 8",
                 "/chosen/domU1/module@3000000: warning: reg has 16 bytes, one (address, size) pair is 8: only the "
-                        + "first is used");
+                        + "first is used",
+                "/chosen/domU1/module@5000000: error: reg has 3 cells, not a whole number of (address, size) pairs of "
+                        + "#address-cells 1 + #size-cells 1");
     }
 
     @Test
