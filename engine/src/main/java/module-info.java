@@ -1,0 +1,6 @@
+/** The engine interface: everything above it is engine-agnostic. */
+module org.domus.engine {
+    uses org.domus.engine.Engine;
+
+    exports org.domus.engine;
+}

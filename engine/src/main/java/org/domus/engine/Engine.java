@@ -1,0 +1,36 @@
+package org.domus.engine;
+
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A way of running domains: {@code qemu} (a QEMU process per domain) or {@code kvm} (Domus's own VMM).
+ * Implementations are found with {@link ServiceLoader}.
+ */
+public interface Engine {
+    /** "qemu" or "kvm". */
+    String name();
+
+    /** Why this engine cannot run {@code arch} guests here (e.g. the Debian package to install), or empty. Cheap, no side effects. */
+    Optional<String> unavailable(GuestArch arch);
+
+    /** Builds a domain, stopped; {@link DomainHandle#start()} runs it. */
+    DomainHandle build(DomainSpec spec) throws EngineException;
+
+    /** The engine called {@code wanted}, or for "auto" the first that can run {@code arch} guests. */
+    static Engine pick(String wanted, GuestArch arch) throws EngineException {
+        StringBuilder why = new StringBuilder();
+        for (Engine e : ServiceLoader.load(Engine.class)) {
+            if (!wanted.equals("auto") && !e.name().equals(wanted)) {
+                continue;
+            }
+            Optional<String> problem = e.unavailable(arch);
+            if (problem.isEmpty()) {
+                return e;
+            }
+            why.append(why.isEmpty() ? "" : "; ").append(e.name()).append(": ").append(problem.get());
+        }
+        throw new EngineException("no engine '%s' can run %s guests here%s".formatted(wanted, arch,
+                why.isEmpty() ? "" : " (" + why + ")"));
+    }
+}
