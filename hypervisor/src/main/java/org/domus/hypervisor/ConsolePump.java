@@ -1,0 +1,50 @@
+package org.domus.hypervisor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Splits a console byte stream into lines for the multiplexer. A guest that never ends a line still gets its
+ * text out: a line is cut at {@link #MAX_LINE} bytes, so one flooding domain cannot hold memory or the terminal.
+ */
+final class ConsolePump {
+    static final int MAX_LINE = 4096;
+
+    private ConsolePump() {
+    }
+
+    /** Reads {@code in} until it ends, handing each line (without CR/LF) to {@code lines}. */
+    static void run(InputStream in, Consumer<String> lines) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        byte[] buf = new byte[8192];
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        emit(line, lines);
+                    } else if (b != '\r') {
+                        line.write(b);
+                        if (line.size() >= MAX_LINE) {
+                            emit(line, lines);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the console closes when the domain goes away: the last partial line is still shown
+        }
+        if (line.size() > 0) {
+            emit(line, lines);
+        }
+    }
+
+    private static void emit(ByteArrayOutputStream line, Consumer<String> lines) {
+        lines.accept(line.toString(StandardCharsets.UTF_8));
+        line.reset();
+    }
+}

@@ -1,0 +1,114 @@
+package org.domus.hypervisor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Plan;
+import org.domus.dom0less.PlannedDomain;
+import org.domus.engine.DomainSpec;
+import org.domus.engine.Engine;
+import org.domus.engine.EngineException;
+import org.domus.engine.GuestArch;
+
+/**
+ * A running system: every domain of a plan built in parallel on its engine, then all started at the same
+ * instant, as dom0less starts its domUs without waiting for a control domain. Closing it destroys them all.
+ */
+public final class Hypervisor implements AutoCloseable {
+    private final List<Domain> domains;
+    private final ConsoleMux mux;
+
+    private Hypervisor(List<Domain> domains, ConsoleMux mux) {
+        this.domains = List.copyOf(domains);
+        this.mux = mux;
+    }
+
+    /**
+     * Boots {@code plan}: module bytes are written under {@code runDir/dN-name/}, each domain is built on the
+     * engine {@code engineName} ("auto" picks by the kernel's architecture), then all start together. If any
+     * domain fails to build, those already built are destroyed and nothing starts.
+     */
+    public static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies)
+            throws EngineException, IOException {
+        List<Domain> domains = new ArrayList<>();
+        for (PlannedDomain d : plan.domains()) {
+            Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
+            Files.createDirectories(dir);
+            GuestArch arch = GuestArch.valueOf(d.arch().name());
+            DomainSpec spec = new DomainSpec(d.name(), arch, d.memoryKib() * 1024, d.vcpus(),
+                    write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
+                    d.cmdline(), dir);
+            mux.attachLog(d.id(), dir.resolve("console.log"));
+            domains.add(new Domain(d.id(), d.name(), spec, Engine.pick(engineName, arch), policies, mux));
+        }
+        Hypervisor hv = new Hypervisor(domains, mux);
+        try (ExecutorService builders = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> builds = new ArrayList<>();
+            for (Domain d : domains) {
+                builds.add(builders.submit(() -> {
+                    d.build();
+                    return null;
+                }));
+            }
+            for (int i = 0; i < builds.size(); i++) {
+                try {
+                    builds.get(i).get();
+                } catch (ExecutionException e) {
+                    hv.close();
+                    Throwable cause = e.getCause();
+                    String why = cause instanceof EngineException ee ? ee.getMessage() : cause.toString();
+                    throw new EngineException("d%d %s: cannot build: %s".formatted(domains.get(i).id(), domains.get(i).name(), why), cause);
+                } catch (InterruptedException e) {
+                    hv.close();
+                    Thread.currentThread().interrupt();
+                    throw new EngineException("interrupted while building domains", e);
+                }
+            }
+        }
+        for (Domain d : domains) {
+            d.start();
+        }
+        mux.event("%d domain%s started".formatted(domains.size(), domains.size() == 1 ? "" : "s"));
+        return hv;
+    }
+
+    private static Path write(BootModule module, Path file) throws IOException {
+        if (module == null) {
+            return null;
+        }
+        Files.write(file, module.bytes().bytes());
+        return file;
+    }
+
+    public List<Domain> domains() {
+        return domains;
+    }
+
+    /** Waits until every domain is shut down, crashed or destroyed; 0 when none crashed, else 1. */
+    public int awaitAll() throws InterruptedException {
+        for (Domain d : domains) {
+            while (!d.awaitFinal(1, TimeUnit.HOURS)) {
+                // a domain may run for days: keep waiting
+            }
+        }
+        return domains.stream().anyMatch(d -> d.state() == DomainState.CRASHED) ? 1 : 0;
+    }
+
+    /** Destroys every domain; safe to call more than once and from a shutdown hook. */
+    @Override
+    public void close() {
+        for (Domain d : domains) {
+            d.destroy();
+        }
+        mux.close();
+    }
+}
