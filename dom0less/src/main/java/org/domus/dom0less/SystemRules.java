@@ -78,11 +78,31 @@ final class SystemRules {
                 problems.error("memory-host", d.path(), "memory 0x%x KiB (%s) exceeds the host's %s (memory is in "
                         + "KiB)", d.memoryKib(), Sizes.kib(d.memoryKib()), Sizes.bytes(host.memoryBytes()));
             }
+            fitsInMemory(d);
             total = saturatingAdd(total, d.memoryKib());
         }
         if (eachFits && Long.compareUnsigned(total, hostKib) > 0) {
             problems.warning("memory-total", chosenPath, "the domains' memory adds up to %s, the host has %s: they "
                     + "boot, but fail if the guests use it all", Sizes.kib(total), Sizes.bytes(host.memoryBytes()));
+        }
+    }
+
+    /**
+     * The kernel and the ramdisk are loaded into the domain's own RAM before it runs (QEMU refuses to start,
+     * late and with a cryptic message, when they do not fit): both together must leave room in it. Their
+     * compressed sizes are a lower bound of what they take, so this can only catch the certain failures.
+     */
+    private void fitsInMemory(DomainConfig d) {
+        long images = 0;
+        for (BootModule m : new BootModule[] {d.kernel(), d.ramdisk()}) {
+            if (m != null && m.bytes() != null) {
+                images += m.bytes().size();
+            }
+        }
+        long memoryBytes = d.memoryKib() << 10;
+        if (d.memoryKib() < (1L << 53) && images >= memoryBytes) {
+            problems.error("images-memory", d.path(), "kernel and ramdisk take %s, more than the domain's memory of %s",
+                    Sizes.bytes(images), Sizes.kib(d.memoryKib()));
         }
     }
 

@@ -1,0 +1,91 @@
+package org.domus.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.domus.dom0less.Plan;
+import org.domus.dom0less.Problem;
+import org.domus.dom0less.SystemConfig;
+import org.domus.engine.EngineException;
+import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ConsoleMux;
+import org.domus.hypervisor.ExitPolicies;
+import org.domus.hypervisor.ExitPolicy;
+import org.domus.hypervisor.Hypervisor;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code domus boot}: plan, build every domain in parallel, start them all at once, run until they are done. */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+        description = {"Boot every domain of a dom0less system in parallel; their consoles print as (dN) lines.",
+                "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed,",
+                "2 on usage errors. Ctrl-C destroys every domain."})
+final class BootCommand implements Callable<Integer> {
+    @Mixin
+    SystemInput input;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
+            description = "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Where each domain's files and console log go (default: a new folder under $XDG_RUNTIME_DIR or /tmp).")
+    Path runDir;
+
+    @Option(names = "--on-poweroff", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_poweroff). Default: ${DEFAULT-VALUE}.")
+    String onPoweroff;
+
+    @Option(names = "--on-reboot", paramLabel = "POLICY", defaultValue = "restart", description = "destroy, restart or preserve (xl's on_reboot). Default: ${DEFAULT-VALUE}.")
+    String onReboot;
+
+    @Option(names = "--on-crash", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_crash). Default: ${DEFAULT-VALUE}.")
+    String onCrash;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, FdtException, EngineException, InterruptedException {
+        ExitPolicies policies;
+        try {
+            policies = new ExitPolicies(ExitPolicy.parse(onPoweroff), ExitPolicy.parse(onReboot), ExitPolicy.parse(onCrash));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a policy is destroy, restart or preserve");
+        }
+        SystemConfig config = input.load();
+        PrintWriter err = spec.commandLine().getErr();
+        for (Problem p : config.problems()) {
+            err.println(p);
+        }
+        err.flush();
+        if (config.hasErrors()) {
+            return Main.EXIT_INPUT;
+        }
+        Plan plan = Plan.of(config);
+        Path dir = runDir != null ? runDir : defaultRunDir();
+        ConsoleMux mux = new ConsoleMux(System.out);
+        mux.event("run folder " + dir);
+        Hypervisor hv = Hypervisor.boot(plan, engine, dir, mux, policies);
+        // SIGINT/SIGTERM: every domain is destroyed before the JVM goes (QEMU also dies with us on kill -9).
+        Thread hook = new Thread(hv::close, "destroy-domains");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int rc = hv.awaitAll();
+        hv.close();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return rc;
+    }
+
+    private Path defaultRunDir() throws IOException {
+        String base = System.getenv("XDG_RUNTIME_DIR");
+        Path root = Path.of(base != null ? base : System.getProperty("java.io.tmpdir"), "domus");
+        Files.createDirectories(root);
+        return Files.createTempDirectory(root, input.system.getFileName().toString().replaceAll("\\.dt[sb]$", "") + "-");
+    }
+}
