@@ -1,20 +1,13 @@
 package org.domus.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.domus.dom0less.Plan;
-import org.domus.dom0less.Problem;
-import org.domus.dom0less.SystemConfig;
 import org.domus.engine.EngineException;
 import org.domus.fdt.FdtException;
-import org.domus.hypervisor.ConsoleMux;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.ExitPolicy;
-import org.domus.hypervisor.Hypervisor;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,33 +52,7 @@ final class BootCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a policy is destroy, restart or preserve");
         }
-        SystemConfig config = input.load();
-        PrintWriter err = spec.commandLine().getErr();
-        for (Problem p : config.problems()) {
-            err.println(p);
-        }
-        err.flush();
-        if (config.hasErrors()) {
-            return Main.EXIT_INPUT;
-        }
-        Plan plan = Plan.of(config);
-        Path dir = runDir != null ? runDir : defaultRunDir();
-        ConsoleMux mux = new ConsoleMux(System.out);
-        mux.event("run folder " + dir);
-        Hypervisor hv = Hypervisor.boot(plan, engine, dir, mux, policies);
-        // SIGINT/SIGTERM: every domain is destroyed before the JVM goes (QEMU also dies with us on kill -9).
-        Thread hook = new Thread(hv::close, "destroy-domains");
-        Runtime.getRuntime().addShutdownHook(hook);
-        int rc = hv.awaitAll();
-        hv.close();
-        Runtime.getRuntime().removeShutdownHook(hook);
-        return rc;
-    }
-
-    private Path defaultRunDir() throws IOException {
-        String base = System.getenv("XDG_RUNTIME_DIR");
-        Path root = Path.of(base != null ? base : System.getProperty("java.io.tmpdir"), "domus");
-        Files.createDirectories(root);
-        return Files.createTempDirectory(root, input.system.getFileName().toString().replaceAll("\\.dt[sb]$", "") + "-");
+        return SystemRun.run(input.load(), input.system.getFileName().toString(), engine, runDir, policies,
+                spec.commandLine().getErr());
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 
 import org.domus.engine.EngineException;
+import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
 
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code domus} command. */
 @Command(name = "domus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A dom0less hypervisor for Linux hosts.",
-        subcommands = {BootCommand.class, PlanCommand.class, DtCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BootCommand.class, PlanCommand.class, DtCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Bad input (configuration, source or blob). */
     static final int EXIT_INPUT = 1;
@@ -36,6 +37,7 @@ public final class Main {
         switch (ex) {
             case FdtException e -> err.println(e.getMessage());
             case EngineException e -> err.println("domus: " + e.getMessage());
+            case PayloadException e -> err.println("domus: " + e.getMessage());
             case NoSuchFileException e -> err.println("domus: " + e.getFile() + ": no such file");
             case IOException e -> err.println("domus: " + e.getMessage());
             default -> {

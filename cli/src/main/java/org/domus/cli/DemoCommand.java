@@ -1,0 +1,113 @@
+package org.domus.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.domus.dom0less.Host;
+import org.domus.dom0less.ModuleFiles;
+import org.domus.dom0less.SystemConfig;
+import org.domus.dom0less.Validator;
+import org.domus.engine.EngineException;
+import org.domus.engine.payload.GuestPayload;
+import org.domus.engine.payload.PayloadCache;
+import org.domus.engine.payload.PayloadException;
+import org.domus.fdt.Fdt;
+import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ExitPolicies;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code domus demo}: fetches Debian's Arm64 kernel and busybox (once, into the cache), writes a three-domain
+ * system the user can read and edit, and boots it. Each guest prints its DOMUS-READY line and powers off.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Boot a three-domain example system with Debian's Arm64 kernel and busybox.",
+                "The guest payload is fetched on first use into the cache ($DOMUS_CACHE, else ~/.cache/domus);",
+                "the system is written to <cache>/demo/system.dts: edit it and run `domus boot` on it."})
+final class DemoCommand implements Callable<Integer> {
+    /** The example: different memory sizes, one domain with two vCPUs, the seed's console and properties. */
+    static final String SYSTEM = """
+            /*
+             * Domus demo: three dom0less domains booting in parallel, as Xen's booting.txt describes them.
+             * Modules are files next to this one (xen,uefi-binary), so `domus boot system.dts` needs no options;
+             * with U-Boot addresses instead, give each module a reg and boot with --module ADDR=FILE.
+             */
+            /dts-v1/;
+
+            / {
+            	#address-cells = <2>;
+            	#size-cells = <2>;
+
+            	chosen {
+            		#address-cells = <1>;
+            		#size-cells = <1>;
+            		xen,xen-bootargs = "conswitch=a";
+            %s	};
+            };
+            """;
+
+    private static final String DOMAIN = """
+
+            		%1$s {
+            			#address-cells = <1>;
+            			#size-cells = <1>;
+            			compatible = "xen,domain";
+            			memory = <0 %2$s>;	/* KiB: %3$d MiB */
+            			cpus = <%4$d>;
+            			vpl011;
+
+            			kernel {
+            				compatible = "multiboot,kernel", "multiboot,module";
+            				xen,uefi-binary = "Image";
+            				bootargs = "console=ttyAMA0 quiet domus.name=%1$s";
+            			};
+
+            			ramdisk {
+            				compatible = "multiboot,ramdisk", "multiboot,module";
+            				xen,uefi-binary = "initramfs.cpio.gz";
+            			};
+            		};
+            """;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the example system (default: <cache>/demo).")
+    Path dir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, FdtException, EngineException, InterruptedException, PayloadException {
+        GuestPayload guest = GuestPayload.arm64();
+        Path demo = dir != null ? dir : PayloadCache.defaultRoot().resolve("demo");
+        Files.createDirectories(demo);
+        copyIfChanged(guest.kernel(), demo.resolve("Image"));
+        copyIfChanged(guest.initramfs(), demo.resolve("initramfs.cpio.gz"));
+        Path system = demo.resolve("system.dts");
+        Files.writeString(system, systemSource());
+        spec.commandLine().getErr().println("domus: demo system " + system + " (kernel " + guest.kernelPackage()
+                + " " + guest.kernelVersion() + ")");
+        SystemConfig config = Validator.load(Fdt.fromDts(system), ModuleFiles.of(List.of(), demo), Host.current());
+        return SystemRun.run(config, "demo", "auto", null, ExitPolicies.XL_DEFAULTS, spec.commandLine().getErr());
+    }
+
+    static String systemSource() {
+        String domains = DOMAIN.formatted("domU1", "0x20000", 128, 1)
+                + DOMAIN.formatted("domU2", "0x30000", 192, 2)
+                + DOMAIN.formatted("domU3", "0x28000", 160, 1);
+        return SYSTEM.formatted(domains);
+    }
+
+    private static void copyIfChanged(Path from, Path to) throws IOException {
+        if (!Files.exists(to) || Files.size(to) != Files.size(from) || Files.mismatch(from, to) != -1) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
