@@ -14,17 +14,24 @@ import java.util.function.Predicate;
 /** Everything a domain's console printed, read by a thread of its own, with waits that fail with the console's tail. */
 final class ConsoleLog {
     private final QemuDomain domain;
+    private final String stopAt;
     private final List<String> lines = new ArrayList<>();
     private final List<Long> arrivals = new ArrayList<>(); // System.nanoTime() when each line was read
     private final StringBuilder partial = new StringBuilder();
     private boolean ended;
 
-    private ConsoleLog(QemuDomain domain) {
+    private ConsoleLog(QemuDomain domain, String stopAt) {
         this.domain = domain;
+        this.stopAt = stopAt;
     }
 
     static ConsoleLog follow(QemuDomain domain) {
-        var log = new ConsoleLog(domain);
+        return followUntil(domain, null);
+    }
+
+    /** Reads up to the first line containing {@code stopAt}, then leaves the console unread (null: to its end). */
+    static ConsoleLog followUntil(QemuDomain domain, String stopAt) {
+        var log = new ConsoleLog(domain, stopAt);
         Thread.ofPlatform().daemon().name("test-console").start(log::read);
         return log;
     }
@@ -79,13 +86,15 @@ final class ConsoleLog {
         byte[] buf = new byte[8192];
         try {
             int n;
-            while ((n = in.read(buf)) >= 0) {
+            boolean more = true;
+            while (more && (n = stopAt == null ? in.read(buf) : in.read(buf, 0, 1)) >= 0) { // byte by byte: stop right at the line
                 String s = new String(buf, 0, n, StandardCharsets.UTF_8);
                 synchronized (this) {
                     for (char c : s.toCharArray()) {
                         if (c == '\n') {
                             lines.add(partial.toString());
                             arrivals.add(System.nanoTime());
+                            more = stopAt == null || !partial.toString().contains(stopAt);
                             partial.setLength(0);
                         } else if (c != '\r') {
                             partial.append(c);

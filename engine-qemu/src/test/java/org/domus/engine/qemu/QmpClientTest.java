@@ -131,4 +131,25 @@ class QmpClientTest {
                     .contains(" -S\n");
         }
     }
+
+    @Test
+    void qemuStoppedByASignalIsAnErrorWithItsLastWords() throws Exception {
+        var d = TestQemu.emptyMachine(work, "termed", 1);
+        ProcessHandle.of(d.pid()).orElseThrow().destroy(); // SIGTERM: QEMU says so, emits SHUTDOWN host-signal, exits 0
+        ExitReason reason = TestQemu.exit(d, Duration.ofSeconds(10));
+        assertThat(reason).isInstanceOf(ExitReason.Error.class);
+        assertThat(((ExitReason.Error) reason).detail()).startsWith("qemu-system-aarch64 (pid " + d.pid() + ") stopped (host-signal)")
+                .contains("terminating on signal 15");
+        d.destroy();
+    }
+
+    @Test
+    void anX86PcMachineAnswersToo() throws Exception {
+        try (var d = TestQemu.emptyMachine(GuestArch.X86_64, work, "pc", 2)) {
+            assertThat(d.vcpuThreadIds()).hasSize(2);
+            assertThat(d.qmp().execute("query-target").path("arch").asText()).isEqualTo("x86_64");
+            d.start();
+            d.pause();
+        }
+    }
 }

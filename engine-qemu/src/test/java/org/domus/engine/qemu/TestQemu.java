@@ -37,8 +37,12 @@ final class TestQemu {
 
     /** An Arm64 {@code virt} machine with no kernel: it starts stopped and has nothing to run, enough for QMP. */
     static QemuDomain emptyMachine(Path workDir, String name, int vcpus) throws EngineException {
-        QemuBinary qemu = require(GuestArch.ARM64);
-        var spec = new DomainSpec(name, GuestArch.ARM64, 64 * MIB, vcpus, null, null, null, workDir);
+        return emptyMachine(GuestArch.ARM64, workDir, name, vcpus);
+    }
+
+    static QemuDomain emptyMachine(GuestArch arch, Path workDir, String name, int vcpus) throws EngineException {
+        QemuBinary qemu = require(arch);
+        var spec = new DomainSpec(name, arch, 64 * MIB, vcpus, null, null, null, workDir);
         return QemuDomain.launch(new QemuCommandLine(qemu.path(), spec, false));
     }
 
