@@ -20,6 +20,10 @@ public final class QemuEngine implements Engine {
     private volatile Boolean kvm;
     private volatile Boolean setpriv;
 
+    /** For {@link java.util.ServiceLoader}; the host is probed on first use, not here. */
+    public QemuEngine() {
+    }
+
     @Override
     public String name() {
         return "qemu";
