@@ -3,4 +3,5 @@ module org.domus.engine {
     uses org.domus.engine.Engine;
 
     exports org.domus.engine;
+    exports org.domus.engine.payload;
 }

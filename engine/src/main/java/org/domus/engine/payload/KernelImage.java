@@ -1,0 +1,92 @@
+package org.domus.engine.payload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import org.domus.engine.GuestArch;
+
+/**
+ * Finds the bootable kernel in an unpacked {@code linux-image-*} package ({@code /boot/vmlinuz-*}) and checks it
+ * is one QEMU's {@code -kernel} loads for the architecture: an Arm64 {@code Image} ("ARM\x64" at 0x38) or an
+ * x86 bzImage ("HdrS" at 0x202). A gzip'd Arm64 Image is decompressed once, next to the package folder.
+ */
+final class KernelImage {
+    /** "ARM\x64", little-endian, at offset 0x38 of an Arm64 Image (Linux Documentation/arch/arm64/booting.rst). */
+    static final int ARM64_MAGIC = 0x644d5241;
+    /** "HdrS", at offset 0x202 of a bzImage (Linux Documentation/arch/x86/boot.rst). */
+    static final int BZIMAGE_MAGIC = 0x53726448;
+
+    private KernelImage() {
+    }
+
+    static Path locate(Path unpacked, GuestArch arch) throws PayloadException {
+        Path vmlinuz = vmlinuz(unpacked);
+        byte[] head = head(vmlinuz, 0x240);
+        if (hasMagic(head, arch)) {
+            return vmlinuz;
+        }
+        if (arch == GuestArch.ARM64 && head.length > 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            Path image = unpacked.resolveSibling(unpacked.getFileName() + ".Image");
+            if (!Files.exists(image)) {
+                gunzip(vmlinuz, image);
+            }
+            if (hasMagic(head(image, 0x40), arch)) {
+                return image;
+            }
+        }
+        throw new PayloadException("%s is not a %s kernel (no %s magic)".formatted(vmlinuz, arch,
+                arch == GuestArch.ARM64 ? "ARM\\x64 Image" : "HdrS bzImage"));
+    }
+
+    static boolean hasMagic(byte[] head, GuestArch arch) {
+        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (arch) {
+            case ARM64 -> head.length >= 0x40 && b.getInt(0x38) == ARM64_MAGIC;
+            case X86_64 -> head.length >= 0x206 && b.getInt(0x202) == BZIMAGE_MAGIC;
+        };
+    }
+
+    private static Path vmlinuz(Path unpacked) throws PayloadException {
+        Path boot = unpacked.resolve("boot");
+        try (Stream<Path> files = Files.list(boot)) {
+            List<Path> kernels = files.filter(f -> f.getFileName().toString().startsWith("vmlinuz-")).sorted().toList();
+            if (kernels.size() != 1) {
+                throw new PayloadException("%s holds %d vmlinuz-* files, expected one".formatted(boot, kernels.size()));
+            }
+            return kernels.getFirst();
+        } catch (IOException e) {
+            throw new PayloadException("cannot list %s: %s".formatted(boot, e.getMessage()), e);
+        }
+    }
+
+    static byte[] head(Path file, int length) throws PayloadException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(length);
+        } catch (IOException e) {
+            throw new PayloadException("cannot read %s: %s".formatted(file, e.getMessage()), e);
+        }
+    }
+
+    private static void gunzip(Path gz, Path target) throws PayloadException {
+        try {
+            // A temp file and an atomic rename: a reader never sees half an Image, and two writers write the same bytes.
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+                 OutputStream out = Files.newOutputStream(tmp)) {
+                in.transferTo(out);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new PayloadException("cannot decompress %s: %s".formatted(gz, e.getMessage()), e);
+        }
+    }
+}
