@@ -23,8 +23,9 @@ class GuestBootTest {
     @Test
     void twoVcpusReachReadyAndPowerOff() throws Exception {
         TestQemu.require(GuestArch.ARM64);
+        var spec = TestGuest.arm64().spec("d1", 2, "poweroff", work);
         long built = System.nanoTime();
-        try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d1", 2, "poweroff", work))) {
+        try (var d = TestQemu.ENGINE.build(spec)) {
             var console = ConsoleLog.follow(d);
             long t0 = System.nanoTime();
             d.start();

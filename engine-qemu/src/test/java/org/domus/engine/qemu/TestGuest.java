@@ -1,28 +1,28 @@
 package org.domus.engine.qemu;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.GuestArch;
+import org.domus.engine.payload.GuestPayload;
+import org.domus.engine.payload.PayloadException;
 
-/** TEMPORARY until the payload branch is merged: the cached Debian kernel and initramfs. */
-record TestGuest(Path kernel, Path initramfs) {
+/** Debian's Arm64 kernel and busybox initramfs (the payload), as domains whose init does {@code domus.action}. */
+record TestGuest(GuestPayload payload) {
+    /** The payload from the usual cache, fetched if missing; skips (or fails under DOMUS_REQUIRE_E2E=1) without it. */
     static TestGuest arm64() {
-        Path cache = Path.of(System.getProperty("user.home"), ".cache/domus");
-        try (Stream<Path> k = Files.walk(cache.resolve("debian/arm64")); Stream<Path> i = Files.list(cache.resolve("initramfs"))) {
-            Path kernel = k.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).findFirst().orElseThrow();
-            Path initrd = i.filter(p -> p.getFileName().toString().startsWith("arm64-")).findFirst().orElseThrow();
-            return new TestGuest(kernel, initrd);
-        } catch (IOException e) {
-            throw new RuntimeException(e);
+        TestQemu.require(GuestArch.ARM64);
+        try {
+            return new TestGuest(GuestPayload.arm64());
+        } catch (PayloadException e) {
+            TestQemu.missing("the Arm64 guest payload is not available: " + e.getMessage());
+            throw new AssertionError("unreachable");
         }
     }
 
+    /** 128 MiB, the PL011 as console, and what the payload's init should do once it has said DOMUS-READY. */
     DomainSpec spec(String name, int vcpus, String action, Path workDir) {
-        return new DomainSpec(name, GuestArch.ARM64, 128 * TestQemu.MIB, vcpus, kernel, initramfs,
+        return new DomainSpec(name, GuestArch.ARM64, 128 * TestQemu.MIB, vcpus, payload.kernel(), payload.initramfs(),
                 "console=ttyAMA0 domus.name=%s domus.action=%s".formatted(name, action), workDir);
     }
 }
