@@ -10,4 +10,12 @@ public interface ConsoleStream {
 
     /** Bytes typed to the guest. */
     OutputStream input();
+
+    /**
+     * Output bytes thrown away because the reader of {@link #output()} fell behind. An engine buffers a bounded
+     * amount per domain so that one flooding guest cannot block or exhaust the others; 0 for engines that never drop.
+     */
+    default long droppedBytes() {
+        return 0;
+    }
 }

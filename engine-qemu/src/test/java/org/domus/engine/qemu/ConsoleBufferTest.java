@@ -1,0 +1,67 @@
+package org.domus.engine.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ConsoleBufferTest {
+    @Test
+    void keepsWhatFitsDropsAndCountsTheRest() throws Exception {
+        var b = new ConsoleBuffer(8);
+        b.write(bytes("abcdef"), 0, 6);
+        b.write(bytes("ghijkl"), 0, 6); // only "gh" fits
+        assertThat(b.dropped()).isEqualTo(4);
+        InputStream in = b.inputStream();
+        assertThat(in.available()).isEqualTo(8);
+        byte[] got = new byte[5];
+        assertThat(in.read(got)).isEqualTo(5);
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("abcde");
+        b.write(bytes("mnopq"), 0, 5); // wraps round the end of the ring
+        b.end();
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("fghmnopq");
+        assertThat(in.read()).isEqualTo(-1);
+        assertThat(b.dropped()).isEqualTo(4);
+    }
+
+    @Test
+    void aReaderWaitsForBytesAndSeesTheEnd() throws Exception {
+        var b = new ConsoleBuffer(16);
+        InputStream in = b.inputStream();
+        var read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(50);
+        assertThat(read).isNotDone();
+        b.write(bytes("hi"), 0, 2);
+        b.write(bytes("!"), 0, 1);
+        b.end();
+        assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo("hi!");
+    }
+
+    @Test
+    void theWriterNeverWaitsForASlowReader() {
+        var b = new ConsoleBuffer(1024);
+        byte[] flood = new byte[4096];
+        long start = System.nanoTime();
+        for (int i = 0; i < 10_000; i++) {
+            b.write(flood, 0, flood.length);
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+        assertThat(b.dropped()).isEqualTo(10_000L * 4096 - 1024);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

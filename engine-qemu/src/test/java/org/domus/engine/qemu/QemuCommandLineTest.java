@@ -1,0 +1,58 @@
+package org.domus.engine.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.domus.engine.DomainSpec;
+import org.domus.engine.GuestArch;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandLineTest {
+    private static final Path QEMU_ARM = Path.of("/usr/bin/qemu-system-aarch64");
+    private static final Path QEMU_X86 = Path.of("/usr/bin/qemu-system-x86_64");
+    private static final long MIB = 1024 * 1024;
+
+    @Test
+    void arm64DomainOnVirtWithPl011AndQmpSockets() {
+        var spec = new DomainSpec("domU1", GuestArch.ARM64, 128 * MIB, 2, Path.of("/k/Image"), Path.of("/k/initrd.gz"),
+                "console=ttyAMA0 domus.action=poweroff", Path.of("/run/domus/d1"));
+        assertThat(new QemuCommandLine(QEMU_ARM, spec, false).args()).containsExactly(
+                "/usr/bin/qemu-system-aarch64",
+                "-name", "guest=domU1,debug-threads=on",
+                "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-accel", "tcg,thread=multi",
+                "-nodefaults", "-no-user-config", "-display", "none",
+                "-m", "128M", "-smp", "2",
+                "-kernel", "/k/Image", "-initrd", "/k/initrd.gz", "-append", "console=ttyAMA0 domus.action=poweroff",
+                "-chardev", "socket,id=console,path=/run/domus/d1/console.sock,server=on,wait=off",
+                "-serial", "chardev:console",
+                "-chardev", "socket,id=qmp,path=/run/domus/d1/qmp.sock,server=on,wait=off",
+                "-mon", "chardev=qmp,mode=control",
+                "-no-reboot", "-S");
+    }
+
+    @Test
+    void x86DomainOnPcUnderTcgOrKvm() {
+        var spec = new DomainSpec("x", GuestArch.X86_64, 256 * MIB, 1, Path.of("/k/bzImage"), null, null, Path.of("/w"));
+        assertThat(new QemuCommandLine(QEMU_X86, spec, false).args()).containsSubsequence("-M", "pc", "-accel", "tcg", "-nodefaults")
+                .doesNotContain("-cpu", "-initrd", "-append");
+        assertThat(new QemuCommandLine(QEMU_X86, spec, true).args()).containsSubsequence("-M", "pc", "-accel", "kvm", "-cpu", "host", "-nodefaults");
+    }
+
+    @Test
+    void commasInOptionValuesAreDoubledAndMemoryRoundsUpToMiB() {
+        var spec = new DomainSpec("a,b", GuestArch.ARM64, 100 * MIB + 1, 1, Path.of("/k,1/Image"), null, "", Path.of("/w,x"));
+        var args = new QemuCommandLine(QEMU_ARM, spec, false).args();
+        assertThat(args).contains("guest=a,,b,debug-threads=on", "101M", "/k,1/Image",
+                "socket,id=console,path=/w,,x/console.sock,server=on,wait=off").doesNotContain("-append");
+    }
+
+    @Test
+    void socketsAndLogLiveInTheWorkFolder() {
+        var spec = new DomainSpec("d", GuestArch.ARM64, MIB, 1, Path.of("/k"), null, null, Path.of("/w"));
+        var cl = new QemuCommandLine(QEMU_ARM, spec, false);
+        assertThat(cl.consoleSocket()).isEqualTo(Path.of("/w/console.sock"));
+        assertThat(cl.qmpSocket()).isEqualTo(Path.of("/w/qmp.sock"));
+        assertThat(cl.log()).isEqualTo(Path.of("/w/qemu.log"));
+    }
+}
