@@ -1,0 +1,86 @@
+package org.domus.hypervisor;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.domus.dom0less.Host;
+import org.domus.dom0less.ModuleFiles;
+import org.domus.dom0less.Plan;
+import org.domus.dom0less.SystemConfig;
+import org.domus.dom0less.Validator;
+import org.domus.engine.Engine;
+import org.domus.engine.EngineException;
+import org.domus.engine.GuestArch;
+import org.domus.engine.payload.GuestPayload;
+import org.domus.engine.payload.PayloadException;
+import org.domus.fdt.Fdt;
+
+/**
+ * Test systems written as device trees, with Debian's Arm64 kernel and the busybox initramfs next to them as
+ * {@code xen,uefi-binary} modules, planned by the real validator. Without QEMU or the payload the test is
+ * skipped with the reason, or fails when {@code DOMUS_REQUIRE_E2E=1} (as in CI).
+ */
+final class TestSystem {
+    /** One domain: name, memory in MiB, vCPUs, and the extra kernel arguments (domus.action=…). */
+    record Dom(String name, int mib, int vcpus, String args) {
+    }
+
+    private TestSystem() {
+    }
+
+    static Plan plan(Path dir, List<Dom> domains) throws IOException {
+        GuestPayload guest = payload();
+        Files.copy(guest.kernel(), dir.resolve("Image"));
+        Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
+        StringBuilder dts = new StringBuilder("/dts-v1/;\n/ {\n\tchosen {\n");
+        for (Dom d : domains) {
+            dts.append("""
+                    \t\t%s {
+                    \t\t\tcompatible = "xen,domain";
+                    \t\t\tmemory = <0 %d>;
+                    \t\t\tcpus = <%d>;
+                    \t\t\tvpl011;
+                    \t\t\tkernel {
+                    \t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";
+                    \t\t\t\txen,uefi-binary = "Image";
+                    \t\t\t\tbootargs = "console=ttyAMA0 quiet domus.name=%s %s";
+                    \t\t\t};
+                    \t\t\tramdisk {
+                    \t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";
+                    \t\t\t\txen,uefi-binary = "initramfs.cpio.gz";
+                    \t\t\t};
+                    \t\t};
+                    """.formatted(d.name(), d.mib() * 1024, d.vcpus(), d.name(), d.args()));
+        }
+        dts.append("\t};\n};\n");
+        Path file = dir.resolve("system.dts");
+        Files.writeString(file, dts);
+        try {
+            SystemConfig config = Validator.load(Fdt.fromDts(file), ModuleFiles.of(List.of(), dir), new Host(8, 16L << 30));
+            if (config.hasErrors()) {
+                fail("test system does not validate: " + config.problems());
+            }
+            return Plan.of(config);
+        } catch (org.domus.fdt.FdtException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static GuestPayload payload() {
+        try {
+            Engine.pick("qemu", GuestArch.ARM64);
+            return GuestPayload.arm64();
+        } catch (EngineException | PayloadException e) {
+            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
+                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
+            }
+            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
+            throw new AssertionError("unreachable");
+        }
+    }
+}
