@@ -95,7 +95,7 @@ public record GuestPayload(GuestArch arch, Path kernel, String kernelPackage, St
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {
-            throw new PayloadException("cannot write the initramfs %s: %s".formatted(target, e.getMessage()), e);
+            throw new PayloadException("cannot write the initramfs %s: %s".formatted(target, PayloadCache.why(e)), e);
         }
     }
 
