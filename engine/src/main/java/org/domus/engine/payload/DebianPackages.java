@@ -199,14 +199,7 @@ public final class DebianPackages {
             Path deb = got.ok() ? onlyDeb(download) : null;
             if (deb == null) {
                 line.failed();
-                String raw = got.ok() ? "apt-get download left no .deb file" : got.reason();
-                if (raw.matches(".*\\s404\\s.*")) {
-                    throw new ListsOutdatedException("cannot fetch %s=%s: the archive no longer has it (404); apt's lists are older than the archive"
-                            .formatted(pkg.spec(), pkg.version()));
-                }
-                throw new PayloadException("cannot fetch %s: apt-get download failed: %s%s".formatted(pkg.spec(),
-                        // the URL apt names is long and says nothing the package name does not
-                        raw.replaceFirst("^Failed to fetch \\S+\\s+", ""), networkHint(raw)));
+                throw downloadFailure(pkg, got.ok() ? "apt-get download left no .deb file" : got.reason());
             }
             line.done();
             Path unpacked = work.resolve("root");
@@ -224,6 +217,17 @@ public final class DebianPackages {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The one-line error for a failed download; a 404 means the lists name a version the archive dropped. */
+    static PayloadException downloadFailure(DebianPackage pkg, String aptReason) {
+        if (aptReason.matches(".*\\s404\\s.*")) {
+            return new ListsOutdatedException("cannot fetch %s=%s: the archive no longer has it (404); apt's lists are older than the archive"
+                    .formatted(pkg.spec(), pkg.version()));
+        }
+        return new PayloadException("cannot fetch %s: apt-get download failed: %s%s".formatted(pkg.spec(),
+                // the URL apt names is long and says nothing the package name does not
+                aptReason.replaceFirst("^Failed to fetch \\S+\\s+", ""), networkHint(aptReason)));
     }
 
     /** Added to errors that look like the network's fault, not to "no such version" and the like. */

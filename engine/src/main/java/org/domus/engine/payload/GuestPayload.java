@@ -37,6 +37,7 @@ public record GuestPayload(GuestArch arch, Path kernel, String kernelPackage, St
         return fetch(GuestArch.X86_64, DebianPackages.standard());
     }
 
+    /** The guest for {@code arch} from {@code debian}'s cache, fetching what is missing; progress goes where it says. */
     public static GuestPayload fetch(GuestArch arch, DebianPackages debian) throws PayloadException {
         try {
             return assemble(arch, debian);
