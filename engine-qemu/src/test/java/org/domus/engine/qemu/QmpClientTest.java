@@ -61,6 +61,8 @@ class QmpClientTest {
             assertThat(d.qmp().execute("query-status").path("status").asText()).isEqualTo("paused");
             d.start();
             assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("RESUME");
+            d.powerButton(); // the guest decides; with no guest nothing happens, and QEMU says yes
+            assertThat(d.qmp().execute("query-status").path("status").asText()).isEqualTo("running");
         }
     }
 
