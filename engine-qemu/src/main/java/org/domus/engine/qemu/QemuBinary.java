@@ -45,8 +45,13 @@ public record QemuBinary(Path path, int major, int minor, String version) {
 
     /** Finds the emulator for {@code arch}, or says in one line why it cannot be used. */
     static Lookup find(GuestArch arch) {
+        return find(arch, System.getenv("PATH"));
+    }
+
+    /** As {@link #find(GuestArch)}, searching {@code pathVar} (a {@code PATH} value). */
+    static Lookup find(GuestArch arch, String pathVar) {
         String exe = executable(arch);
-        Optional<Path> path = onPath(exe);
+        Optional<Path> path = onPath(exe, pathVar);
         if (path.isEmpty()) {
             return Lookup.problem("%s not found on PATH (install the Debian package %s)".formatted(exe, debianPackage(arch)));
         }
@@ -75,7 +80,10 @@ public record QemuBinary(Path path, int major, int minor, String version) {
 
     /** The first executable called {@code name} in {@code $PATH}. */
     static Optional<Path> onPath(String name) {
-        String pathVar = System.getenv("PATH");
+        return onPath(name, System.getenv("PATH"));
+    }
+
+    static Optional<Path> onPath(String name, String pathVar) {
         if (pathVar == null) {
             return Optional.empty();
         }

@@ -24,6 +24,8 @@ import org.domus.engine.ExitReason;
  * been read to the end, so the SHUTDOWN event and a panic line printed just before a reset are never missed; a
  * panic that leaves QEMU running (the guest hangs or waits to reboot) ends the domain when the panic is over, and
  * QEMU is paused to keep the crashed state for inspection until {@link #destroy()}.
+ *
+ * <p>{@link #exited()} completes on one of the engine's threads: its callbacks should hand long work elsewhere.
  */
 public final class QemuDomain implements DomainHandle {
     /** From launch to QEMU listening on its sockets; generous, as several QEMUs may start at once on 2 cores. */
@@ -87,7 +89,8 @@ public final class QemuDomain implements DomainHandle {
 
     private void watch() {
         qmp.addListener(this::onEvent);
-        panicWatch.settled().thenAccept(this::onPanicSettled);
+        // async: exited()'s callbacks must not hold the console reader, which the exit handling waits for
+        panicWatch.settled().thenAcceptAsync(this::onPanicSettled);
         process.exit().thenAccept(this::onProcessExit);
     }
 
@@ -173,9 +176,19 @@ public final class QemuDomain implements DomainHandle {
     private QmpClient live() throws EngineException {
         ExitReason done = exited.getNow(null);
         if (done != null) {
-            throw new EngineException("%s has ended (%s)".formatted(name, done));
+            throw new EngineException("%s has ended: %s".formatted(name, describe(done)));
         }
         return qmp;
+    }
+
+    private static String describe(ExitReason reason) {
+        return switch (reason) {
+            case ExitReason.PowerOff p -> "it powered off";
+            case ExitReason.Reboot r -> "it rebooted";
+            case ExitReason.Crash c -> "it crashed (" + c.detail() + ")";
+            case ExitReason.Destroyed d -> "it was destroyed";
+            case ExitReason.Error e -> e.detail();
+        };
     }
 
     private void onEvent(QmpEvent event) {
@@ -188,10 +201,17 @@ public final class QemuDomain implements DomainHandle {
         }
     }
 
+    /** Runs when a panic is over and QEMU may still be running: pause it, then report the crash. */
     private void onPanicSettled(String panicLine) {
-        if (process.isAlive() && exited.complete(new ExitReason.Crash(panicLine))) {
-            qmp.send("stop", Map.of()); // stop the vCPUs spinning in panic(); the state stays for inspection
+        if (exited.isDone() || !process.isAlive()) {
+            return; // the exit handling reports the crash
         }
+        try {
+            qmp.stop(); // stop the vCPUs spinning in panic(); the state stays for inspection
+        } catch (EngineException e) {
+            // QEMU is going anyway (the panic ended in a reset): the crash stands
+        }
+        exited.complete(new ExitReason.Crash(panicLine));
     }
 
     /** Runs on the thread that spawned QEMU, when QEMU has exited. */

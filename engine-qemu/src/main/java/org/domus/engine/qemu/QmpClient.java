@@ -117,7 +117,8 @@ public final class QmpClient implements AutoCloseable {
             write(msg);
         } catch (IOException e) {
             pending.remove(id);
-            reply.completeExceptionally(new EngineException("%s: QMP %s not sent: %s".formatted(name, command, e.getMessage()), e));
+            String why = channel.isOpen() ? String.valueOf(e.getMessage()) : closeReason;
+            reply.completeExceptionally(new EngineException("%s: QMP %s not sent: %s".formatted(name, command, why), e));
         }
         if (closed.isDone()) {
             failPending(); // the reader may have finished between put and write

@@ -1,6 +1,7 @@
 package org.domus.engine.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,6 +59,12 @@ class GuestBootTest {
             console.await("DOMUS-READY d3", BOOT);
             ExitReason reason = TestQemu.exit(d, BOOT);
             assertThat(reason).isEqualTo(new ExitReason.Crash("Kernel panic - not syncing: sysrq triggered crash"));
+            // Debian's kernel waits forever after a panic: QEMU is kept, paused, until the domain is destroyed
+            assertThat(d.qmp().execute("query-status").path("status").asText()).isEqualTo("paused");
+            assertThatThrownBy(d::start).hasMessage("d3 has ended: it crashed (Kernel panic - not syncing: sysrq triggered crash)");
+            d.destroy();
+            assertThat(ProcessHandle.of(d.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(TestQemu.exit(d, BOOT)).isEqualTo(reason);
         }
     }
 

@@ -28,6 +28,10 @@ public final class Cpio {
     private int nextInode = 1;
     private boolean finished;
 
+    /** An empty archive; add entries parents first, then {@link #finish()}. */
+    public Cpio() {
+    }
+
     public Cpio directory(String name, int permissions) {
         entry(name, S_IFDIR | permissions(permissions), 2, 0, 0, new byte[0]);
         directories.add(name);

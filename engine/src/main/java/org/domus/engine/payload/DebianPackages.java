@@ -28,7 +28,7 @@ public final class DebianPackages {
     private final Path root;
     private final PrintStream progress;
     private final boolean terminal;
-    private boolean listsRefreshed;
+    private volatile boolean listsRefreshed;
 
     /**
      * @param cacheRoot the cache folder ({@link PayloadCache#defaultRoot()} for the usual one)
@@ -60,17 +60,15 @@ public final class DebianPackages {
         Map<String, DebianPackage> known = show(arch, names);
         if (!known.keySet().containsAll(names)) {
             String spec = names.stream().filter(n -> !known.containsKey(n)).findFirst().orElseThrow() + ":" + arch;
-            try (AutoCloseable held = PayloadCache.lock(root)) {
+            try (var _ = PayloadCache.lock(root)) {
                 known.putAll(show(arch, names));   // another process may have refreshed the lists while we waited
                 if (!known.keySet().containsAll(names) && !listsRefreshed) {
                     addArchitecture(spec);
                     refreshListsLocked(spec);
                     known.putAll(show(arch, names));
                 }
-            } catch (PayloadException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new PayloadException("cannot fetch %s: cache %s: %s".formatted(spec, root, e.getMessage()), e);
+            } catch (IOException e) {
+                throw new PayloadException("cannot fetch %s: cache %s: %s".formatted(spec, root, PayloadCache.why(e)), e);
             }
         }
         List<DebianPackage> found = new ArrayList<>();
@@ -104,23 +102,19 @@ public final class DebianPackages {
         if (Files.isDirectory(dir)) {
             return dir;
         }
-        try (AutoCloseable held = PayloadCache.lock(root)) {
+        try (var _ = PayloadCache.lock(root)) {
             return Files.isDirectory(dir) ? dir : fetchLocked(pkg, dir);
-        } catch (PayloadException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PayloadException("cannot fetch %s: cache %s: %s".formatted(pkg.spec(), root, e.getMessage()), e);
+        } catch (IOException e) {
+            throw new PayloadException("cannot fetch %s: cache %s: %s".formatted(pkg.spec(), root, PayloadCache.why(e)), e);
         }
     }
 
     /** Runs {@code apt-get update} once per instance: the archive dropped a version the lists still name. */
     void refreshLists(String why) throws PayloadException {
-        try (AutoCloseable held = PayloadCache.lock(root)) {
+        try (var _ = PayloadCache.lock(root)) {
             refreshListsLocked(why);
-        } catch (PayloadException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PayloadException("cannot fetch %s: cache %s: %s".formatted(why, root, e.getMessage()), e);
+        } catch (IOException e) {
+            throw new PayloadException("cannot fetch %s: cache %s: %s".formatted(why, root, PayloadCache.why(e)), e);
         }
     }
 
@@ -185,7 +179,7 @@ public final class DebianPackages {
         HostCommand.Result r = new HostCommand(argv, null, NETWORK).run();
         listsRefreshed = true;
         if (!r.ok()) {
-            throw new PayloadException("cannot fetch %s: apt-get update failed: %s; is the network up?".formatted(spec, r.reason()));
+            throw new PayloadException("cannot fetch %s: apt-get update failed: %s%s".formatted(spec, r.reason(), networkHint(r.reason())));
         }
     }
 
@@ -205,12 +199,7 @@ public final class DebianPackages {
             Path deb = got.ok() ? onlyDeb(download) : null;
             if (deb == null) {
                 line.failed();
-                String why = got.ok() ? "apt-get download left no .deb file" : "apt-get download failed: " + got.reason();
-                if (why.contains(" 404 ")) {
-                    throw new ListsOutdatedException("cannot fetch %s=%s: %s; apt's lists are older than the archive"
-                            .formatted(pkg.spec(), pkg.version(), why));
-                }
-                throw new PayloadException("cannot fetch %s: %s; is the network up?".formatted(pkg.spec(), why));
+                throw downloadFailure(pkg, got.ok() ? "apt-get download left no .deb file" : got.reason());
             }
             line.done();
             Path unpacked = work.resolve("root");
@@ -228,6 +217,23 @@ public final class DebianPackages {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The one-line error for a failed download; a 404 means the lists name a version the archive dropped. */
+    static PayloadException downloadFailure(DebianPackage pkg, String aptReason) {
+        if (aptReason.matches(".*\\s404\\s.*")) {
+            return new ListsOutdatedException("cannot fetch %s=%s: the archive no longer has it (404); apt's lists are older than the archive"
+                    .formatted(pkg.spec(), pkg.version()));
+        }
+        return new PayloadException("cannot fetch %s: apt-get download failed: %s%s".formatted(pkg.spec(),
+                // the URL apt names is long and says nothing the package name does not
+                aptReason.replaceFirst("^Failed to fetch \\S+\\s+", ""), networkHint(aptReason)));
+    }
+
+    /** Added to errors that look like the network's fault, not to "no such version" and the like. */
+    private static String networkHint(String aptReason) {
+        return aptReason.matches("(?i).*(failed to fetch|could not (connect|resolve)|temporary failure|connection|timed out|unreachable).*")
+                ? "; is the network up?" : "";
     }
 
     private static Path onlyDeb(Path folder) throws IOException {

@@ -49,7 +49,7 @@ public record ElfHeader(int machine, boolean interpreter) {
             }
             return new ElfHeader(machine, interp);
         } catch (IOException e) {
-            throw new PayloadException("cannot read %s: %s".formatted(file, e.getMessage()), e);
+            throw new PayloadException("cannot read %s: %s".formatted(file, PayloadCache.why(e)), e);
         }
     }
 

@@ -37,6 +37,7 @@ public record GuestPayload(GuestArch arch, Path kernel, String kernelPackage, St
         return fetch(GuestArch.X86_64, DebianPackages.standard());
     }
 
+    /** The guest for {@code arch} from {@code debian}'s cache, fetching what is missing; progress goes where it says. */
     public static GuestPayload fetch(GuestArch arch, DebianPackages debian) throws PayloadException {
         try {
             return assemble(arch, debian);
@@ -95,7 +96,7 @@ public record GuestPayload(GuestArch arch, Path kernel, String kernelPackage, St
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {
-            throw new PayloadException("cannot write the initramfs %s: %s".formatted(target, e.getMessage()), e);
+            throw new PayloadException("cannot write the initramfs %s: %s".formatted(target, PayloadCache.why(e)), e);
         }
     }
 

@@ -43,7 +43,7 @@ final class KernelImage {
                 return image;
             }
         }
-        throw new PayloadException("%s is not a %s kernel (no %s magic)".formatted(vmlinuz, arch,
+        throw new PayloadException("%s is not a kernel for %s (no %s magic)".formatted(vmlinuz, arch,
                 arch == GuestArch.ARM64 ? "ARM\\x64 Image" : "HdrS bzImage"));
     }
 
@@ -64,7 +64,7 @@ final class KernelImage {
             }
             return kernels.getFirst();
         } catch (IOException e) {
-            throw new PayloadException("cannot list %s: %s".formatted(boot, e.getMessage()), e);
+            throw new PayloadException("cannot list %s: %s".formatted(boot, PayloadCache.why(e)), e);
         }
     }
 
@@ -72,7 +72,7 @@ final class KernelImage {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(length);
         } catch (IOException e) {
-            throw new PayloadException("cannot read %s: %s".formatted(file, e.getMessage()), e);
+            throw new PayloadException("cannot read %s: %s".formatted(file, PayloadCache.why(e)), e);
         }
     }
 
@@ -86,7 +86,7 @@ final class KernelImage {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new PayloadException("cannot decompress %s: %s".formatted(gz, e.getMessage()), e);
+            throw new PayloadException("cannot decompress %s: %s".formatted(gz, PayloadCache.why(e)), e);
         }
     }
 }

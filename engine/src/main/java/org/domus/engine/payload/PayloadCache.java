@@ -3,7 +3,12 @@ package org.domus.engine.payload;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -41,8 +46,32 @@ public final class PayloadCache {
         return Path.of(home, ".cache", "domus");
     }
 
+    /**
+     * What went wrong in an I/O failure, for a message that names the file itself. NIO's file exceptions carry
+     * only the path as their message ("/root/.cache/domus/.lock"): where, not what.
+     */
+    static String why(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason() : switch (f) {
+                case AccessDeniedException a -> "permission denied";
+                case NoSuchFileException n -> "no such file or folder";
+                case FileAlreadyExistsException x -> "already exists";
+                case NotDirectoryException d -> "not a folder";
+                default -> f.getClass().getSimpleName();
+            };
+            return reason;
+        }
+        return e.getMessage();
+    }
+
+    /** A held cache lock; closing releases it. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
     /** Held while a process fills the cache, so that two processes fetching at once do the work once. */
-    static AutoCloseable lock(Path root) throws IOException {
+    static Held lock(Path root) throws IOException {
         Files.createDirectories(root);
         IN_PROCESS.lock();
         try {
