@@ -1,4 +1,5 @@
 /** Benchmarks that print a table; see bench/run. */
 module org.domus.bench {
     requires org.domus.fdt;
+    requires org.domus.engine;
 }

@@ -1,0 +1,169 @@
+package org.domus.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.domus.engine.payload.GuestPayload;
+
+/**
+ * Time from command start to every domain's DOMUS-READY line, for N domains booted by {@code domus boot} and by
+ * a shell script that starts the same QEMU command lines in parallel (the floor Domus adds orchestration to);
+ * also Domus's own start-up (command start to its first event, just before it builds the domains) and its peak
+ * resident memory (the JVM alone: QEMU processes are separate). Prints one table.
+ */
+public final class BootBench {
+    private static final String QEMU = "qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -accel tcg,thread=multi "
+            + "-nodefaults -no-user-config -display none -m 128M -smp 1 -no-reboot";
+
+    record Run(double lastReadyMs, double startupMs, long peakRssKib) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = {1, 2, 4};
+        int runs = 3;
+        Path domus = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--domus" -> domus = Path.of(args[++i]);
+                case "--help" -> {
+                    System.out.println("usage: bench/boot [--sizes 1,2,4] [--runs 3]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        GuestPayload guest = GuestPayload.arm64();
+        Path work = Files.createTempDirectory("domus-bench-boot");
+        Files.copy(guest.kernel(), work.resolve("Image"));
+        Files.copy(guest.initramfs(), work.resolve("initramfs.cpio.gz"));
+        System.out.printf("%3s | %12s %12s %9s | %14s %14s%n", "N", "bare QEMU", "Domus", "overhead", "Domus start-up", "Domus peak RSS");
+        for (int n : sizes) {
+            Path system = work.resolve("system-" + n + ".dts");
+            Files.writeString(system, system(n));
+            Path script = work.resolve("bare-" + n + ".sh");
+            Files.writeString(script, bareScript(n));
+            List<Run> bare = new ArrayList<>();
+            List<Run> ours = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                bare.add(measure(List.of("bash", script.toString()), n, work, false));
+                ours.add(measure(List.of(domus.toString(), "boot", system.toString(), "--run-dir",
+                        work.resolve("run-" + n + "-" + r).toString()), n, work, true));
+            }
+            double b = median(bare.stream().mapToDouble(Run::lastReadyMs).toArray());
+            double d = median(ours.stream().mapToDouble(Run::lastReadyMs).toArray());
+            double s = median(ours.stream().mapToDouble(Run::startupMs).toArray());
+            long rss = ours.stream().mapToLong(Run::peakRssKib).max().orElse(0);
+            System.out.printf("%3d | %10.0fms %10.0fms %8.1f%% | %12.0fms %11.1f MiB%n", n, b, d, (d / b - 1) * 100, s, rss / 1024.0);
+            System.out.flush();
+        }
+        System.out.println("Times: median of " + runs + " runs, from command start to the last domain's DOMUS-READY line;");
+        System.out.println("same kernel, initramfs and QEMU options; Domus adds QMP, console sockets, validation and the JVM.");
+        System.out.println("Targets: overhead within 10 %, start-up under 300 ms, peak RSS under 64 MiB.");
+    }
+
+    /** N domains, 128 MiB and one vCPU each, modules as files next to the tree. */
+    static String system(int n) {
+        StringBuilder s = new StringBuilder("/dts-v1/;\n/ {\n\tchosen {\n");
+        for (int i = 1; i <= n; i++) {
+            s.append("""
+                    \t\tdomU%d {
+                    \t\t\tcompatible = "xen,domain";
+                    \t\t\tmemory = <0 0x20000>;
+                    \t\t\tcpus = <1>;
+                    \t\t\tvpl011;
+                    \t\t\tkernel {
+                    \t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";
+                    \t\t\t\txen,uefi-binary = "Image";
+                    \t\t\t\tbootargs = "console=ttyAMA0 quiet domus.name=domU%d";
+                    \t\t\t};
+                    \t\t\tramdisk {
+                    \t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";
+                    \t\t\t\txen,uefi-binary = "initramfs.cpio.gz";
+                    \t\t\t};
+                    \t\t};
+                    """.formatted(i, i));
+        }
+        return s.append("\t};\n};\n").toString();
+    }
+
+    /** The same QEMU command lines, started in parallel by a shell, consoles on stdout. */
+    static String bareScript(int n) {
+        StringBuilder s = new StringBuilder("#!/bin/bash\ncd \"$(dirname \"$0\")\"\n");
+        for (int i = 1; i <= n; i++) {
+            s.append(QEMU).append(" -kernel Image -initrd initramfs.cpio.gz -serial stdio -append \"console=ttyAMA0 quiet domus.name=domU")
+                    .append(i).append("\" &\n");
+        }
+        return s.append("wait\n").toString();
+    }
+
+    private static Run measure(List<String> cmd, int n, Path work, boolean isDomus) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        long[] peak = {0};
+        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (p.isAlive()) {
+                peak[0] = Math.max(peak[0], hwmKib(p.pid()));
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        double startup = -1;
+        double lastReady = -1;
+        int ready = 0;
+        List<String> seen = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                seen.add(line);
+                double t = (System.nanoTime() - start) / 1e6;
+                if (startup < 0 && line.startsWith("(domus) ")) {
+                    startup = t;
+                }
+                if (line.contains("DOMUS-READY ")) {
+                    ready++;
+                    lastReady = t;
+                }
+            }
+        }
+        if (!p.waitFor(5, TimeUnit.MINUTES) || ready != n) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + ready + " of " + n + " READY lines; output:\n"
+                    + String.join("\n", seen));
+        }
+        sampler.join();
+        return new Run(lastReady, isDomus ? startup : 0, peak[0]);
+    }
+
+    /** The process's peak resident set (VmHWM), 0 once it is gone. */
+    private static long hwmKib(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process has just exited
+        }
+        return 0;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}
