@@ -75,7 +75,7 @@ public final class ModuleFiles implements ModuleSource {
             return Optional.empty();
         }
         return Optional.of(uefiRead.computeIfAbsent(path.toAbsolutePath().normalize(),
-                p -> new ModuleBytes(path.toString(), read(path, "xen,uefi-binary " + fileName))));
+                p -> new ModuleBytes(path.toString(), read(path, "xen,uefi-binary " + fileName), p)));
     }
 
     /**
@@ -166,7 +166,7 @@ public final class ModuleFiles implements ModuleSource {
 
         synchronized ModuleBytes bytes() {
             if (bytes == null) {
-                bytes = new ModuleBytes(file, read(Path.of(file), "--module " + arg));
+                bytes = new ModuleBytes(file, read(Path.of(file), "--module " + arg), Path.of(file).toAbsolutePath());
             }
             return bytes;
         }

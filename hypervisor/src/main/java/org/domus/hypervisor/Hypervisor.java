@@ -33,7 +33,7 @@ public final class Hypervisor implements AutoCloseable {
     }
 
     /**
-     * Boots {@code plan}: module bytes are written under {@code runDir/dN-name/}, each domain is built on the
+     * Boots {@code plan}: modules not backed by a file are written under {@code runDir/dN-name/}, each domain is built on the
      * engine {@code engineName} ("auto" picks by the kernel's architecture), then all start together. If any
      * domain fails to build, those already built are destroyed and nothing starts.
      */
@@ -81,9 +81,16 @@ public final class Hypervisor implements AutoCloseable {
         return hv;
     }
 
+    /**
+     * The module as a file the engine can load: the file it was read from, when the bytes are that whole file
+     * (no copy of a 30 MB kernel per domain), else the bytes written into the domain's folder (board memory).
+     */
     private static Path write(BootModule module, Path file) throws IOException {
         if (module == null) {
             return null;
+        }
+        if (module.bytes().file() != null) {
+            return module.bytes().file();
         }
         Files.write(file, module.bytes().bytes());
         return file;
