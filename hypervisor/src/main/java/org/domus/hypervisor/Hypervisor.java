@@ -24,6 +24,9 @@ import org.domus.engine.GuestArch;
  * instant, as dom0less starts its domUs without waiting for a control domain. Closing it destroys them all.
  */
 public final class Hypervisor implements AutoCloseable {
+    /** How long {@link #close()} waits for the domains to go (QEMU gets one second before it is killed). */
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
     private final List<Domain> domains;
     private final ConsoleMux mux;
 
@@ -110,11 +113,23 @@ public final class Hypervisor implements AutoCloseable {
         return domains.stream().anyMatch(d -> d.state() == DomainState.CRASHED) ? 1 : 0;
     }
 
-    /** Destroys every domain; safe to call more than once and from a shutdown hook. */
+    /**
+     * Destroys every domain and waits (a few seconds at most) until each is gone, so that Domus exits after its
+     * QEMU processes and the user sees each domain's last event; safe to call more than once and from a
+     * shutdown hook.
+     */
     @Override
     public void close() {
         for (Domain d : domains) {
             d.destroy();
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        try {
+            for (Domain d : domains) {
+                d.awaitFinal(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         mux.close();
     }

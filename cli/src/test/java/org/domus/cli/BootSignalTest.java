@@ -1,0 +1,129 @@
+package org.domus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.domus.engine.Engine;
+import org.domus.engine.GuestArch;
+import org.domus.engine.payload.GuestPayload;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code domus boot} in a JVM of its own, two guests running: SIGTERM (what Ctrl-C's SIGINT also triggers: the
+ * shutdown hook) destroys every domain before Domus exits, and after {@code kill -9}, when nothing in the JVM
+ * runs, the QEMU processes still die with it. Either way no QEMU is left behind.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class BootSignalTest {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SIGTERM", "SIGKILL"})
+    void noQemuOutlivesDomus(String signal, @TempDir Path dir) throws Exception {
+        Path system = system(dir);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cp = new ArrayList<>();
+        for (String prop : List.of("jdk.module.path", "java.class.path")) {
+            String v = System.getProperty(prop);
+            if (v != null && !v.isEmpty()) {
+                cp.add(v);
+            }
+        }
+        Process domus = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, cp), Main.class.getName(),
+                "boot", system.toString(), "--run-dir", dir.resolve("run").toString()).redirectErrorStream(true).start();
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(domus.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                }
+            } catch (Exception e) {
+                // the process is gone
+            }
+        });
+        List<ProcessHandle> qemus = List.of();
+        List<String> seen = new ArrayList<>();
+        try {
+            boolean d1 = false;
+            boolean d2 = false;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(d1 && d2)) {
+                String l = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (l == null) {
+                    fail("no ticks from both domains; output:\n" + String.join("\n", seen));
+                }
+                seen.add(l);
+                d1 |= l.startsWith("(d1) DOMUS-TICK");
+                d2 |= l.startsWith("(d2) DOMUS-TICK");
+            }
+            qemus = domus.descendants().filter(p -> p.info().command().orElse("").contains("qemu-system")).toList();
+            assertThat(qemus).hasSize(2);
+            if (signal.equals("SIGTERM")) {
+                domus.destroy();
+            } else {
+                domus.destroyForcibly();
+            }
+            assertThat(domus.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            for (ProcessHandle q : qemus) {
+                assertThat(q.onExit().get(15, TimeUnit.SECONDS).isAlive()).as("QEMU %d", q.pid()).isFalse();
+            }
+        } finally {
+            domus.destroyForcibly();
+            qemus.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Two domains whose init prints a tick forever, modules as files next to the tree. */
+    private static Path system(Path dir) throws Exception {
+        GuestPayload guest;
+        try {
+            Engine.pick("qemu", GuestArch.ARM64);
+            guest = GuestPayload.arm64();
+        } catch (Exception e) {
+            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
+                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
+            }
+            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
+            throw new AssertionError("unreachable");
+        }
+        Files.copy(guest.kernel(), dir.resolve("Image"));
+        Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
+        StringBuilder dts = new StringBuilder("/dts-v1/;\n/ {\n\tchosen {\n");
+        for (int i = 1; i <= 2; i++) {
+            dts.append("""
+                    \t\tlooper%d {
+                    \t\t\tcompatible = "xen,domain";
+                    \t\t\tmemory = <0 0x20000>;
+                    \t\t\tcpus = <1>;
+                    \t\t\tvpl011;
+                    \t\t\tkernel {
+                    \t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";
+                    \t\t\t\txen,uefi-binary = "Image";
+                    \t\t\t\tbootargs = "console=ttyAMA0 quiet domus.name=looper%d domus.action=loop";
+                    \t\t\t};
+                    \t\t\tramdisk {
+                    \t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";
+                    \t\t\t\txen,uefi-binary = "initramfs.cpio.gz";
+                    \t\t\t};
+                    \t\t};
+                    """.formatted(i, i));
+        }
+        Path file = dir.resolve("system.dts");
+        Files.writeString(file, dts.append("\t};\n};\n"));
+        return file;
+    }
+}
