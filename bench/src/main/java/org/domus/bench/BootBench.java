@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.domus.dom0less.ExampleSystem;
 import org.domus.engine.payload.GuestPayload;
 
 /**
@@ -73,27 +74,11 @@ public final class BootBench {
 
     /** N domains, 128 MiB and one vCPU each, modules as files next to the tree. */
     static String system(int n) {
-        StringBuilder s = new StringBuilder("/dts-v1/;\n/ {\n\tchosen {\n");
+        List<ExampleSystem.Domain> domains = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            s.append("""
-                    \t\tdomU%d {
-                    \t\t\tcompatible = "xen,domain";
-                    \t\t\tmemory = <0 0x20000>;
-                    \t\t\tcpus = <1>;
-                    \t\t\tvpl011;
-                    \t\t\tkernel {
-                    \t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";
-                    \t\t\t\txen,uefi-binary = "Image";
-                    \t\t\t\tbootargs = "console=ttyAMA0 quiet domus.name=domU%d";
-                    \t\t\t};
-                    \t\t\tramdisk {
-                    \t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";
-                    \t\t\t\txen,uefi-binary = "initramfs.cpio.gz";
-                    \t\t\t};
-                    \t\t};
-                    """.formatted(i, i));
+            domains.add(new ExampleSystem.Domain("domU" + i, 128, 1, "console=ttyAMA0 quiet domus.name=domU" + i));
         }
-        return s.append("\t};\n};\n").toString();
+        return ExampleSystem.source("", domains, "Image", "initramfs.cpio.gz");
     }
 
     /** The same QEMU command lines, started in parallel by a shell, consoles on stdout. */

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.domus.dom0less.ExampleSystem;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.ModuleFiles;
 import org.domus.dom0less.SystemConfig;
@@ -33,50 +34,6 @@ import picocli.CommandLine.Spec;
                 "The guest payload is fetched on first use into the cache ($DOMUS_CACHE, else ~/.cache/domus);",
                 "the system is written to <cache>/demo/system.dts: edit it and run `domus boot` on it."})
 final class DemoCommand implements Callable<Integer> {
-    /** The example: different memory sizes, one domain with two vCPUs, the seed's console and properties. */
-    static final String SYSTEM = """
-            /*
-             * Domus demo: three dom0less domains booting in parallel, as Xen's booting.txt describes them.
-             * Modules are files next to this one (xen,uefi-binary), so `domus boot system.dts` needs no options;
-             * with U-Boot addresses instead, give each module a reg and boot with --module ADDR=FILE.
-             */
-            /dts-v1/;
-
-            / {
-            	#address-cells = <2>;
-            	#size-cells = <2>;
-
-            	chosen {
-            		#address-cells = <1>;
-            		#size-cells = <1>;
-            		xen,xen-bootargs = "conswitch=a";
-            %s	};
-            };
-            """;
-
-    private static final String DOMAIN = """
-
-            		%1$s {
-            			#address-cells = <1>;
-            			#size-cells = <1>;
-            			compatible = "xen,domain";
-            			memory = <0 %2$s>;	/* KiB: %3$d MiB */
-            			cpus = <%4$d>;
-            			vpl011;
-
-            			kernel {
-            				compatible = "multiboot,kernel", "multiboot,module";
-            				xen,uefi-binary = "Image";
-            				bootargs = "console=ttyAMA0 quiet domus.name=%1$s";
-            			};
-
-            			ramdisk {
-            				compatible = "multiboot,ramdisk", "multiboot,module";
-            				xen,uefi-binary = "initramfs.cpio.gz";
-            			};
-            		};
-            """;
-
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the example system (default: <cache>/demo).")
     Path dir;
 
@@ -98,11 +55,17 @@ final class DemoCommand implements Callable<Integer> {
         return SystemRun.run(config, "demo", "auto", null, ExitPolicies.XL_DEFAULTS, spec.commandLine().getErr());
     }
 
+    /** The example: different memory sizes, one domain with two vCPUs, the seed's console and properties. */
     static String systemSource() {
-        String domains = DOMAIN.formatted("domU1", "0x20000", 128, 1)
-                + DOMAIN.formatted("domU2", "0x30000", 192, 2)
-                + DOMAIN.formatted("domU3", "0x28000", 160, 1);
-        return SYSTEM.formatted(domains);
+        return ExampleSystem.source("""
+                Domus demo: three dom0less domains booting in parallel, as Xen's booting.txt describes them.
+                Modules are files next to this one (xen,uefi-binary), so `domus boot system.dts` needs no options;
+                with U-Boot addresses instead, give each module a reg and boot with --module ADDR=FILE.""",
+                List.of(demo("domU1", 128, 1), demo("domU2", 192, 2), demo("domU3", 160, 1)), "Image", "initramfs.cpio.gz");
+    }
+
+    private static ExampleSystem.Domain demo(String name, int mib, int cpus) {
+        return new ExampleSystem.Domain(name, mib, cpus, "console=ttyAMA0 quiet domus.name=" + name);
     }
 
     private static void copyIfChanged(Path from, Path to) throws IOException {

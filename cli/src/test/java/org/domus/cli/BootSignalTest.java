@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.domus.dom0less.ExampleSystem;
 import org.domus.engine.Engine;
 import org.domus.engine.GuestArch;
 import org.domus.engine.payload.GuestPayload;
@@ -102,28 +103,11 @@ class BootSignalTest {
         }
         Files.copy(guest.kernel(), dir.resolve("Image"));
         Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
-        StringBuilder dts = new StringBuilder("/dts-v1/;\n/ {\n\tchosen {\n");
-        for (int i = 1; i <= 2; i++) {
-            dts.append("""
-                    \t\tlooper%d {
-                    \t\t\tcompatible = "xen,domain";
-                    \t\t\tmemory = <0 0x20000>;
-                    \t\t\tcpus = <1>;
-                    \t\t\tvpl011;
-                    \t\t\tkernel {
-                    \t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";
-                    \t\t\t\txen,uefi-binary = "Image";
-                    \t\t\t\tbootargs = "console=ttyAMA0 quiet domus.name=looper%d domus.action=loop";
-                    \t\t\t};
-                    \t\t\tramdisk {
-                    \t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";
-                    \t\t\t\txen,uefi-binary = "initramfs.cpio.gz";
-                    \t\t\t};
-                    \t\t};
-                    """.formatted(i, i));
-        }
+        List<ExampleSystem.Domain> loopers = List.of(
+                new ExampleSystem.Domain("looper1", 128, 1, "console=ttyAMA0 quiet domus.name=looper1 domus.action=loop"),
+                new ExampleSystem.Domain("looper2", 128, 1, "console=ttyAMA0 quiet domus.name=looper2 domus.action=loop"));
         Path file = dir.resolve("system.dts");
-        Files.writeString(file, dts.append("\t};\n};\n"));
+        Files.writeString(file, ExampleSystem.source("", loopers, "Image", "initramfs.cpio.gz"));
         return file;
     }
 }

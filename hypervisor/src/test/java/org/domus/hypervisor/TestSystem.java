@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.domus.dom0less.ExampleSystem;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.ModuleFiles;
 import org.domus.dom0less.Plan;
@@ -37,27 +38,8 @@ final class TestSystem {
         GuestPayload guest = payload();
         Files.copy(guest.kernel(), dir.resolve("Image"));
         Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
-        StringBuilder dts = new StringBuilder("/dts-v1/;\n/ {\n\tchosen {\n");
-        for (Dom d : domains) {
-            dts.append("""
-                    \t\t%s {
-                    \t\t\tcompatible = "xen,domain";
-                    \t\t\tmemory = <0 %d>;
-                    \t\t\tcpus = <%d>;
-                    \t\t\tvpl011;
-                    \t\t\tkernel {
-                    \t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";
-                    \t\t\t\txen,uefi-binary = "Image";
-                    \t\t\t\tbootargs = "console=ttyAMA0 quiet domus.name=%s %s";
-                    \t\t\t};
-                    \t\t\tramdisk {
-                    \t\t\t\tcompatible = "multiboot,ramdisk", "multiboot,module";
-                    \t\t\t\txen,uefi-binary = "initramfs.cpio.gz";
-                    \t\t\t};
-                    \t\t};
-                    """.formatted(d.name(), d.mib() * 1024, d.vcpus(), d.name(), d.args()));
-        }
-        dts.append("\t};\n};\n");
+        String dts = ExampleSystem.source("", domains.stream().map(d -> new ExampleSystem.Domain(d.name(), d.mib(),
+                d.vcpus(), "console=ttyAMA0 quiet domus.name=" + d.name() + " " + d.args())).toList(), "Image", "initramfs.cpio.gz");
         Path file = dir.resolve("system.dts");
         Files.writeString(file, dts);
         try {
