@@ -18,6 +18,14 @@ final class ConsolePump {
 
     /** Reads {@code in} until it ends, handing each line (without CR/LF) to {@code lines}. */
     static void run(InputStream in, Consumer<String> lines) {
+        run(in, lines, partial -> { });
+    }
+
+    /**
+     * As {@link #run(InputStream, Consumer)}, and when the guest stops mid-line (nothing more to read at once),
+     * hands the line so far to {@code partials}: a prompt or the echo of a typed key never ends a line.
+     */
+    static void run(InputStream in, Consumer<String> lines, Consumer<String> partials) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         byte[] buf = new byte[8192];
         try {
@@ -33,6 +41,9 @@ final class ConsolePump {
                             emit(line, lines);
                         }
                     }
+                }
+                if (line.size() > 0 && in.available() == 0) {
+                    partials.accept(line.toString(StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException e) {
