@@ -25,7 +25,7 @@ import org.jline.utils.NonBlockingInputStream;
  * the terminal is raw, so every byte reaches the guest, Ctrl-C included (it interrupts the guest's command, not
  * Domus), and the guest echoes. Three Ctrl-&lt;conswitch letter&gt; move input on (see {@link ConsoleSwitch});
  * at the end of the cycle Domus holds input itself, and there {@code q} or Ctrl-C destroys every domain and
- * quits. The terminal is restored when this closes, on an exception of the reader, and by JLine's own shutdown
+ * quits (Enter, h or ? say so again; other keys are ignored). The terminal is restored when this closes, on an exception of the reader, and by JLine's own shutdown
  * hook on SIGINT/SIGTERM sent from outside; only kill -9 leaves it raw ({@code stty sane} mends it).
  */
 public final class ConsoleInput implements AutoCloseable {
@@ -138,11 +138,15 @@ public final class ConsoleInput implements AutoCloseable {
             }
             case Switch to -> announce(to.domain());
             case Command c -> {
-                if (c.key() == 'q' || c.key() == 3) {
-                    mux.event("quit: destroying every domain");
-                    quit.run();
-                } else {
-                    announce(ConsoleSwitch.DOMUS);
+                switch (c.key()) {
+                    case 'q', 3 -> {
+                        mux.event("quit: destroying every domain");
+                        quit.run();
+                    }
+                    case '\r', '\n', 'h', '?' -> announce(ConsoleSwitch.DOMUS);
+                    default -> {
+                        // anything else, such as the terminal's answer to a guest's cursor query, is not for Domus
+                    }
                 }
             }
         }

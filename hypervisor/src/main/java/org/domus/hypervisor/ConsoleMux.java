@@ -25,6 +25,7 @@ public final class ConsoleMux implements AutoCloseable {
     private static final int NO_FOCUS = Integer.MIN_VALUE;
     /** Back to column 0 and clear the row: where a partial line was. */
     private static final String ERASE = "\r\033[K";
+    private static final String CURSOR_QUERY = "\033[6n";
 
     private final PrintStream terminal;
     private final Map<Integer, OutputStream> logs = new ConcurrentHashMap<>();
@@ -131,7 +132,9 @@ public final class ConsoleMux implements AutoCloseable {
         }
         terminal.print(ERASE);
         terminal.println(line);
-        terminal.print("(d" + focus + ") " + shown);
+        // drawn again without a cursor-position query (busybox's prompt has one): it was answered the first time,
+        // and each answer is typed into the guest
+        terminal.print("(d" + focus + ") " + shown.replace(CURSOR_QUERY, ""));
     }
 
     private void show(String text) {

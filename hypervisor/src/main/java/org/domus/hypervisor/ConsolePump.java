@@ -30,12 +30,22 @@ final class ConsolePump {
         byte[] buf = new byte[8192];
         try {
             int n;
+            boolean cr = false;
             while ((n = in.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
                     byte b = buf[i];
                     if (b == '\n') {
                         emit(line, lines);
-                    } else if (b != '\r') {
+                        cr = false;
+                    } else if (b == '\r') {
+                        cr = true;
+                    } else {
+                        if (cr) {
+                            // a carriage return that no line feed follows starts the line over, as on a terminal:
+                            // a shell redrawing its prompt and line (Ctrl-U, history), a progress counter
+                            line.reset();
+                            cr = false;
+                        }
                         line.write(b);
                         if (line.size() >= MAX_LINE) {
                             emit(line, lines);

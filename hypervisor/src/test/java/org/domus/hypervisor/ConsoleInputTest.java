@@ -99,11 +99,13 @@ class ConsoleInputTest {
         start("only");
         type(CTRL_A, CTRL_A, CTRL_A);
         screen.await(l -> l.startsWith("(domus) console input: Domus (q or Ctrl-C: destroy every domain and quit"), 1, WAIT);
+        type("\033[41;9R");   // a terminal's answer to a cursor query: ignored
         type("?");
         screen.await(l -> l.startsWith("(domus) console input: Domus"), 2, WAIT);
         type("q");
         assertThat(quit.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(screen.lines()).contains("(domus) quit: destroying every domain");
+        assertThat(screen.lines()).filteredOn(l -> l.startsWith("(domus) console input: Domus")).hasSize(2);
         assertThat(handles.get(0).typed()).isEmpty();
     }
 

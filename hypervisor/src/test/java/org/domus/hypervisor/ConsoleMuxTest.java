@@ -75,4 +75,14 @@ class ConsoleMuxTest {
         assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) caf\uFFFD" + ERASE + "(d1) café!" + "?\n"
                 + "(d1) ab" + ERASE + "(d1) xy\n");
     }
+
+    @Test
+    void aDrawnAgainPromptAsksNoMoreForTheCursorPosition() {
+        mux.focus(1, "console input: d1 one");
+        mux.guestPartial(1, "/ # \033[6n");
+        mux.guestLine(2, "tick");
+        mux.guestPartial(1, "/ # \033[6nl");
+        assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) / # \033[6n"
+                + ERASE + "(d2) tick\n(d1) / # " + "l");
+    }
 }

@@ -43,4 +43,11 @@ class ConsolePumpTest {
         ConsolePump.run(chunks("boot\r\n~ # ", "l", "s\r\nbin\r\n"), l -> seen.add("line " + l), p -> seen.add("partial " + p));
         assertThat(seen).containsExactly("line boot", "partial ~ # ", "partial ~ # l", "line ~ # ls", "line bin");
     }
+
+    @Test
+    void aCarriageReturnWithoutLineFeedStartsTheLineOver() {
+        List<String> seen = new ArrayList<>();
+        ConsolePump.run(chunks("/ # ech\r", "/ # ls\r", "\n10%\r20%\r\r\n"), l -> seen.add("line " + l), p -> seen.add("partial " + p));
+        assertThat(seen).containsExactly("partial / # ech", "partial / # ls", "line / # ls", "line 20%");
+    }
 }
