@@ -43,7 +43,11 @@ final class SystemRun {
             return hv.awaitAll();
         } finally {
             stop(input, hv);
-            Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (SIGTERM): the hook is running or has run
+            }
         }
     }
 

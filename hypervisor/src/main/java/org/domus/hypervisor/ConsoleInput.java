@@ -102,7 +102,7 @@ public final class ConsoleInput implements AutoCloseable {
             NonBlockingInputStream in = (NonBlockingInputStream) terminal.input();
             while (!closed) {
                 int n = in.readBuffered(buf, 0, buf.length, POLL_MILLIS);
-                if (n == NonBlockingInputStream.EOF) {
+                if (n == NonBlockingInputStream.EOF || closed) {
                     break;
                 }
                 if (n <= 0) {
@@ -153,6 +153,9 @@ public final class ConsoleInput implements AutoCloseable {
     }
 
     private void announce(int holder) {
+        if (closed) {
+            return;    // input has stopped: the mux shows no holder any more
+        }
         String keys = "Ctrl-" + input.letter() + " x3 to switch";
         if (holder == ConsoleSwitch.DOMUS) {
             mux.focus(holder, "console input: Domus (q or Ctrl-C: destroy every domain and quit; " + keys + ")");
@@ -169,6 +172,7 @@ public final class ConsoleInput implements AutoCloseable {
             return;
         }
         restored = true;
+        mux.unfocus();
         try {
             terminal.setAttributes(original);
             terminal.close();

@@ -54,17 +54,19 @@ public final class ConsoleMux implements AutoCloseable {
     public void guestLine(int id, String text) {
         synchronized (terminal) {
             partials.remove(id);
+            // a finished line asks the terminal nothing: its answer would be typed into whoever holds input, or
+            // into the user's shell once Domus has gone (busybox's prompt has such a query)
             if (id == focus && shown != null) {
                 if (text.startsWith(shown)) {
-                    terminal.println(text.substring(shown.length()));
+                    terminal.println(text.substring(shown.length()).replace(CURSOR_QUERY, ""));
                 } else {
                     // the line went another way than shown (a UTF-8 character split across reads): print it whole
                     terminal.print(ERASE);
-                    terminal.println("(d" + id + ") " + text);
+                    terminal.println("(d" + id + ") " + text.replace(CURSOR_QUERY, ""));
                 }
                 shown = null;
             } else {
-                printLine("(d" + id + ") " + text);
+                printLine("(d" + id + ") " + text.replace(CURSOR_QUERY, ""));
             }
             terminal.flush();
         }
@@ -124,6 +126,18 @@ public final class ConsoleMux implements AutoCloseable {
         }
     }
 
+    /** Console input has stopped: partial lines are no longer shown, the one on screen is left as it is. */
+    void unfocus() {
+        synchronized (terminal) {
+            if (shown != null) {
+                terminal.println();
+                terminal.flush();
+                shown = null;
+            }
+            focus = NO_FOCUS;
+        }
+    }
+
     /** A whole line, in place of the partial line on screen if there is one, which is then drawn again below. */
     private void printLine(String line) {
         if (shown == null) {
@@ -132,8 +146,7 @@ public final class ConsoleMux implements AutoCloseable {
         }
         terminal.print(ERASE);
         terminal.println(line);
-        // drawn again without a cursor-position query (busybox's prompt has one): it was answered the first time,
-        // and each answer is typed into the guest
+        // drawn again without the cursor query: it was answered the first time
         terminal.print("(d" + focus + ") " + shown.replace(CURSOR_QUERY, ""));
     }
 

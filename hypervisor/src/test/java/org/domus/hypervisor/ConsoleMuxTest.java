@@ -85,4 +85,23 @@ class ConsoleMuxTest {
         assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) / # \033[6n"
                 + ERASE + "(d2) tick\n(d1) / # " + "l");
     }
+
+    @Test
+    void aFinishedLineAsksTheTerminalNothing() {
+        mux.guestLine(2, "/ # \033[6n");
+        mux.focus(1, "console input: d1 one");
+        mux.guestPartial(1, "/ # \033[6n");
+        mux.guestLine(1, "/ # \033[6nls");
+        assertThat(screen()).isEqualTo("(d2) / # \n(domus) console input: d1 one\n(d1) / # \033[6nls\n");
+    }
+
+    @Test
+    void afterInputStopsTheLastPartialLineIsEndedAndNoMoreAreShown() {
+        mux.focus(1, "console input: d1 one");
+        mux.guestPartial(1, "/ # ");
+        mux.unfocus();
+        mux.guestPartial(1, "/ # x");
+        mux.guestLine(1, "/ # x");
+        assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) / # \n(d1) / # x\n");
+    }
 }
