@@ -35,6 +35,8 @@ public final class ConsoleMux implements AutoCloseable {
     private int focus = NO_FOCUS;
     /** The focused domain's partial line as it is on screen now, null when none is. Guarded by terminal. */
     private String shown;
+    /** Input has stopped: the holder's partial line is no longer shown as it grows. Guarded by terminal. */
+    private boolean frozen;
 
     public ConsoleMux(PrintStream terminal) {
         this.terminal = terminal;
@@ -91,7 +93,7 @@ public final class ConsoleMux implements AutoCloseable {
     void guestPartial(int id, String text) {
         synchronized (terminal) {
             partials.put(id, text);
-            if (id == focus) {
+            if (id == focus && !frozen) {
                 show(text);
                 terminal.flush();
             }
@@ -117,6 +119,7 @@ public final class ConsoleMux implements AutoCloseable {
                 shown = null;
             }
             focus = id;
+            frozen = false;
             terminal.println("(domus) " + message);
             String partial = partials.get(id);
             if (partial != null) {
@@ -126,15 +129,13 @@ public final class ConsoleMux implements AutoCloseable {
         }
     }
 
-    /** Console input has stopped: partial lines are no longer shown, the one on screen is left as it is. */
+    /**
+     * Console input has stopped: the holder's partial line stays on screen until its line ends (at the latest when
+     * the domain goes), but it grows no more, so no cursor query is sent to a terminal nobody reads.
+     */
     void unfocus() {
         synchronized (terminal) {
-            if (shown != null) {
-                terminal.println();
-                terminal.flush();
-                shown = null;
-            }
-            focus = NO_FOCUS;
+            frozen = true;
         }
     }
 

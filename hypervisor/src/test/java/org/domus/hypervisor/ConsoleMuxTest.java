@@ -96,12 +96,14 @@ class ConsoleMuxTest {
     }
 
     @Test
-    void afterInputStopsTheLastPartialLineIsEndedAndNoMoreAreShown() {
+    void afterInputStopsThePartialLineOnScreenGrowsNoMoreButIsStillEndedOnce() {
         mux.focus(1, "console input: d1 one");
         mux.guestPartial(1, "/ # ");
         mux.unfocus();
-        mux.guestPartial(1, "/ # x");
-        mux.guestLine(1, "/ # x");
-        assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) / # \n(d1) / # x\n");
+        mux.guestPartial(1, "/ # \033[6n");
+        mux.guestLine(2, "bye");
+        mux.guestLine(1, "/ # \033[6n");
+        assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) / # "
+                + ERASE + "(d2) bye\n(d1) / # " + "\n");
     }
 }
