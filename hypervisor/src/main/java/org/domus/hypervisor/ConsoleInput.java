@@ -25,8 +25,9 @@ import org.jline.utils.NonBlockingInputStream;
  * the terminal is raw, so every byte reaches the guest, Ctrl-C included (it interrupts the guest's command, not
  * Domus), and the guest echoes. Three Ctrl-&lt;conswitch letter&gt; move input on (see {@link ConsoleSwitch});
  * at the end of the cycle Domus holds input itself, and there {@code q} or Ctrl-C destroys every domain and
- * quits (Enter, h or ? say so again; other keys are ignored). The terminal is restored when this closes, on an exception of the reader, and by JLine's own shutdown
- * hook on SIGINT/SIGTERM sent from outside; only kill -9 leaves it raw ({@code stty sane} mends it).
+ * quits (Enter, h or ? say so again; other keys are ignored). SIGINT and SIGTERM sent from outside still stop
+ * Domus as before. The terminal is given back when this closes, when reading fails or input ends, and in the
+ * shutdown hooks (Domus's and JLine's own) on a signal; only kill -9 leaves it raw ({@code stty sane} mends it).
  */
 public final class ConsoleInput implements AutoCloseable {
     /** How often an idle reader looks whether the domain holding input has finished. */
