@@ -2,6 +2,7 @@
 module org.domus.hypervisor {
     requires transitive org.domus.dom0less;
     requires transitive org.domus.engine;
+    requires org.jline.terminal;
 
     uses org.domus.engine.Engine;
 

@@ -9,6 +9,7 @@ import org.domus.dom0less.Plan;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
 import org.domus.engine.EngineException;
+import org.domus.hypervisor.ConsoleInput;
 import org.domus.hypervisor.ConsoleMux;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.Hypervisor;
@@ -33,13 +34,38 @@ final class SystemRun {
         ConsoleMux mux = new ConsoleMux(System.out);
         mux.event("run folder " + dir);
         Hypervisor hv = Hypervisor.boot(plan, engine, dir, mux, policies);
-        // SIGINT/SIGTERM: every domain is destroyed before the JVM goes (QEMU also dies with us on kill -9).
-        Thread hook = new Thread(hv::close, "destroy-domains");
+        ConsoleInput input = ConsoleInput.interactive() ? openInput(hv, mux, plan) : null;
+        // SIGINT/SIGTERM: the terminal is given back and every domain destroyed before the JVM goes (QEMU also
+        // dies with us on kill -9, which leaves a raw terminal for `stty sane`).
+        Thread hook = new Thread(() -> stop(input, hv), "destroy-domains");
         Runtime.getRuntime().addShutdownHook(hook);
-        int rc = hv.awaitAll();
+        try {
+            return hv.awaitAll();
+        } finally {
+            stop(input, hv);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (SIGTERM): the hook is running or has run
+            }
+        }
+    }
+
+    /** Keys typed go to the domain holding input; without it (no stty, say) the system still runs, output only. */
+    private static ConsoleInput openInput(Hypervisor hv, ConsoleMux mux, Plan plan) {
+        try {
+            return ConsoleInput.open(hv.domains(), mux, plan.conswitch(), hv::close);
+        } catch (IOException | RuntimeException e) {
+            mux.event("no console input: cannot put the terminal in raw mode: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void stop(ConsoleInput input, Hypervisor hv) {
+        if (input != null) {
+            input.close();
+        }
         hv.close();
-        Runtime.getRuntime().removeShutdownHook(hook);
-        return rc;
     }
 
     private static Path defaultRunDir(String systemName) throws IOException {

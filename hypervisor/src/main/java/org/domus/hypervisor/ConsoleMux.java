@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,10 +15,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every domain's console lines on one terminal, each prefixed with its domain ({@code (d1) text}), and each
  * in the domain's own log file; Domus's own events are prefixed {@code (domus)}. One line is written whole,
  * so lines of different domains never interleave mid-line.
+ * <p>
+ * The one exception is the domain that holds console input (see {@link ConsoleInput}): its unfinished line (a
+ * shell's prompt, the echo of what is being typed) is shown as it comes, or a user would type blind. Another
+ * line printed meanwhile erases that partial line, takes its place, and the partial line is drawn again below.
+ * Without console input nothing holds the focus and every line is printed whole, as before.
  */
 public final class ConsoleMux implements AutoCloseable {
+    private static final int NO_FOCUS = Integer.MIN_VALUE;
+    /** Back to column 0 and clear the row: where a partial line was. */
+    private static final String ERASE = "\r\033[K";
+    private static final String CURSOR_QUERY = "\033[6n";
+
     private final PrintStream terminal;
     private final Map<Integer, OutputStream> logs = new ConcurrentHashMap<>();
+    /** Each domain's line so far, kept so that switching input to it shows its prompt at once. Guarded by terminal. */
+    private final Map<Integer, String> partials = new HashMap<>();
+    /** Who holds console input. Guarded by terminal. */
+    private int focus = NO_FOCUS;
+    /** The focused domain's partial line as it is on screen now, null when none is. Guarded by terminal. */
+    private String shown;
+    /** Input has stopped: the holder's partial line is no longer shown as it grows. Guarded by terminal. */
+    private boolean frozen;
 
     public ConsoleMux(PrintStream terminal) {
         this.terminal = terminal;
@@ -36,7 +55,21 @@ public final class ConsoleMux implements AutoCloseable {
     /** A line the guest printed (without its line ending). */
     public void guestLine(int id, String text) {
         synchronized (terminal) {
-            terminal.println("(d" + id + ") " + text);
+            partials.remove(id);
+            // a finished line asks the terminal nothing: its answer would be typed into whoever holds input, or
+            // into the user's shell once Domus has gone (busybox's prompt has such a query)
+            if (id == focus && shown != null) {
+                if (text.startsWith(shown)) {
+                    terminal.println(text.substring(shown.length()).replace(CURSOR_QUERY, ""));
+                } else {
+                    // the line went another way than shown (a UTF-8 character split across reads): print it whole
+                    terminal.print(ERASE);
+                    terminal.println("(d" + id + ") " + text.replace(CURSOR_QUERY, ""));
+                }
+                shown = null;
+            } else {
+                printLine("(d" + id + ") " + text.replace(CURSOR_QUERY, ""));
+            }
             terminal.flush();
         }
         OutputStream log = logs.get(id);
@@ -53,12 +86,80 @@ public final class ConsoleMux implements AutoCloseable {
         }
     }
 
+    /**
+     * What a domain has printed of a line not yet ended (without CR/LF), its whole text so far; shown only for
+     * the domain that holds input.
+     */
+    void guestPartial(int id, String text) {
+        synchronized (terminal) {
+            partials.put(id, text);
+            if (id == focus && !frozen) {
+                show(text);
+                terminal.flush();
+            }
+        }
+    }
+
     /** One of Domus's own events. */
     public void event(String text) {
         synchronized (terminal) {
-            terminal.println("(domus) " + text);
+            printLine("(domus) " + text);
             terminal.flush();
         }
+    }
+
+    /**
+     * Console input has moved to domain {@code id} (any other number: to no domain): the old holder's partial line
+     * stays on screen as it was, {@code message} is printed, then the new holder's partial line, e.g. its prompt.
+     */
+    void focus(int id, String message) {
+        synchronized (terminal) {
+            if (shown != null) {
+                terminal.println();
+                shown = null;
+            }
+            focus = id;
+            frozen = false;
+            terminal.println("(domus) " + message);
+            String partial = partials.get(id);
+            if (partial != null) {
+                show(partial);
+            }
+            terminal.flush();
+        }
+    }
+
+    /**
+     * Console input has stopped: the holder's partial line stays on screen until its line ends (at the latest when
+     * the domain goes), but it grows no more, so no cursor query is sent to a terminal nobody reads.
+     */
+    void unfocus() {
+        synchronized (terminal) {
+            frozen = true;
+        }
+    }
+
+    /** A whole line, in place of the partial line on screen if there is one, which is then drawn again below. */
+    private void printLine(String line) {
+        if (shown == null) {
+            terminal.println(line);
+            return;
+        }
+        terminal.print(ERASE);
+        terminal.println(line);
+        // drawn again without the cursor query: it was answered the first time
+        terminal.print("(d" + focus + ") " + shown.replace(CURSOR_QUERY, ""));
+    }
+
+    private void show(String text) {
+        if (shown == null) {
+            terminal.print("(d" + focus + ") " + text);
+        } else if (text.startsWith(shown)) {
+            terminal.print(text.substring(shown.length()));
+        } else {
+            terminal.print(ERASE + "(d" + focus + ") " + text);
+        }
+        shown = text;
     }
 
     @Override

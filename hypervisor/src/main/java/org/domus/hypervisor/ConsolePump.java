@@ -18,21 +18,42 @@ final class ConsolePump {
 
     /** Reads {@code in} until it ends, handing each line (without CR/LF) to {@code lines}. */
     static void run(InputStream in, Consumer<String> lines) {
+        run(in, lines, partial -> { });
+    }
+
+    /**
+     * As {@link #run(InputStream, Consumer)}, and when the guest stops mid-line (nothing more to read at once),
+     * hands the line so far to {@code partials}: a prompt or the echo of a typed key never ends a line.
+     */
+    static void run(InputStream in, Consumer<String> lines, Consumer<String> partials) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         byte[] buf = new byte[8192];
         try {
             int n;
+            boolean cr = false;
             while ((n = in.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
                     byte b = buf[i];
                     if (b == '\n') {
                         emit(line, lines);
-                    } else if (b != '\r') {
+                        cr = false;
+                    } else if (b == '\r') {
+                        cr = true;
+                    } else {
+                        if (cr) {
+                            // a carriage return that no line feed follows starts the line over, as on a terminal:
+                            // a shell redrawing its prompt and line (Ctrl-U, history), a progress counter
+                            line.reset();
+                            cr = false;
+                        }
                         line.write(b);
                         if (line.size() >= MAX_LINE) {
                             emit(line, lines);
                         }
                     }
+                }
+                if (line.size() > 0 && in.available() == 0) {
+                    partials.accept(line.toString(StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException e) {

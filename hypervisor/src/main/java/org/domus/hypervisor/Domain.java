@@ -1,5 +1,6 @@
 package org.domus.hypervisor;
 
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -69,7 +70,14 @@ public final class Domain {
     void build() throws EngineException {
         DomainHandle h = engine.build(spec);
         handle = h;
-        Thread.ofVirtual().name("console-d" + id).start(() -> ConsolePump.run(h.console().output(), line -> mux.guestLine(id, line)));
+        Thread.ofVirtual().name("console-d" + id).start(() -> ConsolePump.run(h.console().output(),
+                line -> mux.guestLine(id, line), partial -> mux.guestPartial(id, partial)));
+    }
+
+    /** Where bytes typed to the domain go: the console of its current engine domain (a new one after a restart). */
+    OutputStream consoleInput() {
+        DomainHandle h = handle;
+        return h == null ? OutputStream.nullOutputStream() : h.console().input();
     }
 
     /** Lets it run, and from now on handles its exits. */

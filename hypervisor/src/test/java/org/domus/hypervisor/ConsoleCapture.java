@@ -26,7 +26,38 @@ final class ConsoleCapture extends OutputStream {
             notifyAll();
         } else {
             partial.write(b);
+            notifyAll();
         }
+    }
+
+    /** What is printed after the last line, as it is on screen (after the last erase, if any). */
+    synchronized String partial() {
+        return onScreen(partial.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A captured line as it ends up on screen: a partial line erased by {@code \r ESC[K} is gone, and so are the
+     * guest's own terminal controls (busybox asks for the cursor position after its prompt).
+     */
+    static String onScreen(String line) {
+        int erase = line.lastIndexOf("\r\033[K");
+        String text = erase < 0 ? line : line.substring(erase + 4);
+        return text.replaceAll("\033\\[[0-9;?]*[A-Za-z]", "");
+    }
+
+    /** Waits until the unfinished last line matches. */
+    synchronized String awaitPartial(Predicate<String> match, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!match.test(partial())) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("waited " + timeout + " for the partial line; it is '"
+                        + partial.toString(StandardCharsets.UTF_8).replace("\033", "ESC")
+                        + "', lines were:\n" + String.join("\n", lines));
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return partial();
     }
 
     synchronized List<String> lines() {
