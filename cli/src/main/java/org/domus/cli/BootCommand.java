@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "boot", mixinStandardHelpOptions = true,
         description = {"Boot every domain of a dom0less system in parallel; their consoles print as (dN) lines.",
                 "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed,",
-                "2 on usage errors. Ctrl-C destroys every domain."})
+                "2 on usage errors. SIGINT/SIGTERM destroy every domain. On a terminal, keys go to one domain;",
+                "Ctrl-A three times moves input to the next one, then to Domus, where q quits."})
 final class BootCommand implements Callable<Integer> {
     @Mixin
     SystemInput input;
