@@ -37,8 +37,8 @@ final class ProbeRun {
             return CpioArchive.probe(b, this, level);
         }
         // Both kernels may start with "MZ" (an EFI stub), so only their own signatures tell them apart.
-        if (BzImageHeader.matches(b)) {
-            return BzImageHeader.probe(b, this, level);
+        if (X86SetupHeader.matches(b)) {
+            return X86SetupHeader.probe(b, this, level);
         }
         if (ArmImageHeader.matches(b)) {
             return ArmImageHeader.probe(b);

@@ -8,7 +8,7 @@ import java.util.List;
  * flag 0xAA55 at 0x1fe and "HdrS" at 0x202 mark it; each later field exists from the protocol version
  * noted beside it, so it is read only when both the version and the file length allow.
  */
-final class BzImageHeader {
+final class X86SetupHeader {
     private static final int SETUP_SECTS = 0x1f1;
     private static final int BOOT_FLAG = 0x1fe;
     private static final int HEADER = 0x202;
@@ -25,7 +25,7 @@ final class BzImageHeader {
     /** Longest kernel version string kept: Debian's, with builder and date, is about 110 characters. */
     private static final int VERSION_MAX = 160;
 
-    private BzImageHeader() {
+    private X86SetupHeader() {
     }
 
     static boolean matches(ByteView b) {
