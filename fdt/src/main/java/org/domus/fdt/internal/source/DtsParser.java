@@ -607,13 +607,7 @@ final class DtsParser {
             // an operand is expected
             t = peek();
             if (t == '(' || t == '-' || t == '~' || t == '!') {
-                if (sp == frameKind.length) {
-                    growFrames();
-                }
-                frameKind[sp] = t == '(' ? PAREN : UNARY;
-                frameOp[sp] = t;
-                frameStart[sp] = start();
-                sp++;
+                pushFrame(sp++, t == '(' ? PAREN : UNARY, t, 0, 0, start());
                 depth++;
                 shift(depth);
                 continue;
@@ -646,15 +640,7 @@ final class DtsParser {
                         v = binary(frameOp[sp], frameValue[sp], v, frameStart[sp]);
                         vStart = frameStart[sp];
                     }
-                    if (sp == frameKind.length) {
-                        growFrames();
-                    }
-                    frameKind[sp] = BINARY;
-                    frameOp[sp] = t;
-                    frameValue[sp] = v;
-                    frameValue2[sp] = level;
-                    frameStart[sp] = vStart;
-                    sp++;
+                    pushFrame(sp++, BINARY, t, v, level, vStart);
                     depth += 2;
                     shift(depth);
                     break;
@@ -667,13 +653,7 @@ final class DtsParser {
                     vStart = frameStart[sp];
                 }
                 if (t == '?') {
-                    if (sp == frameKind.length) {
-                        growFrames();
-                    }
-                    frameKind[sp] = QUESTION;
-                    frameValue[sp] = v;
-                    frameStart[sp] = vStart;
-                    sp++;
+                    pushFrame(sp++, QUESTION, t, v, 0, vStart);
                     depth += 2;
                     shift(depth);
                     break;
@@ -705,6 +685,18 @@ final class DtsParser {
                 throw syntaxError();
             }
         }
+    }
+
+    /** Puts a frame at {@code sp} (the fields a kind does not use are written as 0), growing the stack first. */
+    private void pushFrame(int sp, int kind, int op, long value, long value2, long start) {
+        if (sp == frameKind.length) {
+            growFrames();
+        }
+        frameKind[sp] = kind;
+        frameOp[sp] = op;
+        frameValue[sp] = value;
+        frameValue2[sp] = value2;
+        frameStart[sp] = start;
     }
 
     private void growFrames() {
