@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
 import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ExitPolicies;
@@ -47,6 +48,7 @@ final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, FdtException, EngineException, InterruptedException {
+        BootTrace.mark("command line parsed");
         ExitPolicies policies;
         try {
             policies = new ExitPolicies(ExitPolicy.parse(onPoweroff), ExitPolicy.parse(onReboot), ExitPolicy.parse(onCrash));

@@ -3,7 +3,11 @@ package org.domus.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
 
+import org.domus.engine.BootTrace;
+import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
@@ -13,21 +17,42 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the {@code domus} command. */
 @Command(name = "domus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A dom0less hypervisor for Linux hosts.",
-        subcommands = {DemoCommand.class, BootCommand.class, PlanCommand.class, DtCommand.class, CommandLine.HelpCommand.class})
+        description = "A dom0less hypervisor for Linux hosts.")
 public final class Main {
     /** Bad input (configuration, source or blob). */
     static final int EXIT_INPUT = 1;
     /** Bad command line. */
     static final int EXIT_USAGE = 2;
 
+    /**
+     * The subcommands, in the order help lists them. picocli reflects over every option of every command it is
+     * given, which took half of Domus's start-up for a boot; so a run models only the command it runs, and
+     * help (or a mistyped command) all of them.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("demo", DemoCommand.class, "boot", BootCommand.class,
+            "plan", PlanCommand.class, "dt", DtCommand.class, "help", CommandLine.HelpCommand.class);
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        BootTrace.mark("main");
+        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("demo"))) {
+            Engine.probeInBackground();
+        }
+        System.exit(commandLine(args).execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line for running {@code args}. */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cl.addSubcommand(first, SUBCOMMANDS.get(first));
+        } else {
+            for (String name : List.of("demo", "boot", "plan", "dt", "help")) {
+                cl.addSubcommand(name, SUBCOMMANDS.get(name));
+            }
+        }
         cl.setExecutionExceptionHandler(Main::report);
+        BootTrace.mark("command line modelled");
         return cl;
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
+import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
 import org.domus.hypervisor.ConsoleInput;
 import org.domus.hypervisor.ConsoleMux;
@@ -22,6 +23,7 @@ final class SystemRun {
     /** Prints every problem; with errors returns {@link Main#EXIT_INPUT} before anything starts. */
     static int run(SystemConfig config, String systemName, String engine, Path runDir, ExitPolicies policies,
                    PrintWriter err) throws IOException, EngineException, InterruptedException {
+        BootTrace.mark("planned");
         for (Problem p : config.problems()) {
             err.println(p);
         }

@@ -1,28 +1,31 @@
 package org.domus.dom0less;
 
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A bounds-checked window on a byte array, so that a container's payload is probed without copying it.
+ * A bounds-checked window on a module's bytes (a heap array or a mapped file), so that a container's payload
+ * is probed without copying it and a mapped file is only read where a header is.
  * Header fields are untrusted: every offset or count read from one goes through {@link #has} first, and
  * {@code has} takes longs (u32 and u64 fields may be huge, or negative once read into a Java long).
  */
 final class ByteView {
-    private final byte[] array;
-    private final int start;
-    private final int length;
+    private final MemorySegment bytes;
+    private final long length;
 
     ByteView(byte[] array) {
-        this(array, 0, array.length);
+        this(MemorySegment.ofArray(array));
     }
 
-    private ByteView(byte[] array, int start, int length) {
-        this.array = array;
-        this.start = start;
-        this.length = length;
+    ByteView(MemorySegment bytes) {
+        this.bytes = bytes;
+        this.length = bytes.byteSize();
     }
 
-    int length() {
+    long length() {
         return length;
     }
 
@@ -34,7 +37,7 @@ final class ByteView {
     /** The sub-view {@code [offset, offset + count)}; the caller checked {@link #has}. */
     ByteView slice(long offset, long count) {
         check(offset, count);
-        return new ByteView(array, start + (int) offset, (int) count);
+        return new ByteView(bytes.asSlice(offset, count));
     }
 
     /** Everything from {@code offset} to the end. */
@@ -44,7 +47,7 @@ final class ByteView {
 
     int u8(long offset) {
         check(offset, 1);
-        return array[start + (int) offset] & 0xff;
+        return bytes.get(ValueLayout.JAVA_BYTE, offset) & 0xff;
     }
 
     int u16le(long offset) {
@@ -109,7 +112,7 @@ final class ByteView {
     /** The bytes {@code [offset, offset + count)} as ISO-8859-1 text (for comparing short names). */
     String latin1(long offset, int count) {
         check(offset, count);
-        return new String(array, start + (int) offset, count, StandardCharsets.ISO_8859_1);
+        return new String(bytes.asSlice(offset, count).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
     }
 
     /** Up to {@code max} leading bytes as spaced hex ("7f 45 4c 46 …"), for messages about unknown data. */
@@ -121,13 +124,36 @@ final class ByteView {
         return length > max ? s + " …" : s.toString();
     }
 
-    /** The backing array and where this view starts in it, for APIs that take (array, offset, length). */
-    byte[] array() {
-        return array;
+    /** The bytes {@code [offset, offset + count)} as a buffer, for checksums; views are at most 2 GiB (ModuleFiles). */
+    ByteBuffer buffer(long offset, long count) {
+        check(offset, count);
+        return bytes.asSlice(offset, count).asByteBuffer();
     }
 
-    int start() {
-        return start;
+    /** The whole view as a stream, for decompressors. */
+    InputStream stream() {
+        return new InputStream() {
+            private long at;
+
+            @Override
+            public int read() {
+                return at < length ? u8(at++) : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int off, int len) {
+                if (len == 0) {
+                    return 0;
+                }
+                if (at >= length) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, length - at);
+                MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, at, into, off, n);
+                at += n;
+                return n;
+            }
+        };
     }
 
     private void check(long offset, long count) {

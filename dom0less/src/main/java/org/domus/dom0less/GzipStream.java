@@ -1,6 +1,5 @@
 package org.domus.dom0less;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -59,7 +58,7 @@ final class GzipStream {
         long hint = Math.min(Math.min(isize, (long) b.length() * MAX_RATIO + 4096), limit);
         byte[] buf = new byte[(int) Math.max(0, hint)];
         int n = 0;
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b.array(), b.start(), b.length()), 64 << 10)) {
+        try (InputStream in = new GZIPInputStream(b.stream(), 64 << 10)) {
             while (true) {
                 if (n == buf.length) {
                     if (n >= limit) {

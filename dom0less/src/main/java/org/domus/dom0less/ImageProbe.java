@@ -1,5 +1,7 @@
 package org.domus.dom0less;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Recognises a boot module by its headers (never by its file name), the way Xen and U-Boot do before
  * loading it: Arm64 {@code Image}, x86 bzImage, ELF (PVH when it carries Xen's PHYS32_ENTRY note), U-Boot
@@ -24,14 +26,25 @@ public final class ImageProbe {
         return probe(bytes, MAX_INFLATED);
     }
 
+    /** What a module's bytes are (a mapped file is read only where its headers are); never throws. */
+    public static ImageInfo probe(MemorySegment bytes) {
+        return probe(new ByteView(bytes), MAX_INFLATED);
+    }
+
     /** As {@link #probe(byte[])} with another decompression bound (tests use a small one). */
     static ImageInfo probe(byte[] bytes, long maxInflated) {
-        ByteView view = new ByteView(bytes == null ? new byte[0] : bytes);
+        return probe(new ByteView(bytes == null ? new byte[0] : bytes), maxInflated);
+    }
+
+    private static ImageInfo probe(ByteView view, long maxInflated) {
         try {
             return new ProbeRun(maxInflated).probe(view, 1);
         } catch (RuntimeException e) {
             // Every read is bounds-checked, so this is a bug; a plan must still be able to name the module.
             return new ImageInfo(ImageFormat.UNKNOWN, null, null, "could not be probed (" + e + ")");
+        } catch (InternalError e) {
+            // The JVM's answer to SIGBUS: a mapped file was truncated under us while we read it.
+            return new ImageInfo(ImageFormat.UNKNOWN, null, null, "could not be read: the file shrank while it was probed");
         }
     }
 }

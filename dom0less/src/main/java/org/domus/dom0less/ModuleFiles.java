@@ -2,6 +2,9 @@ package org.domus.dom0less;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,11 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Module bytes from files: those given on the command line as {@code --module ADDR=FILE} (what the seed's
  * {@code tftpb ADDR FILE} would have loaded), and those a module's {@code xen,uefi-binary} names, looked up
  * in a base folder (the system DTS's, as Xen's EFI loader looks next to its config). Command-line entries
- * are checked when the source is made, so a typo fails before any planning; their bytes are read on first
- * use, once.
+ * are checked when the source is made, so a typo fails before any planning; each file is mapped on first
+ * use, once, and only the pages that probing reads are ever brought in.
  */
 public final class ModuleFiles implements ModuleSource {
-    /** A module lives in one Java array. */
+    /** Probing views a module through ByteBuffers for its checksums, and those stop at 2 GiB. */
     private static final long MAX_FILE = Integer.MAX_VALUE - 16;
 
     private final Map<Long, Entry> byAddress;
@@ -75,7 +78,7 @@ public final class ModuleFiles implements ModuleSource {
             return Optional.empty();
         }
         return Optional.of(uefiRead.computeIfAbsent(path.toAbsolutePath().normalize(),
-                p -> new ModuleBytes(path.toString(), read(path, "xen,uefi-binary " + fileName), p)));
+                p -> new ModuleBytes(path.toString(), map(path, "xen,uefi-binary " + fileName), p)));
     }
 
     /**
@@ -88,9 +91,17 @@ public final class ModuleFiles implements ModuleSource {
         return Collections.unmodifiableMap(files);
     }
 
-    private static byte[] read(Path path, String what) {
-        try {
-            return Files.readAllBytes(path);
+    /**
+     * The file mapped read-only. The mapping lives as long as something refers to it (an automatic arena),
+     * like the heap array it replaces; the file's size is taken once, here, and the mapping never grows.
+     */
+    private static MemorySegment map(Path path, String what) {
+        try (FileChannel channel = FileChannel.open(path)) {
+            long size = channel.size();
+            if (size > MAX_FILE) {
+                throw new IOException("%s: larger than a module can be (2 GiB)".formatted(Fmt.size(size)));
+            }
+            return size == 0 ? MemorySegment.ofArray(new byte[0]) : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("%s: cannot read %s: %s".formatted(what, path, e.getMessage()), e));
         }
@@ -166,7 +177,7 @@ public final class ModuleFiles implements ModuleSource {
 
         synchronized ModuleBytes bytes() {
             if (bytes == null) {
-                bytes = new ModuleBytes(file, read(Path.of(file), "--module " + arg), Path.of(file).toAbsolutePath());
+                bytes = new ModuleBytes(file, map(Path.of(file), "--module " + arg), Path.of(file).toAbsolutePath());
             }
             return bytes;
         }

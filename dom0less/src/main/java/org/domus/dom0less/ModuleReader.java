@@ -146,7 +146,7 @@ final class ModuleReader {
 
     private ImageInfo probe(String path, ModuleBytes bytes) {
         try {
-            return ctx.probe.apply(bytes.bytes());
+            return ctx.probe.apply(bytes.content());
         } catch (RuntimeException e) {
             // a probe must never take the whole validation down with it
             ctx.problems.error("image-probe", path, "could not recognise the bytes of %s: %s", bytes.origin(),
@@ -157,8 +157,8 @@ final class ModuleReader {
 
     /** Why a gzip module's size matters even more: Xen reads the decompressed size from the region's end. */
     private static String gzipNote(ModuleBytes got) {
-        byte[] b = got.bytes();
-        boolean gzip = b.length >= 2 && (b[0] & 0xff) == 0x1f && ((b[1] & 0xff) == 0x8b || (b[1] & 0xff) == 0x9e);
+        ByteView b = new ByteView(got.content());
+        boolean gzip = b.startsWith(0, 0x1f, 0x8b) || b.startsWith(0, 0x1f, 0x9e);
         return gzip ? "; the file is gzip, and Xen reads the decompressed size from the last 4 bytes of the reg "
                 + "region, which are then not the gzip trailer" : "";
     }

@@ -1,5 +1,6 @@
 package org.domus.dom0less;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -9,14 +10,14 @@ final class ReadContext {
     final Problems problems = new Problems();
     final Phandles phandles;
     final ModuleSource modules;
-    final Function<byte[], ImageInfo> probe;
+    final Function<MemorySegment, ImageInfo> probe;
     final Host host;
     /** Every module whose bytes were looked for, used or not: they all occupy memory (overlap checks). */
     final List<BootModule> loaded = new ArrayList<>();
     /** Xen's kind_guess: modules without a kind counted across the whole tree in order (bootinfo-fdt.c). */
     private int kindless;
 
-    ReadContext(Phandles phandles, ModuleSource modules, Function<byte[], ImageInfo> probe, Host host) {
+    ReadContext(Phandles phandles, ModuleSource modules, Function<MemorySegment, ImageInfo> probe, Host host) {
         this.phandles = phandles;
         this.modules = modules;
         this.probe = probe;

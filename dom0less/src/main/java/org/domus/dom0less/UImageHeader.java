@@ -74,9 +74,9 @@ final class UImageHeader {
     /** Header CRC (its field zeroed), data CRC over ih_size bytes, and whether the data is all there. */
     private static String crcs(ByteView b, long size) {
         CRC32 header = new CRC32();
-        header.update(b.array(), b.start(), 4);
+        header.update(b.buffer(0, 4));
         header.update(new byte[4]);
-        header.update(b.array(), b.start() + 8, HEADER_SIZE - 8);
+        header.update(b.buffer(8, HEADER_SIZE - 8));
         List<String> bad = new ArrayList<>();
         if (header.getValue() != b.u32be(4)) {
             bad.add("header CRC mismatch (%s in header, %s computed)".formatted(Fmt.hex(b.u32be(4)), Fmt.hex(header.getValue())));
@@ -85,7 +85,7 @@ final class UImageHeader {
             bad.add("data truncated: %d of %d bytes".formatted(b.length() - HEADER_SIZE, size));
         } else {
             CRC32 data = new CRC32();
-            data.update(b.array(), b.start() + HEADER_SIZE, (int) size);
+            data.update(b.buffer(HEADER_SIZE, size));
             if (data.getValue() != b.u32be(24)) {
                 bad.add("data CRC mismatch (%s in header, %s computed)".formatted(Fmt.hex(b.u32be(24)), Fmt.hex(data.getValue())));
             }

@@ -1,5 +1,6 @@
 package org.domus.dom0less;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,11 @@ public final class Validator {
 
     /** Reads the system and validates it; problems (all of them, errors and warnings) are in the result. */
     public static SystemConfig load(Fdt fdt, ModuleSource modules, Host host) {
-        return load(fdt, modules, host, ImageProbe::probe);
+        return load(fdt, modules, host, (MemorySegment bytes) -> ImageProbe.probe(bytes));
     }
 
     /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */
-    static SystemConfig load(Fdt fdt, ModuleSource modules, Host host, Function<byte[], ImageInfo> probe) {
+    static SystemConfig load(Fdt fdt, ModuleSource modules, Host host, Function<MemorySegment, ImageInfo> probe) {
         ReadContext ctx = new ReadContext(new Phandles(fdt.root()), modules, probe, host);
         Located root = Located.root(fdt.root());
         Optional<Located> found = chosen(root);

@@ -433,7 +433,7 @@ class ImageProbeTest {
         @Test
         void emptyAndNull() {
             assertThat(ImageProbe.probe(new byte[0])).isEqualTo(new ImageInfo(ImageFormat.UNKNOWN, null, null, "empty"));
-            assertThat(ImageProbe.probe(null).detail()).isEqualTo("empty");
+            assertThat(ImageProbe.probe((byte[]) null).detail()).isEqualTo("empty");
         }
 
         @Test

@@ -32,7 +32,7 @@ class ModuleFilesTest {
         ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + xen, "2000000=" + kernel, "0XFFFF0000=" + xen), null);
         assertThat(files.at(0x80000)).hasValueSatisfying(m -> {
             assertThat(m.origin()).isEqualTo(xen);
-            assertThat(m.bytes()).asString().isEqualTo("hypervisor");
+            assertThat(m.toArray()).asString().isEqualTo("hypervisor");
             assertThat(m.size()).isEqualTo(10);
         });
         assertThat(files.at(0x2000000).orElseThrow().origin()).isEqualTo(kernel);
@@ -48,7 +48,7 @@ class ModuleFilesTest {
         String relative = Path.of("").toAbsolutePath().relativize(Path.of(absolute)).toString();
         ModuleFiles files = ModuleFiles.of(List.of("0x4000000=" + relative), null);
         assertThat(files.at(0x4000000).orElseThrow().origin()).isEqualTo(relative);
-        assertThat(files.at(0x4000000).orElseThrow().bytes()).asString().isEqualTo("initrd");
+        assertThat(files.at(0x4000000).orElseThrow().toArray()).asString().isEqualTo("initrd");
     }
 
     @Test
@@ -68,7 +68,7 @@ class ModuleFilesTest {
         ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + kernel), null);
         Files.writeString(Path.of(kernel), "first");
         ModuleBytes first = files.at(0x80000).orElseThrow();
-        assertThat(first.bytes()).asString().isEqualTo("first");
+        assertThat(first.toArray()).asString().isEqualTo("first");
         Files.writeString(Path.of(kernel), "second, longer");
         assertThat(files.at(0x80000).orElseThrow()).isSameAs(first);
     }
@@ -121,9 +121,9 @@ class ModuleFilesTest {
         ModuleFiles files = ModuleFiles.of(List.of(), dir);
         assertThat(files.uefiBinary("Image-DomU")).hasValueSatisfying(m -> {
             assertThat(m.origin()).isEqualTo(kernel);
-            assertThat(m.bytes()).asString().isEqualTo("domU kernel");
+            assertThat(m.toArray()).asString().isEqualTo("domU kernel");
         });
-        assertThat(files.uefiBinary("boot/initrd").orElseThrow().bytes()).asString().isEqualTo("initrd");
+        assertThat(files.uefiBinary("boot/initrd").orElseThrow().toArray()).asString().isEqualTo("initrd");
         assertThat(files.uefiBinary(kernel)).isPresent();   // an absolute name is taken as is
         assertThat(files.uefiBinary("missing")).isEmpty();
         assertThat(files.uefiBinary("boot")).isEmpty();     // a folder is no module
@@ -138,7 +138,7 @@ class ModuleFilesTest {
         ModuleFiles files = ModuleFiles.of(List.of(), dir);
         ModuleBytes first = files.uefiBinary("Image-DomU").orElseThrow();
         Files.writeString(Path.of(kernel), "second");
-        assertThat(files.uefiBinary("Image-DomU").orElseThrow().bytes()).isSameAs(first.bytes());
+        assertThat(files.uefiBinary("Image-DomU").orElseThrow().content()).isSameAs(first.content());
     }
 
     @Test
@@ -154,9 +154,9 @@ class ModuleFilesTest {
         Path images = TestImages.get().dir;
         ModuleFiles files = ModuleFiles.of(List.of("0x80080000=" + images.resolve("uImage.gz"),
                 "0x84000000=" + images.resolve("uInitrd"), "0x83000000=" + images.resolve("domU.dtb")), null);
-        assertThat(ImageProbe.probe(files.at(0x80080000L).orElseThrow().bytes()).arch()).isEqualTo(Arch.ARM64);
-        assertThat(ImageProbe.probe(files.at(0x84000000L).orElseThrow().bytes()).inner()).isEqualTo(ImageFormat.CPIO);
-        assertThat(ImageProbe.probe(files.at(0x83000000L).orElseThrow().bytes()).format()).isEqualTo(ImageFormat.DTB);
+        assertThat(ImageProbe.probe(files.at(0x80080000L).orElseThrow().content()).arch()).isEqualTo(Arch.ARM64);
+        assertThat(ImageProbe.probe(files.at(0x84000000L).orElseThrow().content()).inner()).isEqualTo(ImageFormat.CPIO);
+        assertThat(ImageProbe.probe(files.at(0x83000000L).orElseThrow().content()).format()).isEqualTo(ImageFormat.DTB);
     }
 
     private static void assertError(String entry, String message) {

@@ -1,5 +1,6 @@
 package org.domus.engine;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -20,7 +21,7 @@ public interface Engine {
     /** The engine called {@code wanted}, or for "auto" the first that can run {@code arch} guests. */
     static Engine pick(String wanted, GuestArch arch) throws EngineException {
         StringBuilder why = new StringBuilder();
-        for (Engine e : ServiceLoader.load(Engine.class)) {
+        for (Engine e : Installed.ENGINES) {
             if (!wanted.equals("auto") && !e.name().equals(wanted)) {
                 continue;
             }
@@ -32,5 +33,26 @@ public interface Engine {
         }
         throw new EngineException("no engine '%s' can run %s guests here%s".formatted(wanted, arch,
                 why.isEmpty() ? "" : " (" + why + ")"));
+    }
+
+    /**
+     * Starts finding out, on background threads, whether each engine can run guests of each architecture, so that
+     * {@link #pick} need not wait for it later (for QEMU that means running {@code --version}, ~50 ms). A boot
+     * calls this first thing, to overlap the probe with parsing its command line and its system.
+     */
+    static void probeInBackground() {
+        for (Engine e : Installed.ENGINES) {
+            for (GuestArch arch : GuestArch.values()) {
+                Thread.ofVirtual().name("probe-" + e.name() + "-" + arch).start(() -> e.unavailable(arch));
+            }
+        }
+    }
+
+    /** The engines on the module path, each made once: they keep what they learn of the host. */
+    final class Installed {
+        private static final List<Engine> ENGINES = ServiceLoader.load(Engine.class).stream().map(ServiceLoader.Provider::get).toList();
+
+        private Installed() {
+        }
     }
 }

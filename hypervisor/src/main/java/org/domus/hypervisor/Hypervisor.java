@@ -1,8 +1,11 @@
 package org.domus.hypervisor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.domus.dom0less.BootModule;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
+import org.domus.engine.BootTrace;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
@@ -77,9 +81,11 @@ public final class Hypervisor implements AutoCloseable {
                 }
             }
         }
+        BootTrace.mark("all built");
         for (Domain d : domains) {
             d.start();
         }
+        BootTrace.mark("all started");
         mux.event("%d domain%s started".formatted(domains.size(), domains.size() == 1 ? "" : "s"));
         return hv;
     }
@@ -95,7 +101,13 @@ public final class Hypervisor implements AutoCloseable {
         if (module.bytes().file() != null) {
             return module.bytes().file();
         }
-        Files.write(file, module.bytes().bytes());
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = module.bytes().content().asByteBuffer();
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        }
         return file;
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.domus.engine.BootTrace;
 import org.domus.engine.ConsoleStream;
 import org.domus.engine.DomainHandle;
 import org.domus.engine.EngineException;
@@ -64,7 +65,9 @@ public final class QemuDomain implements DomainHandle {
     static QemuDomain launch(QemuCommandLine cl) throws EngineException {
         String name = cl.spec().name();
         prepareWorkDir(cl);
+        BootTrace.mark(name + ": spawning QEMU");
         QemuProcess process = QemuProcess.launch(name, cl.args(), cl.spec().workDir(), cl.log());
+        BootTrace.mark(name + ": QEMU spawned");
         PanicWatch panicWatch = new PanicWatch();
         ConsoleSocket console = null;
         QmpClient qmp = null;
@@ -72,7 +75,9 @@ public final class QemuDomain implements DomainHandle {
             long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
             // no guest output is lost: the machine is stopped (-S) until start() sends cont
             console = connectWhenListening(process, name, deadline, () -> ConsoleSocket.connect(name, cl.consoleSocket(), panicWatch));
+            BootTrace.mark(name + ": console connected");
             qmp = connectWhenListening(process, name, deadline, () -> QmpClient.connect(name, cl.qmpSocket()));
+            BootTrace.mark(name + ": QMP ready");
         } catch (EngineException e) {
             if (qmp != null) {
                 qmp.close();
