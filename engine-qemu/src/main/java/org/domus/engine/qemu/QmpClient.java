@@ -1,5 +1,6 @@
 package org.domus.engine.qemu;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -21,9 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 
 import org.domus.engine.EngineException;
 
@@ -39,15 +39,14 @@ public final class QmpClient implements AutoCloseable {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** QMP messages are one line each; a longer one means the peer is not QMP. */
     private static final int MAX_MESSAGE = 16 * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final SocketChannel channel;
     private final Object writeLock = new Object();
     private final AtomicLong nextId = new AtomicLong(1);
-    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<QmpValue>> pending = new ConcurrentHashMap<>();
     private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
+    private final CompletableFuture<QmpValue> greeting = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile String closeReason = "QMP connection closed";
 
@@ -82,7 +81,7 @@ public final class QmpClient implements AutoCloseable {
 
     /** QEMU's version from the greeting, "7.2.22". */
     public String qemuVersion() {
-        JsonNode v = greeting.getNow(JSON.nullNode()).path("QMP").path("version").path("qemu");
+        QmpValue v = greeting.getNow(QmpValue.of(null)).path("QMP").path("version").path("qemu");
         return v.path("major").asInt() + "." + v.path("minor").asInt() + "." + v.path("micro").asInt();
     }
 
@@ -95,26 +94,22 @@ public final class QmpClient implements AutoCloseable {
         return closed;
     }
 
-    public JsonNode execute(String command) throws EngineException {
+    public QmpValue execute(String command) throws EngineException {
         return execute(command, Map.of());
     }
 
     /** Runs a command and returns its {@code return} member; a QMP error becomes an exception with QEMU's {@code desc}. */
-    public JsonNode execute(String command, Map<String, ?> arguments) throws EngineException {
+    public QmpValue execute(String command, Map<String, ?> arguments) throws EngineException {
         return await(send(command, arguments), command);
     }
 
     /** Sends a command without waiting; the future fails with {@link EngineException} on a QMP error. */
-    public CompletableFuture<JsonNode> send(String command, Map<String, ?> arguments) {
+    public CompletableFuture<QmpValue> send(String command, Map<String, ?> arguments) {
         long id = nextId.getAndIncrement();
-        var reply = new CompletableFuture<JsonNode>();
+        var reply = new CompletableFuture<QmpValue>();
         pending.put(id, reply);
-        ObjectNode msg = JSON.createObjectNode().put("execute", command).put("id", id);
-        if (!arguments.isEmpty()) {
-            msg.set("arguments", JSON.valueToTree(arguments));
-        }
         try {
-            write(msg);
+            write(command, id, arguments);
         } catch (IOException e) {
             pending.remove(id);
             String why = channel.isOpen() ? String.valueOf(e.getMessage()) : closeReason;
@@ -128,11 +123,11 @@ public final class QmpClient implements AutoCloseable {
 
     /** Host thread ids of the vCPUs, in vCPU order ({@code query-cpus-fast}). */
     public List<Long> vcpuThreadIds() throws EngineException {
-        List<JsonNode> cpus = new ArrayList<>();
-        execute("query-cpus-fast").forEach(cpus::add);
+        List<QmpValue> cpus = new ArrayList<>();
+        cpus.addAll(execute("query-cpus-fast").elements());
         cpus.sort(Comparator.comparingInt(c -> c.path("cpu-index").asInt()));
         List<Long> ids = new ArrayList<>();
-        for (JsonNode cpu : cpus) {
+        for (QmpValue cpu : cpus) {
             ids.add(cpu.path("thread-id").asLong());
         }
         return ids;
@@ -169,11 +164,11 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private JsonNode await(CompletableFuture<JsonNode> reply, String what) throws EngineException {
+    private QmpValue await(CompletableFuture<QmpValue> reply, String what) throws EngineException {
         return await(reply, what, COMMAND_TIMEOUT);
     }
 
-    private JsonNode await(CompletableFuture<JsonNode> reply, String what, Duration timeout) throws EngineException {
+    private QmpValue await(CompletableFuture<QmpValue> reply, String what, Duration timeout) throws EngineException {
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -189,9 +184,21 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void write(JsonNode msg) throws IOException {
-        byte[] bytes = (JSON.writeValueAsString(msg) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
+    /** {@code {"execute": command, "id": id, "arguments": {...}}} and a newline, in one write. */
+    private void write(String command, long id, Map<String, ?> arguments) throws IOException {
+        var out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = QmpValue.JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("execute", command);
+            g.writeNumberField("id", id);
+            if (!arguments.isEmpty()) {
+                g.writeFieldName("arguments");
+                QmpValue.write(g, arguments);
+            }
+            g.writeEndObject();
+        }
+        out.write('\n');
+        ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
         synchronized (writeLock) {
             while (buf.hasRemaining()) {
                 channel.write(buf);
@@ -238,7 +245,7 @@ public final class QmpClient implements AutoCloseable {
 
     private void failPending() {
         for (Long id : List.copyOf(pending.keySet())) {
-            CompletableFuture<JsonNode> f = pending.remove(id);
+            CompletableFuture<QmpValue> f = pending.remove(id);
             if (f != null) {
                 f.completeExceptionally(new EngineException(name + ": " + closeReason));
             }
@@ -249,16 +256,17 @@ public final class QmpClient implements AutoCloseable {
         if (line.length == 0 || (line.length == 1 && line[0] == '\r')) {
             return;
         }
-        JsonNode msg;
-        try {
-            msg = JSON.readTree(line);
-        } catch (IOException e) {
+        QmpValue msg;
+        try (JsonParser p = QmpValue.JSON.createParser(line)) {
+            p.nextToken();
+            msg = QmpValue.read(p);
+        } catch (IOException | IllegalArgumentException e) {
             return; // not JSON: QMP never sends that, and one bad line must not end the connection
         }
         if (msg.has("QMP")) {
             greeting.complete(msg);
         } else if (msg.has("event")) {
-            var event = new QmpEvent(msg.path("event").asText(), msg.has("data") ? msg.get("data") : JSON.createObjectNode());
+            var event = new QmpEvent(msg.path("event").asText(), msg.has("data") ? msg.path("data") : QmpValue.of(Map.of()));
             for (Consumer<QmpEvent> l : listeners) {
                 try {
                     l.accept(event);
@@ -267,12 +275,12 @@ public final class QmpClient implements AutoCloseable {
                 }
             }
         } else if (msg.has("id")) {
-            CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asLong());
+            CompletableFuture<QmpValue> f = pending.remove(msg.path("id").asLong());
             if (f == null) {
                 return;
             }
             if (msg.has("error")) {
-                JsonNode err = msg.get("error");
+                QmpValue err = msg.path("error");
                 f.completeExceptionally(new EngineException("%s: QEMU: %s".formatted(name,
                         err.path("desc").asText(err.path("class").asText("error")))));
             } else {

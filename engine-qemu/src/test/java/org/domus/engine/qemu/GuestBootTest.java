@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Debian's Arm64 kernel and busybox in QEMU, one domain at a time, to each way a domain can end. */
+/** Debian's kernels and busybox in QEMU, one domain at a time, to each way a domain can end. */
 @Timeout(120)
 class GuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(60);
@@ -35,6 +35,19 @@ class GuestBootTest {
             System.out.printf("d1: build %d ms, then DOMUS-READY %d ms after start (2 vCPUs)%n", (t0 - built) / 1_000_000,
                     (ready - t0) / 1_000_000);
             assertThat(console.await("DOMUS-READY", BOOT)).startsWith("DOMUS-READY d1 cpus=2 mem=");
+            assertThat(TestQemu.exit(d, BOOT)).isEqualTo(new ExitReason.PowerOff());
+        }
+    }
+
+    /** The x86 path: qemu-system-x86_64 -M pc, a bzImage, COM1 as console; TCG here (this host's KVM is nested). */
+    @Test
+    void anX86GuestReachesReadyAndPowersOff() throws Exception {
+        var spec = TestGuest.x86_64().spec("x1", 2, "poweroff", work);
+        try (var d = TestQemu.ENGINE.build(spec)) {
+            var console = ConsoleLog.follow(d);
+            d.start();
+            assertThat(d.qmp().execute("query-target").path("arch").asText()).isEqualTo("x86_64");
+            assertThat(console.await("DOMUS-READY", BOOT)).startsWith("DOMUS-READY x1 cpus=2 mem=");
             assertThat(TestQemu.exit(d, BOOT)).isEqualTo(new ExitReason.PowerOff());
         }
     }

@@ -8,21 +8,33 @@ import org.domus.engine.payload.GuestPayload;
 import org.domus.engine.payload.PayloadException;
 
 /** Debian's Arm64 kernel and busybox initramfs (the payload), as domains whose init does {@code domus.action}. */
-record TestGuest(GuestPayload payload) {
+record TestGuest(GuestPayload payload, GuestArch arch) {
     /** The payload from the usual cache, fetched if missing; skips (or fails under DOMUS_REQUIRE_E2E=1) without it. */
     static TestGuest arm64() {
         TestQemu.require(GuestArch.ARM64);
         try {
-            return new TestGuest(GuestPayload.arm64());
+            return new TestGuest(GuestPayload.arm64(), GuestArch.ARM64);
         } catch (PayloadException e) {
             TestQemu.missing("the Arm64 guest payload is not available: " + e.getMessage());
             throw new AssertionError("unreachable");
         }
     }
 
-    /** 128 MiB, the PL011 as console, and what the payload's init should do once it has said DOMUS-READY. */
+    /** Debian's amd64 kernel and busybox, for qemu-system-x86_64. */
+    static TestGuest x86_64() {
+        TestQemu.require(GuestArch.X86_64);
+        try {
+            return new TestGuest(GuestPayload.x86_64(), GuestArch.X86_64);
+        } catch (PayloadException e) {
+            TestQemu.missing("the amd64 guest payload is not available: " + e.getMessage());
+            throw new AssertionError("unreachable");
+        }
+    }
+
+    /** 128 MiB, the first UART as console, and what the payload's init should do once it has said DOMUS-READY. */
     DomainSpec spec(String name, int vcpus, String action, Path workDir) {
-        return new DomainSpec(name, GuestArch.ARM64, 128 * TestQemu.MIB, vcpus, payload.kernel(), payload.initramfs(),
-                "console=ttyAMA0 domus.name=%s domus.action=%s".formatted(name, action), workDir);
+        String console = arch == GuestArch.ARM64 ? "ttyAMA0" : "ttyS0";
+        return new DomainSpec(name, arch, 128 * TestQemu.MIB, vcpus, payload.kernel(), payload.initramfs(),
+                "console=%s domus.name=%s domus.action=%s".formatted(console, name, action), workDir);
     }
 }
