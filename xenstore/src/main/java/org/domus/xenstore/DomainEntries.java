@@ -51,45 +51,49 @@ public record DomainEntries(int domid, String name, UUID uuid, long maxMemKib, l
         return "/vm/" + uuid;
     }
 
+    /** One entry under the home: its path relative to it, value, and whether the domain may write it. */
+    record HomeEntry(String path, String value, boolean domainWritable) {
+    }
+
     /** The {@code /local/domain/N} entries, relative to the home, in the order init-dom0less writes them. */
-    List<Map.Entry<String, String>> homeEntries() {
-        List<Map.Entry<String, String>> e = new ArrayList<>();
-        e.add(Map.entry("vm", vmPath()));
-        e.add(Map.entry("name", name));
-        e.add(Map.entry("cpu", ""));
+    List<HomeEntry> homeEntries() {
+        List<HomeEntry> e = new ArrayList<>();
+        e.add(new HomeEntry("vm", vmPath(), false));
+        e.add(new HomeEntry("name", name, false));
+        e.add(new HomeEntry("cpu", "", false));
         for (int i = 0; i < vcpus; i++) {
-            e.add(Map.entry("cpu/" + i, ""));
-            e.add(Map.entry("cpu/" + i + "/availability", "online"));
+            e.add(new HomeEntry("cpu/" + i, "", false));
+            e.add(new HomeEntry("cpu/" + i + "/availability", "online", false));
         }
-        e.add(Map.entry("memory", ""));
-        e.add(Map.entry("memory/static-max", Long.toString(maxMemKib)));
-        e.add(Map.entry("memory/target", Long.toString(targetMemKib)));
-        e.add(Map.entry("memory/videoram", "-1"));
-        e.add(Map.entry("device", ""));
-        e.add(Map.entry("device/suspend", ""));
-        e.add(Map.entry("device/suspend/event-channel", ""));
-        e.add(Map.entry("control", ""));
-        e.add(Map.entry("control/shutdown", ""));
-        e.add(Map.entry("control/feature-poweroff", "1"));
-        e.add(Map.entry("control/feature-reboot", "1"));
-        e.add(Map.entry("control/feature-suspend", ""));
-        e.add(Map.entry("control/sysrq", ""));
-        e.add(Map.entry("control/platform-feature-multiprocessor-suspend", "1"));
-        e.add(Map.entry("control/platform-feature-xs_reset_watches", "1"));
-        e.add(Map.entry("domid", Integer.toString(domid)));
-        e.add(Map.entry("data", ""));
-        e.add(Map.entry("drivers", ""));
-        e.add(Map.entry("feature", ""));
-        e.add(Map.entry("attr", ""));
+        e.add(new HomeEntry("memory", "", false));
+        e.add(new HomeEntry("memory/static-max", Long.toString(maxMemKib), false));
+        e.add(new HomeEntry("memory/target", Long.toString(targetMemKib), false));
+        e.add(new HomeEntry("memory/videoram", "-1", false));
+        e.add(new HomeEntry("device", "", false));
+        e.add(new HomeEntry("device/suspend", "", false));
+        e.add(new HomeEntry("device/suspend/event-channel", "", true));
+        e.add(new HomeEntry("control", "", false));
+        e.add(new HomeEntry("control/shutdown", "", true));
+        e.add(new HomeEntry("control/feature-poweroff", "1", true));
+        e.add(new HomeEntry("control/feature-reboot", "1", true));
+        e.add(new HomeEntry("control/feature-suspend", "", true));
+        e.add(new HomeEntry("control/sysrq", "", true));
+        e.add(new HomeEntry("control/platform-feature-multiprocessor-suspend", "1", false));
+        e.add(new HomeEntry("control/platform-feature-xs_reset_watches", "1", false));
+        e.add(new HomeEntry("domid", Integer.toString(domid), false));
+        e.add(new HomeEntry("data", "", true));
+        e.add(new HomeEntry("drivers", "", true));
+        e.add(new HomeEntry("feature", "", true));
+        e.add(new HomeEntry("attr", "", true));
         store.ifPresent(s -> {
-            e.add(Map.entry("store", ""));
-            e.add(Map.entry("store/port", Integer.toString(s.eventChannel())));
-            e.add(Map.entry("store/ring-ref", Long.toString(s.ringRef())));
+            e.add(new HomeEntry("store", "", false));
+            e.add(new HomeEntry("store/port", Integer.toString(s.eventChannel()), false));
+            e.add(new HomeEntry("store/ring-ref", Long.toString(s.ringRef()), false));
         });
         if (!console.isEmpty()) {
-            e.add(Map.entry("console", ""));
+            e.add(new HomeEntry("console", "", false));
             console.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(c -> e.add(Map.entry("console/" + c.getKey(), c.getValue())));
+                .forEach(c -> e.add(new HomeEntry("console/" + c.getKey(), c.getValue(), false)));
         }
         return e;
     }

@@ -99,12 +99,13 @@ public final class XenstoreServer implements AutoCloseable {
             removeEntries(tx, e.domid());
             String home = e.home();
             Perms domains = Perms.of("n" + e.domid(), "r0");
+            Perms readOnly = Perms.of("n0", "r" + e.domid());
             tx.write(home, "");
-            tx.setPerms(home, Perms.of("n0", "r" + e.domid()));
-            for (Map.Entry<String, String> entry : e.homeEntries()) {
-                String p = home + "/" + entry.getKey();
-                tx.write(p, entry.getValue());
-                tx.setPerms(p, domains);
+            tx.setPerms(home, readOnly);
+            for (DomainEntries.HomeEntry entry : e.homeEntries()) {
+                String p = home + "/" + entry.path();
+                tx.write(p, entry.value());
+                tx.setPerms(p, entry.domainWritable() ? domains : readOnly);
             }
             write(tx, e.vmPath(), e.vmEntries());
             write(tx, "/libxl/" + e.domid(), e.libxlEntries());

@@ -426,7 +426,9 @@ final class Xenstored {
         }
         for (Connection c : List.copyOf(connections)) {
             if (c.domid() == domid) {
-                cutOff(c, "domain " + domid + " released");
+                LOG.log(System.Logger.Level.DEBUG, "xenstored: closing " + c + ": domain released");
+                drop(c);
+                c.transport.close();
             }
         }
         List<String> touched = new ArrayList<>();
@@ -617,7 +619,7 @@ final class Xenstored {
 
     private void cutOff(Connection c, String why) {
         if (c.open) {
-            LOG.log(System.Logger.Level.INFO, "xenstored: dropping " + c + ": " + why);
+            LOG.log(System.Logger.Level.WARNING, "xenstored: cutting off " + c + ": " + why);
         }
         drop(c);
         c.transport.close();

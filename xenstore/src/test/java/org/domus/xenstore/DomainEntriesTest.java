@@ -44,8 +44,10 @@ class DomainEntriesTest {
             assertThat(c.read(h + "/console/tty")).contains("/run/domus/d1.console");
             assertThat(c.directory(h)).startsWith("vm", "name", "cpu", "memory", "device", "control", "domid",
                 "data", "drivers", "feature", "attr", "store", "console");
-            assertThat(c.getPerms(h + "/name")).containsExactly("n1", "r0");
-            assertThat(c.getPerms(h + "/cpu/0")).containsExactly("n1", "r0");
+            assertThat(c.getPerms(h + "/name")).containsExactly("n0", "r1");
+            assertThat(c.getPerms(h + "/cpu/0")).containsExactly("n0", "r1");
+            assertThat(c.getPerms(h + "/control/shutdown")).containsExactly("n1", "r0");
+            assertThat(c.getPerms(h + "/data")).containsExactly("n1", "r0");
             assertThat(c.getPerms(h)).containsExactly("n0", "r1");
             assertThat(c.read("/vm/" + UUID1 + "/name")).contains("domU1");
             assertThat(c.read("/vm/" + UUID1 + "/uuid")).contains(UUID1.toString());
@@ -66,6 +68,10 @@ class DomainEntriesTest {
             assertThat(dom1.read("name")).isEqualTo("domU1");
             assertThat(dom1.directory("/local/domain/1")).contains("control");
             assertThat(dom1.write("control/shutdown", "poweroff")).isEqualTo("OK");
+            assertThat(dom1.write("control/feature-poweroff", "1")).isEqualTo("OK");
+            assertThat(dom1.write("data/x", "1")).isEqualTo("OK");
+            assertThat(dom1.write("name", "impostor")).isEqualTo("ERROR EACCES");
+            assertThat(dom1.write("memory/target", "1")).isEqualTo("ERROR EACCES");
             assertThat(dom1.write("/local/domain/1/newkey", "x")).as("the home itself is dom0's")
                 .isEqualTo("ERROR EACCES");
             assertThat(dom1.read("/vm/" + UUID1 + "/name")).isEqualTo("ERROR EACCES");
