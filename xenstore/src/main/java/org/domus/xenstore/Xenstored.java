@@ -83,7 +83,12 @@ final class Xenstored {
                 }
             });
             if (!ok) {
-                cutOff(c, "sent a message longer than " + XsMessage.PAYLOAD_MAX + " bytes");
+                // A protocol violation ends the connection, as in C xenstored; not worth more than a debug line,
+                // or a misbehaving guest could fill the host's log.
+                LOG.log(System.Logger.Level.DEBUG, "xenstored: dropping " + c + ": payload over "
+                    + XsMessage.PAYLOAD_MAX + " bytes");
+                drop(c);
+                c.transport.close();
             }
             return c.open;
         } finally {
