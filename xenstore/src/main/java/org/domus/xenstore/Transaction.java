@@ -23,9 +23,13 @@ final class Transaction implements TreeView {
     private final Map<Integer, Integer> ownedDelta = new HashMap<>();
     private final List<Change> changes = new ArrayList<>();
 
-    Transaction(int id, Store store) {
+    private final int nodeLimit;
+
+    /** @param nodeLimit how many nodes it may read or write (the transaction-nodes quota), 0 for no limit */
+    Transaction(int id, Store store, int nodeLimit) {
         this.id = id;
         this.store = store;
+        this.nodeLimit = nodeLimit;
     }
 
     @Override
@@ -35,7 +39,12 @@ final class Transaction implements TreeView {
             return mine == REMOVED ? null : mine;
         }
         Node n = store.get(path);
-        seen.putIfAbsent(path, n == null ? 0L : n.generation());
+        if (seen.putIfAbsent(path, n == null ? 0L : n.generation()) == null
+            && Quotas.exceeds(seen.size(), nodeLimit)) {
+            seen.remove(path);
+            throw new XsErrorException(XsError.ENOSPC, "transaction " + id + " touches more than " + nodeLimit
+                + " nodes");
+        }
         return n;
     }
 

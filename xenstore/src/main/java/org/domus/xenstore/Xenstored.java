@@ -136,9 +136,9 @@ final class Xenstored {
     private byte[] answer(Connection c, XsType type, XsMessage m, Consumer<Change> fired) {
         Caller caller = callerOf(c);
         return switch (type) {
-            case READ -> ops.read(view(c, m, fired), caller, path(c, single(m)));
+            case READ -> ops.read(view(c, m), caller, path(c, single(m)));
             case DIRECTORY -> {
-                byte[] out = XsMessage.joinStrings(ops.directory(view(c, m, fired), caller, path(c, single(m))));
+                byte[] out = XsMessage.joinStrings(ops.directory(view(c, m), caller, path(c, single(m))));
                 if (out.length > XsMessage.PAYLOAD_MAX) {
                     throw new XsErrorException(XsError.E2BIG, "child list longer than one payload");
                 }
@@ -146,11 +146,11 @@ final class Xenstored {
             }
             case DIRECTORY_PART -> {
                 List<String> a = strings(m, 2, 2);
-                yield ops.directoryPart(view(c, m, fired), caller, path(c, a.get(0)), offset(a.get(1)));
+                yield ops.directoryPart(view(c, m), caller, path(c, a.get(0)), offset(a.get(1)));
             }
             case GET_PERMS -> {
                 String raw = single(m);
-                Perms p = Paths.isSpecial(raw) ? special(raw) : ops.getPerms(view(c, m, fired), caller, path(c, raw));
+                Perms p = Paths.isSpecial(raw) ? special(raw) : ops.getPerms(view(c, m), caller, path(c, raw));
                 byte[] out = XsMessage.joinStrings(p.wire());
                 if (out.length > XsMessage.PAYLOAD_MAX) {
                     throw new XsErrorException(XsError.E2BIG, "permissions longer than one payload");
@@ -164,17 +164,17 @@ final class Xenstored {
                 }
                 String raw = new String(m.payload(), 0, nul, StandardCharsets.ISO_8859_1);
                 byte[] value = java.util.Arrays.copyOfRange(m.payload(), nul + 1, m.payload().length);
-                TreeView v = view(c, m, fired);
+                TreeView v = view(c, m);
                 ops.write(v, caller, path(c, raw), value, sink(v, fired));
                 yield OK;
             }
             case MKDIR -> {
-                TreeView v = view(c, m, fired);
+                TreeView v = view(c, m);
                 ops.mkdir(v, caller, path(c, single(m)), sink(v, fired));
                 yield OK;
             }
             case RM -> {
-                TreeView v = view(c, m, fired);
+                TreeView v = view(c, m);
                 ops.rm(v, caller, path(c, single(m)), sink(v, fired));
                 yield OK;
             }
@@ -186,7 +186,7 @@ final class Xenstored {
                     requirePrivileged(c, "set the permissions of " + a.getFirst());
                     specialPerms.put(a.getFirst(), p);
                 } else {
-                    TreeView v = view(c, m, fired);
+                    TreeView v = view(c, m);
                     ops.setPerms(v, caller, path(c, a.getFirst()), p, sink(v, fired));
                 }
                 yield OK;
@@ -201,7 +201,7 @@ final class Xenstored {
             }
             case TRANSACTION_START -> {
                 if (m.txId() != 0) {
-                    view(c, m, fired);   // ENOENT for an unknown id, like any request
+                    view(c, m);   // ENOENT for an unknown id, like any request
                     throw new XsErrorException(XsError.EBUSY, "transactions do not nest");
                 }
                 yield startTransaction(c);
@@ -269,7 +269,7 @@ final class Xenstored {
     }
 
     /** The tree this request works on: the store, or the transaction its header names (ENOENT if none). */
-    private TreeView view(Connection c, XsMessage m, Consumer<Change> fired) {
+    private TreeView view(Connection c, XsMessage m) {
         if (m.txId() == 0) {
             return store;
         }
@@ -314,7 +314,9 @@ final class Xenstored {
         do {
             id = nextTransactionId++;
         } while (id == 0 || c.transactions.containsKey(id));
-        c.transactions.put(id, new Transaction(id, store));
+        // The host's transactions are not limited (init-dom0less writes a whole domain in one).
+        int limit = c.domid() == 0 ? 0 : quotas.nodesPerTransaction();
+        c.transactions.put(id, new Transaction(id, store, limit));
         return text(Integer.toUnsignedString(id));
     }
 
@@ -541,37 +543,22 @@ final class Xenstored {
         return problem[0];
     }
 
-    private static final List<String> QUOTA_NAMES =
-        List.of("nodes", "node-size", "permissions", "watches", "transactions", "output");
-
     private String quotaReport() {
         StringBuilder b = new StringBuilder();
-        for (String name : QUOTA_NAMES) {
-            b.append(String.format("%-13s %d%n", name, quotaValue(name)));
+        for (String name : Quotas.NAMES) {
+            b.append(String.format("%-18s %d%n", name, quotas.value(name)));
         }
         return b.toString();
-    }
-
-    private long quotaValue(String name) {
-        return switch (name) {
-            case "nodes" -> quotas.nodesPerDomain();
-            case "node-size" -> quotas.nodeSize();
-            case "permissions" -> quotas.permsPerNode();
-            case "watches" -> quotas.watchesPerConnection();
-            case "transactions" -> quotas.transactionsPerConnection();
-            case "output" -> quotas.pendingOutputBytes();
-            default -> throw new XsErrorException(XsError.EINVAL, "no quota '" + name + "'");
-        };
     }
 
     /** GET_QUOTA [[domid|]name|]: every domain has the global values (no per-domain quotas here). */
     private String getQuota(List<String> a) {
         return switch (a.size()) {
-            case 0 -> String.join(" ", QUOTA_NAMES);
-            case 1 -> Long.toString(quotaValue(a.get(0)));
+            case 0 -> String.join(" ", Quotas.NAMES);
+            case 1 -> Long.toString(quotas.value(a.get(0)));
             case 2 -> {
                 DomainIds.parse(a.get(0));
-                yield Long.toString(quotaValue(a.get(1)));
+                yield Long.toString(quotas.value(a.get(1)));
             }
             default -> throw new XsErrorException(XsError.EINVAL, "GET_QUOTA takes at most a domid and a name");
         };
@@ -581,27 +568,7 @@ final class Xenstored {
         if (a.size() == 3) {
             throw new XsErrorException(XsError.EINVAL, "per-domain quotas are not supported, only global ones");
         }
-        String name = a.get(0);
-        quotaValue(name);
-        long v = parseLong(a.get(1));
-        if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new XsErrorException(XsError.EINVAL, "quota value " + a.get(1) + " out of range");
-        }
-        Quotas q = quotas;
-        int i = (int) v;
-        setQuotas(switch (name) {
-            case "nodes" -> new Quotas(i, q.nodeSize(), q.permsPerNode(), q.watchesPerConnection(),
-                q.transactionsPerConnection(), q.pendingOutputBytes());
-            case "node-size" -> new Quotas(q.nodesPerDomain(), i, q.permsPerNode(), q.watchesPerConnection(),
-                q.transactionsPerConnection(), q.pendingOutputBytes());
-            case "permissions" -> new Quotas(q.nodesPerDomain(), q.nodeSize(), i, q.watchesPerConnection(),
-                q.transactionsPerConnection(), q.pendingOutputBytes());
-            case "watches" -> new Quotas(q.nodesPerDomain(), q.nodeSize(), q.permsPerNode(), i,
-                q.transactionsPerConnection(), q.pendingOutputBytes());
-            case "transactions" -> new Quotas(q.nodesPerDomain(), q.nodeSize(), q.permsPerNode(),
-                q.watchesPerConnection(), i, q.pendingOutputBytes());
-            default -> q.withPendingOutputBytes(v);
-        });
+        setQuotas(quotas.with(a.get(0), parseLong(a.get(1))));
     }
 
     // ---- output ----------------------------------------------------------------------------------------------
@@ -652,7 +619,7 @@ final class Xenstored {
     /** Runs {@code work} on a transaction as dom0, commits it and fires its watches, all under the lock. */
     <T> T inTransaction(Function<TreeContext, T> work) {
         return locked(() -> {
-            Transaction t = new Transaction(0, store);
+            Transaction t = new Transaction(0, store, 0);
             T result = work.apply(new TreeContext(t, ops));
             for (Change ch : t.commit()) {
                 fire(ch);

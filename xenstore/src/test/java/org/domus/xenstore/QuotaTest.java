@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /** Quotas refuse a request (ENOSPC, E2BIG) or, for unread output, cut the one client off. */
 class QuotaTest {
-    private static final Quotas SMALL = new Quotas(10, 100, 2, 3, 2, 4096);
+    private static final Quotas SMALL = new Quotas(10, 100, 2, 20, 3, 2, 4096);
     private final Xenstored daemon = new Xenstored(SMALL);
     private final TestConnection host = new TestConnection(daemon, 0);
     private final TestConnection dom1 = new TestConnection(daemon, 1);
@@ -47,6 +47,21 @@ class QuotaTest {
         dom1.write("/local/domain/1/p", "");
         assertThat(dom1.ask(XsType.SET_PERMS, "/local/domain/1/p", "n1", "r2", "r3")).isEqualTo("OK");
         assertThat(dom1.ask(XsType.SET_PERMS, "/local/domain/1/p", "n1", "r2", "r3", "r4")).isEqualTo("ERROR ENOSPC");
+    }
+
+    @Test
+    void nodesPerTransactionForDomains() {
+        int t = dom1.startTransaction();
+        // Each read touches the missing node and, to tell ENOENT from EACCES, its parent (once): 1 + 19 = 20.
+        for (int i = 0; i < 19; i++) {
+            assertThat(dom1.ask(XsType.READ, t, "/local/domain/1/missing" + i)).isEqualTo("ERROR ENOENT");
+        }
+        assertThat(dom1.ask(XsType.READ, t, "/local/domain/1/missing19")).isEqualTo("ERROR ENOSPC");
+        int h = host.startTransaction();
+        for (int i = 0; i < 50; i++) {
+            assertThat(host.write(h, "/many/" + i, "")).isEqualTo("OK");
+        }
+        assertThat(host.end(h, true)).isEqualTo("OK");
     }
 
     @Test
