@@ -69,6 +69,19 @@ class XenstoreUtilsEndToEndTest {
     }
 
     @Test
+    void aDirectoryLongerThanOnePayloadIsListedThroughDirectoryPart() throws Exception {
+        try (XenstoreClient c = XenstoreClient.connect(socket)) {
+            for (int i = 0; i < 400; i++) {
+                c.write("/big/child-with-a-rather-long-name-" + i, "");
+            }
+        }
+        var r = XenstoreUtils.run(socket, "xenstore-list", "/big");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(400).startsWith("child-with-a-rather-long-name-0")
+            .endsWith("child-with-a-rather-long-name-399");
+    }
+
+    @Test
     void writeThenWatchDeliversTheEvent() throws Exception {
         XenstoreUtils.run(socket, "xenstore-write", "/tool/watched", "0");
         Process watch = XenstoreUtils.command(socket, "xenstore-watch", "-n", "2", "/tool/watched").start();
