@@ -3,4 +3,5 @@ module org.domus.bench {
     requires org.domus.fdt;
     requires org.domus.engine;
     requires org.domus.dom0less;
+    requires org.domus.xenstore;
 }
