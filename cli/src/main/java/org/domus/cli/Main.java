@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ControlException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,11 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code domus} command. */
 @Command(name = "domus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A dom0less hypervisor for Linux hosts.",
-        subcommands = {DemoCommand.class, BootCommand.class, PlanCommand.class, DtCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BootCommand.class, PlanCommand.class, DtCommand.class,
+                ListCommand.class, InfoCommand.class, ConsoleCommand.class, DomainActions.Shutdown.class,
+                DomainActions.Reboot.class, DomainActions.Destroy.class, DomainActions.Pause.class,
+                DomainActions.Unpause.class, VcpuCommands.VcpuList.class, VcpuCommands.VcpuPin.class,
+                DmesgCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Bad input (configuration, source or blob). */
     static final int EXIT_INPUT = 1;
@@ -37,6 +42,7 @@ public final class Main {
         switch (ex) {
             case FdtException e -> err.println(e.getMessage());
             case EngineException e -> err.println("domus: " + e.getMessage());
+            case ControlException e -> err.println("domus: " + e.getMessage());
             case PayloadException e -> err.println("domus: " + e.getMessage());
             case NoSuchFileException e -> err.println("domus: " + e.getFile() + ": no such file");
             case IOException e -> err.println("domus: " + e.getMessage());
