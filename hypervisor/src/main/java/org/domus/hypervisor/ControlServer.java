@@ -111,8 +111,10 @@ public final class ControlServer implements AutoCloseable {
             JsonNode request;
             while ((request = ControlWire.read(in)) != null) {
                 if (request.path("op").asText().equals("console") && request.path("v").asInt() == ControlWire.VERSION) {
-                    console(hv, request, client, in, out);
-                    return;
+                    if (console(hv, request, client, in, out)) {
+                        return; // the connection carried the console until the client detached
+                    }
+                    continue;
                 }
                 ControlWire.write(out, answer(hv, request));
             }
@@ -228,15 +230,16 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Attaches the client to a domain's console: the answer says whether it holds input, then the replay and live
      * output flow to it, and what it sends goes to the guest (only from the one that holds input). The client
-     * detaches by closing; the domain ending closes it from here.
+     * detaches by closing; the domain ending closes it from here. False when refused (the error is answered, and
+     * the connection goes on carrying requests).
      */
-    private void console(Hypervisor hv, JsonNode r, SocketChannel client, InputStream in, OutputStream out) throws IOException {
+    private boolean console(Hypervisor hv, JsonNode r, SocketChannel client, InputStream in, OutputStream out) throws IOException {
         Domain d;
         try {
             d = domain(hv, r);
         } catch (ControlException e) {
             ControlWire.write(out, ControlWire.error(e.getMessage()));
-            return;
+            return false;
         }
         // the viewer's sender owns the output from here: closing it ends output only, input may still be read
         OutputStream viewerOut = new FilterOutputStream(out) {
@@ -256,7 +259,7 @@ public final class ControlServer implements AutoCloseable {
             viewer = d.state().isFinal() ? null : hub.attach(viewerOut, r.path("input").asBoolean(true), "d" + d.id());
             if (viewer == null) {
                 ControlWire.write(out, ControlWire.error(d + " has ended (" + d.state().name().toLowerCase(java.util.Locale.ROOT) + "): no console to attach to"));
-                return;
+                return false;
             }
             ControlWire.write(out, ControlWire.ok(new ConsoleAttached(d.toString(), hub.isWriter(viewer))));
         }
@@ -278,6 +281,7 @@ public final class ControlServer implements AutoCloseable {
         } finally {
             hub.detach(viewer);
         }
+        return true;
     }
 
     /** Stops serving and removes the socket file. */
