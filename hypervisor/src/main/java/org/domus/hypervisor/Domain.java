@@ -373,7 +373,7 @@ public final class Domain {
         lastExit = reason;
         if (!destroying && rebootRequested) {
             rebootRequested = false;
-            restart(describe(reason) + " on request");
+            restart("reboot requested");
             return;
         }
         if (destroying || reason instanceof ExitReason.Destroyed) {
