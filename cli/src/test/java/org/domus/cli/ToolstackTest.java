@@ -54,8 +54,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ToolstackTest {
     private static final Duration BOOT = Duration.ofSeconds(120);
-    /** Ticks come every 200 ms of guest time; on 2 shared cores under TCG a few seconds between two is still no gap. */
-    private static final Duration MAX_TICK_GAP = Duration.ofSeconds(4);
+    /**
+     * Ticks come every 200 ms of guest time, but 2 cores shared by three TCG guests, this JVM and other tenants
+     * can starve one for seconds: a coarse bound. Progress during each command is checked one by one.
+     */
+    private static final Duration MAX_TICK_GAP = Duration.ofSeconds(10);
     private static final Pattern TICK = Pattern.compile("\\(d(\\d)\\) DOMUS-TICK (\\S+) (\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -130,8 +133,10 @@ class ToolstackTest {
         assertThat(domus("pause", "--name", name, "domU1").out().strip()).isEqualTo("d1 domU1: paused");
         Thread.sleep(500); // a tick already on its way may still arrive
         int before = ticks(1).size();
+        int others = ticks(2).size() + ticks(3).size();
         Thread.sleep(2000);
         assertThat(ticks(1)).hasSize(before);
+        assertThat(ticks(2).size() + ticks(3).size()).as("the others tick while d1 is paused").isGreaterThan(others + 2);
         assertThat(JSON.readTree(domus("info", "--name", name, "d1", "--json").out()).path("flags").asText()).isEqualTo("--p---");
         assertThat(domus("unpause", "--name", name, "1").out().strip()).isEqualTo("d1 domU1: running");
         await(l -> l.startsWith("(d1) DOMUS-TICK"), before + 3, BOOT);
@@ -190,37 +195,60 @@ class ToolstackTest {
     @Test
     @Order(5)
     void rebootRebuildsOneDomainWithTheSameIdAndName() throws Exception {
-        Run reboot = domus("reboot", "--name", name, "domU3", "--force", "--wait");
+        int d1 = ticks(1).size();
+        int d2 = ticks(2).size();
+        // the loop action powers off on the power button: the graceful way, no reset needed
+        Run reboot = domus("reboot", "--name", name, "domU3", "--timeout", "60", "--wait");
         assertThat(reboot.exit()).as(reboot.err()).isZero();
         assertThat(reboot.out().strip()).isEqualTo("d3 domU3: running again (restart 1)");
+        await(l -> l.equals("(d3) DOMUS-POWERBUTTON domU3"), 1, BOOT);
         await(l -> l.startsWith("(d3) DOMUS-READY domU3 "), 2, BOOT);
         await(l -> l.equals("(d3) DOMUS-TICK domU3 2"), 2, BOOT);
+        assertThat(ticks(1).size()).as("d1 ticks through d3's reboot").isGreaterThan(d1 + 2);
+        assertThat(ticks(2).size()).as("d2 ticks through d3's reboot").isGreaterThan(d2 + 2);
+        // --force: no asking, the engine domain is destroyed and built again at once
+        Run force = domus("reboot", "--name", name, "d3", "--force", "--wait");
+        assertThat(force.out().strip()).as(force.err()).isEqualTo("d3 domU3: running again (restart 2)");
+        await(l -> l.startsWith("(d3) DOMUS-READY domU3 "), 3, BOOT);
         JsonNode info = JSON.readTree(domus("info", "--name", name, "domU3", "--json").out());
         assertThat(info.path("id").asInt()).isEqualTo(3);
-        assertThat(info.path("restarts").asInt()).isEqualTo(1);
+        assertThat(info.path("restarts").asInt()).isEqualTo(2);
+        assertThat(lines(l -> l.startsWith("(d3) DOMUS-POWERBUTTON"))).hasSize(1);
     }
 
     @Test
     @Order(6)
-    void shutdownPressesThePowerButtonThenDestroys() throws Exception {
-        // busybox init ignores the power button: the timeout is what stops it
-        Run shutdown = domus("shutdown", "--name", name, "domU3", "--timeout", "1", "--wait");
+    void shutdownPressesThePowerButton() throws Exception {
+        await(l -> l.equals("(d3) DOMUS-TICK domU3 1"), 3, BOOT);
+        int d1 = ticks(1).size();
+        int d2 = ticks(2).size();
+        Run shutdown = domus("shutdown", "--name", name, "domU3", "--timeout", "60", "--wait");
         assertThat(shutdown.exit()).as(shutdown.err()).isZero();
-        assertThat(shutdown.out().strip()).isEqualTo("d3 domU3: destroyed");
+        assertThat(shutdown.out().strip()).isEqualTo("d3 domU3: shut down");
+        await(l -> l.equals("(d3) DOMUS-POWERBUTTON domU3"), 2, BOOT);
+        await(l -> l.startsWith("(d1) DOMUS-TICK"), d1 + 3, BOOT);
+        await(l -> l.startsWith("(d2) DOMUS-TICK"), d2 + 3, BOOT);
         Run again = domus("shutdown", "--name", name, "domU3");
         assertThat(again.exit()).isEqualTo(1);
-        assertThat(again.err().strip()).isEqualTo("domus: d3 domU3 is destroyed: it cannot be shut down");
+        assertThat(again.err().strip()).isEqualTo("domus: d3 domU3 is shut down: it cannot be shut down");
     }
 
     @Test
     @Order(7)
-    void destroyStopsOneDomainAndDmesgTellsTheStory() throws Exception {
-        assertThat(domus("destroy", "--name", name, "d1").out().strip()).isEqualTo("d1 domU1: destroyed");
+    void aGuestThatIgnoresThePowerButtonIsDestroyedAfterTheTimeout() throws Exception {
+        // a paused guest cannot act on the button: the timeout is what stops it
+        domus("pause", "--name", name, "domU1");
+        int d2 = ticks(2).size();
+        Run shutdown = domus("shutdown", "--name", name, "domU1", "--timeout", "1", "--wait");
+        assertThat(shutdown.out().strip()).as(shutdown.err()).isEqualTo("d1 domU1: destroyed");
+        await(l -> l.startsWith("(d2) DOMUS-TICK"), d2 + 3, BOOT);
         Run dmesg = domus("dmesg", "--name", name);
-        assertThat(dmesg.out()).contains("d1 domU1: paused", "d2 domU2: vCPU 0 pinned to CPUs 1", "d3 domU3: reboot: resetting",
-                "d3 domU3: did not power off within 1 s: destroying", "d1 domU1: destroyed");
+        assertThat(dmesg.out()).contains("d1 domU1: paused", "d2 domU2: vCPU 0 pinned to CPUs 1",
+                "d3 domU3: reboot: power button pressed", "d3 domU3: reboot requested, restarting", "d3 domU3: reboot: resetting",
+                "d3 domU3: powered off (destroy)", "d1 domU1: did not power off within 1 s: destroying", "d1 domU1: destroyed");
         Run list = domus("list", "--name", name);
-        assertThat(list.out()).containsPattern("domU1 +1 +128 +1 +-----d").containsPattern("domU2 +2 +128 +1 +[-rb]{6}");
+        assertThat(list.out()).containsPattern("domU1 +1 +128 +1 +-----d").containsPattern("domU2 +2 +128 +1 +[-rb]{6}")
+                .containsPattern("domU3 +3 +128 +1 +---s--");
     }
 
     @Test
@@ -232,16 +260,19 @@ class ToolstackTest {
         assertNoGap(d2);
         // d1 was paused (a gap, but no tick lost: its counter goes on), then destroyed
         assertConsecutive(ticks(1), 0);
-        // d3 was rebooted: two runs, each counting from 0 without a hole
+        // d3 was rebooted twice: three runs, each counting from 0 without a hole
         List<Line> d3 = ticks(3);
-        int restart = 1;
-        while (restart < d3.size() && number(d3.get(restart)) != 0) {
-            restart++;
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i < d3.size(); i++) {
+            if (number(d3.get(i)) == 0) {
+                starts.add(i);
+            }
         }
-        assertThat(restart).as("d3 ticks from 0 again after its reboot").isLessThan(d3.size());
-        assertConsecutive(d3.subList(0, restart), 0);
-        assertConsecutive(d3.subList(restart, d3.size()), 0);
-        assertNoGap(d3.subList(0, restart));
+        assertThat(starts).hasSize(3);
+        starts.add(d3.size());
+        for (int r = 0; r < 3; r++) {
+            assertConsecutive(d3.subList(starts.get(r), starts.get(r + 1)), 0);
+        }
     }
 
     @Test
@@ -295,8 +326,9 @@ class ToolstackTest {
         awaitFile(log, "(d2) DOMUS-TICK second 1");
         assertThat(Files.readString(log)).contains("removed the stale control socket");
         // destroying its last domain ends the system, and its socket goes with it
-        domus("destroy", "--name", name, "first");
-        domus("destroy", "--name", name, "second");
+        assertThat(domus("destroy", "--name", name, "first").out().strip()).isEqualTo("d1 first: destroyed");
+        assertThat(domus("list", "--name", name).out()).containsPattern("second +2 +128 +1 +[-rb]{6}");
+        assertThat(domus("destroy", "--name", name, "d2").out().strip()).isEqualTo("d2 second: destroyed");
         var served = ProcessHandle.of(detachedPid);
         if (served.isPresent()) {
             served.get().onExit().get(30, TimeUnit.SECONDS);
@@ -370,6 +402,12 @@ class ToolstackTest {
             }
         } catch (IOException e) {
             // the process is gone
+        }
+    }
+
+    private List<String> lines(Predicate<String> match) {
+        synchronized (output) {
+            return output.stream().map(Line::text).filter(match).toList();
         }
     }
 
