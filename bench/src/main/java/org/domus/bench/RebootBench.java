@@ -20,7 +20,8 @@ import org.domus.engine.payload.GuestPayload;
  * destroying and booting the whole system. One domain: {@code domus reboot --force dK} run as a user would (its JVM
  * start included), timed from the command's start to that domain's next DOMUS-READY line. Whole system: from SIGTERM
  * of {@code domus boot} (every domain destroyed, QEMU gone) through a new {@code domus boot} to the same domain's
- * READY line, and to the last domain's. Every guest prints ticks forever, so the system is busy as a real one is.
+ * READY line, and to the last domain's. The graceful {@code domus reboot} (power button, the guest powers itself off)
+ * is timed too. Every guest prints ticks forever, so the system is busy as a real one is.
  */
 public final class RebootBench {
     private static final long TIMEOUT_S = 300;
@@ -60,6 +61,7 @@ public final class RebootBench {
         String ready = "(d" + target + ") DOMUS-READY ";
 
         double[] one = new double[runs];
+        double[] graceful = new double[runs];
         double[] wholeSame = new double[runs];
         double[] wholeAll = new double[runs];
         Booted sys = boot(domus, system, name, work, 0);
@@ -72,6 +74,13 @@ public final class RebootBench {
             one[r] = (System.nanoTime() - t0) / 1e6;
             reboot.waitFor(TIMEOUT_S, TimeUnit.SECONDS);
             Thread.sleep(1000); // let it settle into ticking
+            // the loop action answers the power button: the guest powers off, then it is built again
+            t0 = System.nanoTime();
+            reboot = new ProcessBuilder(domus.toString(), "reboot", "--name", name, "d" + target).redirectErrorStream(true).start();
+            awaitLine(sys, ready);
+            graceful[r] = (System.nanoTime() - t0) / 1e6;
+            reboot.waitFor(TIMEOUT_S, TimeUnit.SECONDS);
+            Thread.sleep(1000);
         }
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
@@ -88,6 +97,7 @@ public final class RebootBench {
         System.out.printf("%d domains of Debian Arm64 under QEMU TCG, each ticking every 200 ms; d%d brought back, median of %d%n", n, target, runs);
         System.out.printf("%-58s %10s%n", "", "to READY");
         System.out.printf("%-58s %8.0fms%n", "domus reboot --force d" + target + " (one domain, others keep running)", median(one));
+        System.out.printf("%-58s %8.0fms%n", "domus reboot d" + target + " (power button; the guest powers off)", median(graceful));
         System.out.printf("%-58s %8.0fms%n", "destroy + boot the whole system: d" + target + " READY", median(wholeSame));
         System.out.printf("%-58s %8.0fms%n", "destroy + boot the whole system: every domain READY", median(wholeAll));
         System.out.printf("runs: one domain %s ms; whole system %s ms%n", Arrays.toString(round(one)), Arrays.toString(round(wholeAll)));

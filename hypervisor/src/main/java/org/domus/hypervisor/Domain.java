@@ -122,8 +122,13 @@ public final class Domain {
         DomainHandle h = handle;
         h.exited().thenAccept(reason -> Thread.ofVirtual().name("exit-d" + id).start(() -> exited(h, reason)));
         // the threads exist while the machine is still stopped: pinned before the first guest instruction
-        vcpuThreads = h.vcpuThreadIds();
-        applyAffinity();
+        try {
+            vcpuThreads = h.vcpuThreadIds();
+            applyAffinity();
+        } catch (EngineException e) {
+            vcpuThreads = List.of();
+            event("cannot read its vCPU threads, so they are not pinned and vcpu-list cannot show them: " + e.getMessage());
+        }
         h.start();
         started = Instant.now();
         state = DomainState.RUNNING;
