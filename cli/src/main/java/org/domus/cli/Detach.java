@@ -60,8 +60,12 @@ final class Detach {
             system = client.call(ControlClient.request("system"));
             domains = client.list();
         } catch (ControlException e) {
+            // most likely the boot failed and the child is going: its log says why
             child.waitFor(5, TimeUnit.SECONDS);
-            return child.isAlive() ? rethrow(e) : failed(child, log, err);
+            if (child.isAlive()) {
+                throw e;
+            }
+            return failed(child, log, err);
         }
         out.printf("domus: system '%s' runs in the background (pid %d); its output goes to %s%n", name,
                 system.path("pid").asLong(), log);
@@ -80,10 +84,6 @@ final class Detach {
         } catch (ControlException e) {
             return false;
         }
-    }
-
-    private static int rethrow(ControlException e) throws ControlException {
-        throw e;
     }
 
     private static int failed(Process child, Path log, PrintWriter err) throws IOException, InterruptedException {

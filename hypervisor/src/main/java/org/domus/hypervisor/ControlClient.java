@@ -126,8 +126,14 @@ public final class ControlClient implements AutoCloseable {
         return r;
     }
 
+    /** As {@link #call(ObjectNode)}, the result read as {@code type} (one of the protocol's records). */
     public <T> T call(ObjectNode request, Class<T> type) throws ControlException {
-        return convert(call(request), new TypeReference<T>() { }, type);
+        JsonNode result = call(request);
+        try {
+            return ControlWire.JSON.treeToValue(result, type);
+        } catch (IOException e) {
+            throw new ControlException("malformed answer: " + e.getMessage(), e);
+        }
     }
 
     public List<DomainInfo> list() throws ControlException {
@@ -165,14 +171,6 @@ public final class ControlClient implements AutoCloseable {
     /** Stops sending (the server detaches this client) while output can still be read to its end. */
     public void shutdownInput() throws IOException {
         channel.shutdownOutput();
-    }
-
-    private static <T> T convert(JsonNode node, TypeReference<T> unused, Class<T> type) throws ControlException {
-        try {
-            return ControlWire.JSON.treeToValue(node, type);
-        } catch (IOException e) {
-            throw new ControlException("malformed answer: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -16,7 +16,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -171,10 +174,10 @@ public final class ControlServer implements AutoCloseable {
             case "destroy" -> {
                 Domain d = domain(hv, r);
                 if (d.state().isFinal()) {
-                    throw new ControlException(d + " has already ended (" + d.state().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    throw new ControlException(d + " has already ended (" + d.state().name().toLowerCase(Locale.ROOT) + ")");
                 }
                 d.destroy();
-                d.awaitFinal(ControlServer.SETTLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                d.awaitFinal(SETTLE.toSeconds(), TimeUnit.SECONDS);
                 yield d.info();
             }
             case "vcpu-list" -> {
@@ -203,19 +206,19 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** A CPU list every CPU of which the host has (and Domus may use). */
-    private static java.util.BitSet hostSubset(String text) throws ControlException {
-        java.util.BitSet host = Hypervisor.hostCpus();
-        java.util.BitSet cpus;
+    private static BitSet hostSubset(String text) throws ControlException {
+        BitSet host = Hypervisor.hostCpus();
+        BitSet cpus;
         try {
             cpus = CpuSet.parse(text, host);
         } catch (IllegalArgumentException e) {
             throw new ControlException(e.getMessage());
         }
-        java.util.BitSet missing = (java.util.BitSet) cpus.clone();
+        BitSet missing = (BitSet) cpus.clone();
         missing.andNot(host);
         if (!missing.isEmpty() || cpus.isEmpty()) {
             throw new ControlException("CPUs %s: this host has CPUs %s".formatted(
-                    cpus.isEmpty() ? "none" : CpuSet.format(missing, new java.util.BitSet()), CpuSet.format(host, new java.util.BitSet())));
+                    cpus.isEmpty() ? "none" : CpuSet.format(missing, new BitSet()), CpuSet.format(host, new BitSet())));
         }
         return cpus;
     }
@@ -258,7 +261,7 @@ public final class ControlServer implements AutoCloseable {
         synchronized (hub) {
             viewer = d.state().isFinal() ? null : hub.attach(viewerOut, r.path("input").asBoolean(true), "d" + d.id());
             if (viewer == null) {
-                ControlWire.write(out, ControlWire.error(d + " has ended (" + d.state().name().toLowerCase(java.util.Locale.ROOT) + "): no console to attach to"));
+                ControlWire.write(out, ControlWire.error(d + " has ended (" + d.state().name().toLowerCase(Locale.ROOT) + "): no console to attach to"));
                 return false;
             }
             ControlWire.write(out, ControlWire.ok(new ConsoleAttached(d.toString(), hub.isWriter(viewer))));
