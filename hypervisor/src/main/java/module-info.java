@@ -6,7 +6,7 @@ module org.domus.hypervisor {
     requires transitive org.domus.dom0less;
     requires transitive org.domus.engine;
     requires org.jline.terminal;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // ControlClient takes and gives JSON requests
 
     uses org.domus.engine.Engine;
 

@@ -19,6 +19,7 @@ import java.util.BitSet;
  * id (a vCPU thread of either engine), and {@code sysconf(_SC_CLK_TCK)} to read thread times. Through FFM, errno
  * captured at the call, so a failure says what the kernel said ("Invalid argument (errno 22)").
  */
+@SuppressWarnings("restricted") // the one class meant to call native code; the module gets --enable-native-access
 final class CpuAffinity {
     /** glibc's cpu_set_t: 1024 CPUs, 128 bytes; the kernel accepts any multiple of a long that covers its CPUs. */
     static final int MAX_CPUS = 1024;
