@@ -79,7 +79,8 @@ final class Detach {
 
     /** Someone listens on the socket: the child has bound it (a stale file refuses; a live other was ruled out above). */
     private static boolean listening(String name) {
-        try (ControlClient client = ControlClient.connect(name)) {
+        try {
+            ControlClient.connect(name).close();
             return true;
         } catch (ControlException e) {
             return false;

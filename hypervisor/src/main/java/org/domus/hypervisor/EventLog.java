@@ -16,6 +16,9 @@ public final class EventLog {
 
     private final Deque<Event> events = new ArrayDeque<>();
 
+    EventLog() {
+    }
+
     synchronized void add(String text) {
         events.addLast(new Event(Instant.now(), text));
         if (events.size() > KEPT) {
