@@ -3,7 +3,7 @@ package org.domus.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.domus.engine.BootTrace;
@@ -11,6 +11,7 @@ import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ControlException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,8 +30,27 @@ public final class Main {
      * given, which took half of Domus's start-up for a boot; so a run models only the command it runs, and
      * help (or a mistyped command) all of them.
      */
-    private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("demo", DemoCommand.class, "boot", BootCommand.class,
-            "plan", PlanCommand.class, "dt", DtCommand.class, "help", CommandLine.HelpCommand.class);
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        // no lambdas or method references here: the JDK 25 AOT cache writer crashed on a map of constructor references
+        SUBCOMMANDS.put("demo", DemoCommand.class);
+        SUBCOMMANDS.put("boot", BootCommand.class);
+        SUBCOMMANDS.put("plan", PlanCommand.class);
+        SUBCOMMANDS.put("list", ListCommand.class);
+        SUBCOMMANDS.put("info", InfoCommand.class);
+        SUBCOMMANDS.put("console", ConsoleCommand.class);
+        SUBCOMMANDS.put("shutdown", DomainActions.Shutdown.class);
+        SUBCOMMANDS.put("reboot", DomainActions.Reboot.class);
+        SUBCOMMANDS.put("destroy", DomainActions.Destroy.class);
+        SUBCOMMANDS.put("pause", DomainActions.Pause.class);
+        SUBCOMMANDS.put("unpause", DomainActions.Unpause.class);
+        SUBCOMMANDS.put("vcpu-list", VcpuCommands.VcpuList.class);
+        SUBCOMMANDS.put("vcpu-pin", VcpuCommands.VcpuPin.class);
+        SUBCOMMANDS.put("dmesg", DmesgCommand.class);
+        SUBCOMMANDS.put("dt", DtCommand.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
 
     public static void main(String[] args) {
         BootTrace.mark("main");
@@ -47,8 +67,8 @@ public final class Main {
         if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
             cl.addSubcommand(first, SUBCOMMANDS.get(first));
         } else {
-            for (String name : List.of("demo", "boot", "plan", "dt", "help")) {
-                cl.addSubcommand(name, SUBCOMMANDS.get(name));
+            for (var command : SUBCOMMANDS.entrySet()) {
+                cl.addSubcommand(command.getKey(), command.getValue());
             }
         }
         cl.setExecutionExceptionHandler(Main::report);
@@ -62,6 +82,7 @@ public final class Main {
         switch (ex) {
             case FdtException e -> err.println(e.getMessage());
             case EngineException e -> err.println("domus: " + e.getMessage());
+            case ControlException e -> err.println("domus: " + e.getMessage());
             case PayloadException e -> err.println("domus: " + e.getMessage());
             case NoSuchFileException e -> err.println("domus: " + e.getFile() + ": no such file");
             case IOException e -> err.println("domus: " + e.getMessage());
