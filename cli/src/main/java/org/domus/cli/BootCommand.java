@@ -1,19 +1,16 @@
 package org.domus.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
 import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ExitPolicies;
-import org.domus.hypervisor.ExitPolicy;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code domus boot}: plan, build every domain in parallel, start them all at once, run until they are done. */
@@ -26,22 +23,8 @@ final class BootCommand implements Callable<Integer> {
     @Mixin
     SystemInput input;
 
-    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.")
-    String engine;
-
-    @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Where each domain's files and console log go (default: a new folder under $XDG_RUNTIME_DIR or /tmp).")
-    Path runDir;
-
-    @Option(names = "--on-poweroff", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_poweroff). Default: ${DEFAULT-VALUE}.")
-    String onPoweroff;
-
-    @Option(names = "--on-reboot", paramLabel = "POLICY", defaultValue = "restart", description = "destroy, restart or preserve (xl's on_reboot). Default: ${DEFAULT-VALUE}.")
-    String onReboot;
-
-    @Option(names = "--on-crash", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_crash). Default: ${DEFAULT-VALUE}.")
-    String onCrash;
+    @Mixin
+    BootOptions boot;
 
     @Spec
     CommandSpec spec;
@@ -49,13 +32,8 @@ final class BootCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, FdtException, EngineException, InterruptedException {
         BootTrace.mark("command line parsed");
-        ExitPolicies policies;
-        try {
-            policies = new ExitPolicies(ExitPolicy.parse(onPoweroff), ExitPolicy.parse(onReboot), ExitPolicy.parse(onCrash));
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a policy is destroy, restart or preserve");
-        }
-        return SystemRun.run(input.load(), input.system.getFileName().toString(), engine, runDir, policies,
+        ExitPolicies policies = boot.policies();
+        return SystemRun.run(input.load(), input.system.getFileName().toString(), boot.engine, boot.runDir, policies,
                 spec.commandLine().getErr());
     }
 }

@@ -11,6 +11,7 @@ import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
+import org.domus.uboot.ReplayException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,11 +31,12 @@ public final class Main {
      * help (or a mistyped command) all of them.
      */
     private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("demo", DemoCommand.class, "boot", BootCommand.class,
-            "plan", PlanCommand.class, "dt", DtCommand.class, "help", CommandLine.HelpCommand.class);
+            "plan", PlanCommand.class, "uboot", UbootCommand.class, "dt", DtCommand.class,
+            "help", CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         BootTrace.mark("main");
-        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("demo"))) {
+        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("demo") || args[0].equals("uboot"))) {
             Engine.probeInBackground();
         }
         System.exit(commandLine(args).execute(args));
@@ -47,7 +49,7 @@ public final class Main {
         if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
             cl.addSubcommand(first, SUBCOMMANDS.get(first));
         } else {
-            for (String name : List.of("demo", "boot", "plan", "dt", "help")) {
+            for (String name : List.of("demo", "boot", "plan", "uboot", "dt", "help")) {
                 cl.addSubcommand(name, SUBCOMMANDS.get(name));
             }
         }
@@ -61,6 +63,7 @@ public final class Main {
         PrintWriter err = cl.getErr();
         switch (ex) {
             case FdtException e -> err.println(e.getMessage());
+            case ReplayException e -> err.println(e.getMessage());
             case EngineException e -> err.println("domus: " + e.getMessage());
             case PayloadException e -> err.println("domus: " + e.getMessage());
             case NoSuchFileException e -> err.println("domus: " + e.getFile() + ": no such file");
