@@ -172,7 +172,9 @@ class ReplayTest {
                         + "\"FDT_ERR_BADMAGIC\"); tftpb xen-Image at 0x80000..0x1480000 overwrites 0x1280000..%s of tftpb "
                         + "xen.dtb at 0x1280000..%s").formatted(dtbEnd, dtbEnd));
         assertThat(warnings).containsExactly(("boot.cmd:2: tftpb xen-Image at 0x80000..0x1480000 overwrites "
-                + "0x1280000..%s of tftpb xen.dtb at 0x1280000..%s (U-Boot would not say so)").formatted(dtbEnd, dtbEnd));
+                + "0x1280000..%s of tftpb xen.dtb at 0x1280000..%s (U-Boot would not say so)").formatted(dtbEnd, dtbEnd),
+                "boot.cmd:3: tftpb xen.ub at 0x1400000..0x1401040 overwrites 0x1400000..0x1401040 of tftpb xen-Image at "
+                        + "0x80000..0x1480000 (U-Boot would not say so)");
     }
 
     @Test
