@@ -15,8 +15,6 @@ final class GzipStream {
     /** Deflate's best ratio is about 1032:1, so a short stream can never need a bigger first buffer. */
     private static final int MAX_RATIO = 1032;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
-    /** Ends the detail of a stream whose ISIZE trailer is not its decompressed size. */
-    static final String XEN_TRUSTS_ISIZE = "Xen would trust ISIZE";
 
     private GzipStream() {
     }
@@ -42,7 +40,7 @@ final class GzipStream {
         }
         long isize = b.u32le(b.length() - 4L);
         return isize == (length & 0xffffffffL) ? "ISIZE %d, matches".formatted(isize)
-                : "ISIZE %d but %d bytes decompressed: %s".formatted(isize, length, XEN_TRUSTS_ISIZE);
+                : "ISIZE %d but %d bytes decompressed: Xen would trust ISIZE".formatted(isize, length);
     }
 
     private record Inflated(byte[] bytes, int length, String problem) {

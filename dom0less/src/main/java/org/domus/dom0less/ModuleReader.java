@@ -71,13 +71,6 @@ final class ModuleReader {
             ImageInfo image = probe(path, got);
             if (image != null) {
                 ImageRules.check(kind, image, path, problems);
-                if (kind == BootModule.Kind.KERNEL && image.format() == ImageFormat.GZIP
-                        && image.detail().contains(GzipStream.XEN_TRUSTS_ISIZE)) {
-                    // padding inside the file itself: Xen sizes its buffer from the last 4 bytes all the same
-                    problems.error("kernel-gzip", path, "gzip kernel whose last 4 bytes are not its decompressed size "
-                            + "(%s): Xen sizes the decompressed kernel from them; trailing bytes after the gzip stream?",
-                            image.detail());
-                }
             }
             module = new BootModule(kind, path, address, got.size(), bootargs, uefi, got, image);
         }
