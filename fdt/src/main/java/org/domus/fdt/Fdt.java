@@ -99,6 +99,16 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
         return new Fdt(reservations, bootCpuid, edit(root, path.split("/"), 0, change));
     }
 
+    /**
+     * This tree with a device-tree overlay applied as libfdt's {@code fdt_overlay_apply} applies it (U-Boot's
+     * {@code fdt apply}, dtc's {@code fdtoverlay}).
+     *
+     * @throws IllegalArgumentException naming what cannot be resolved (a label the tree has no symbol for, a target)
+     */
+    public Fdt applyOverlay(Fdt overlay) {
+        return Overlay.apply(this, overlay);
+    }
+
     /** This tree without the node at {@code path} and its subtree; the root cannot be removed. */
     public Fdt remove(String path) {
         int slash = path.lastIndexOf('/');

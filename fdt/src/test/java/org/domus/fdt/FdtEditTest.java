@@ -67,6 +67,40 @@ class FdtEditTest {
         assertThat(fdt.node("/chosen/gone")).isPresent();
     }
 
+    @Test
+    void overlaysApplyAsFdtoverlayAppliesThem(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("base.dts"), """
+                /dts-v1/;
+                / {
+                	uart: serial@9000000 { compatible = "arm,pl011"; status = "disabled"; };
+                	chosen { intc: intc { phandle-user = <&uart>; }; };
+                	passthrough { };
+                };
+                """);
+        Files.writeString(dir.resolve("over.dts"), """
+                /dts-v1/;
+                /plugin/;
+                &uart { status = "okay"; extra = <1>; };
+                / {
+                	fragment@1 {
+                		target-path = "/passthrough";
+                		__overlay__ {
+                			mine: dev@0 { reg = <0>; uses = <&uart>, <&mine>; };
+                		};
+                	};
+                };
+                """);
+        Files.write(dir.resolve("base.dtb"), Dtc.run(dir, "-q", "-@", "-I", "dts", "-O", "dtb", "base.dts").stdout());
+        Files.write(dir.resolve("over.dtbo"), Dtc.run(dir, "-q", "-@", "-I", "dts", "-O", "dtb", "over.dts").stdout());
+        Process p = new ProcessBuilder("fdtoverlay", "-i", "base.dtb", "-o", "out.dtb", "over.dtbo").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        Fdt ours = Fdt.fromDtb(Files.readAllBytes(dir.resolve("base.dtb")))
+                .applyOverlay(Fdt.fromDtb(Files.readAllBytes(dir.resolve("over.dtbo"))));
+        assertThat(ours.toDts()).isEqualTo(Fdt.fromDtb(Files.readAllBytes(dir.resolve("out.dtb"))).toDts());
+    }
+
     private static void fdtput(Path dir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("fdtput"));
         cmd.addAll(List.of(args));

@@ -61,9 +61,9 @@ final class FdtCommand {
         } else if (sub.startsWith("ch")) {
             chosen(args);
         } else if (sub.startsWith("ap")) {
-            throw new CommandError("fdt apply (device-tree overlays) is not supported by Domus's replay yet");
+            apply(args);
         } else {
-            throw new CommandError("fdt %s is not supported (addr, resize, print, list, set, mknode, rm, get, header, move, chosen are)".formatted(sub));
+            throw new CommandError("fdt %s is not supported (addr, resize, print, list, set, mknode, rm, get, header, move, chosen, apply are)".formatted(sub));
         }
     }
 
@@ -249,6 +249,23 @@ final class FdtCommand {
                     .withOrder(java.nio.ByteOrder.BIG_ENDIAN), i * 4L));
             replay.options.listener().print("%-20s0x%x (%d)".formatted(names[i], v, v));
         }
+    }
+
+    /** {@code fdt apply ADDR}: the overlay blob at ADDR merged into the working tree, as libfdt merges it. */
+    private void apply(List<String> a) throws CommandError {
+        if (a.size() != 1) {
+            throw new CommandError("usage: fdt apply ADDR");
+        }
+        working();
+        long at = Numbers.hex(a.getFirst(), "address");
+        Fdt overlay = read(replay, at, "fdt apply");
+        try {
+            tree = tree.applyOverlay(overlay);
+        } catch (IllegalArgumentException e) {
+            throw new CommandError("the overlay at %s does not apply: %s (U-Boot: \"failed on fdt_overlay_apply()\")"
+                    .formatted(Hex.of(at), e.getMessage()));
+        }
+        store();
     }
 
     /** {@code fdt chosen [START END]}: /chosen bootargs from the environment, and the initrd when given. */

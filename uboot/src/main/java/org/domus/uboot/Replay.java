@@ -121,10 +121,19 @@ public final class Replay {
     Frame frame;
     int line;
 
+    /**
+     * The default environment's memory layout, from QEMU's arm64 board (U-Boot's qemu-arm), so that scripts written
+     * for a board's defaults ({@code tftpb ${kernel_addr_r} Image}) find addresses; a script's setenv replaces them.
+     */
+    private static final Map<String, String> DEFAULT_ENV = Map.of("loadaddr", "0x40200000", "scriptaddr", "0x40200000",
+            "kernel_addr_r", "0x40400000", "ramdisk_addr_r", "0x44000000", "fdt_addr_r", "0x40000000",
+            "fdt_addr", "0x40000000", "pxefile_addr_r", "0x40300000", "fdt_high", "0xffffffff", "initrd_high", "0xffffffff");
+
     private Replay(Options options) {
         this.options = options;
         this.memory = new BoardMemory(options.boardMemory);
         this.fdt = new FdtCommand(this);
+        env.putAll(DEFAULT_ENV);
         if (options.tftp instanceof TftpServer server) {
             env.put("serverip", server.host());
         }

@@ -115,6 +115,62 @@ class ImageBuilderReplayTest {
     }
 
     @Test
+    void fdtApplyMergesAnOverlayAndGetPrintShowIt() throws Exception {
+        Path root = root();
+        Board.dtc(dir, "passthrough.dtbo", """
+                /dts-v1/;
+                /plugin/;
+                / {
+                	fragment@0 {
+                		target-path = "/chosen";
+                		__overlay__ {
+                			xen,xen-bootargs = "sched=null";
+                			extra { marker = <0x2a>; };
+                		};
+                	};
+                };
+                """);
+        List<String> printed = new java.util.ArrayList<>();
+        Replay.Listener listener = new Replay.Listener() {
+            @Override
+            public void print(String line) {
+                printed.add(line);
+            }
+
+            @Override
+            public TransferProgress transfer(String location, String source) {
+                return TransferProgress.NONE;
+            }
+
+            @Override
+            public void loaded(String location, BoardMemory.Load load, java.time.Duration took) {
+            }
+
+            @Override
+            public void warning(String location, String message) {
+            }
+        };
+        String script = """
+                tftpb 0x4000000 virt.dtb
+                tftpb 0x4200000 passthrough.dtbo
+                fdt addr 0x4000000
+                fdt resize 1024
+                fdt apply 0x4200000
+                fdt get value args /chosen xen,xen-bootargs
+                echo args=$args
+                fdt print /chosen/extra marker
+                fdt list /chosen
+                fdt rm /chosen/extra
+                booti 0xE00000 - 0x4000000
+                """;
+        assertThatThrownBy(() -> Replay.run("b", script, new Replay.Options(new TftpRoot(root), null,
+                BoardMemory.DEFAULT_SIZE, listener))).hasMessage("b:11: booti 0xE00000 - 0x4000000: kernel at 0xe00000: "
+                + "nothing was loaded there");
+        assertThat(printed).startsWith("args=sched=null", "marker = <0x2a>;");
+        assertThat(printed).contains("\textra {");
+    }
+
+    @Test
     void fdtSetErrorsNameTheProblem() throws Exception {
         Path root = root();
         String base = "tftpb 0x4000000 virt.dtb\nfdt addr 0x4000000\nfdt resize\n";
