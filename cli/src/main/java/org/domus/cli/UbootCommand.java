@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code domus uboot}: replay a U-Boot boot script against a model of the board, then plan and boot what it hands over. */
 @Command(name = "uboot", mixinStandardHelpOptions = true,
-        description = {"Replay a U-Boot script (boot.cmd text, or a boot.scr image) as U-Boot would run it: tftpb and load",
-                "fill board memory, fdt edits the tree there, bootm/booti/bootz hands over. The system is then planned",
-                "from that tree, modules taken from memory at their reg addresses, and booted as `domus boot` does.",
+        description = {"Replay a U-Boot boot script (boot.cmd, or a boot.scr image), then boot it.",
+                "tftpb and load fill board memory, fdt edits the tree there, and bootm,",
+                "booti or bootz hands over: the system is planned from that tree, modules",
+                "taken from memory at their reg addresses, and booted as `domus boot` does.",
                 "Errors name script:line and the command, and stop before anything boots.",
                 "Exit status: as boot; 1 also when the replay fails, 2 on usage errors."})
 final class UbootCommand implements Callable<Integer> {
