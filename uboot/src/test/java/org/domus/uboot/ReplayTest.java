@@ -178,6 +178,33 @@ class ReplayTest {
     }
 
     @Test
+    void loadFromRootAndImxtractFromAMultiImage() throws Exception {
+        Path root = Board.seedRoot(dir.resolve("tftp"), -1);
+        Board.mkimage(root, "-A", "arm64", "-O", "linux", "-T", "multi", "-C", "none", "-n", "bundle", "-d",
+                "Image-DomU:ramdisk-DomU", "bundle.ub");
+        String script = """
+                load mmc 0:1 ${kernel_addr_r} tftp/bundle.ub
+                echo $filesize $fileaddr
+                imxtract ${kernel_addr_r} 1 0x3000000
+                echo $filesize
+                fatload mmc 0 0x2000000 tftp/Image-DomU
+                ext4load mmc 0:2 0x1280000 tftp/xen.dtb
+                tftpb 0x1400000 xen.ub
+                tftpb 0x80000 xen-Image
+                tftpb 0x9000000 xen-rootfs.cpio.gz.u-boot
+                bootm 0x1400000 0x9000000 0x1280000
+                """;
+        SystemConfig system = replay(script, root).system(HOST);
+        assertThat(system.problems()).filteredOn(Problem::isError).isEmpty();
+        assertThat(printed).containsExactly("%x 40400000".formatted(Files.size(root.resolve("bundle.ub"))),
+                Long.toHexString(Files.size(root.resolve("ramdisk-DomU"))));
+        assertThat(system.domains().get(1).ramdisk().bytes().origin()).isEqualTo(
+                "board memory 0x3000000 (imxtract part 1 of bundle)");
+        assertThat(system.domains().get(1).kernel().bytes().origin()).isEqualTo(
+                "board memory 0x2000000 (fatload tftp/Image-DomU)");
+    }
+
+    @Test
     void noTftpSourceIsAnError() throws Exception {
         assertThatThrownBy(() -> replay("tftpb 0x1000 x\n", null)).hasMessage("boot.cmd:1: tftpb 0x1000 x: no TFTP "
                 + "server: give --tftp-root DIR (a folder standing in for it) or --tftp-server HOST[:PORT], or set serverip");
