@@ -2,6 +2,7 @@
 module org.domus.cli {
     requires org.domus.fdt;
     requires org.domus.dom0less;
+    requires org.domus.uboot;
     requires org.domus.hypervisor;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

@@ -1,7 +1,6 @@
 package org.domus.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.domus.engine.BootTrace;
@@ -9,12 +8,10 @@ import org.domus.engine.EngineException;
 import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ExitPolicies;
-import org.domus.hypervisor.ExitPolicy;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code domus boot}: plan, build every domain in parallel, start them all at once, run until they are done. */
@@ -28,30 +25,8 @@ final class BootCommand implements Callable<Integer> {
     @Mixin
     SystemInput input;
 
-    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.")
-    String engine;
-
-    @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Where each domain's files and console log go (default: a new folder under $XDG_RUNTIME_DIR or /tmp).")
-    Path runDir;
-
-    @Option(names = "--on-poweroff", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_poweroff). Default: ${DEFAULT-VALUE}.")
-    String onPoweroff;
-
-    @Option(names = "--on-reboot", paramLabel = "POLICY", defaultValue = "restart", description = "destroy, restart or preserve (xl's on_reboot). Default: ${DEFAULT-VALUE}.")
-    String onReboot;
-
-    @Option(names = "--on-crash", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_crash). Default: ${DEFAULT-VALUE}.")
-    String onCrash;
-
-    @Option(names = "--name", paramLabel = "NAME",
-            description = "The system's name, for the toolstack commands' --name (default: the file's name, e.g. system).")
-    String name;
-
-    @Option(names = "--detach", description = "Run in the background: wait until every domain is started, print where "
-            + "the consoles are, and exit; the system's output goes to domus.log in its run folder.")
-    boolean detach;
+    @Mixin
+    BootOptions boot;
 
     @Spec
     CommandSpec spec;
@@ -59,17 +34,12 @@ final class BootCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, FdtException, EngineException, InterruptedException, ControlException {
         BootTrace.mark("command line parsed");
-        ExitPolicies policies;
-        try {
-            policies = new ExitPolicies(ExitPolicy.parse(onPoweroff), ExitPolicy.parse(onReboot), ExitPolicy.parse(onCrash));
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a policy is destroy, restart or preserve");
-        }
-        String system = name != null ? name : SystemRun.defaultName(input.system);
-        if (detach) {
-            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, runDir,
+        ExitPolicies policies = boot.policies();
+        String system = boot.systemName(input.system);
+        if (boot.detach) {
+            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, boot.runDir,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        return SystemRun.run(input.load(), system, engine, runDir, policies, spec.commandLine().getErr());
+        return SystemRun.run(input.load(), system, boot.engine, boot.runDir, policies, spec.commandLine().getErr());
     }
 }

@@ -12,6 +12,7 @@ import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ControlException;
+import org.domus.uboot.ReplayException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,7 @@ public final class Main {
         SUBCOMMANDS.put("demo", DemoCommand.class);
         SUBCOMMANDS.put("boot", BootCommand.class);
         SUBCOMMANDS.put("plan", PlanCommand.class);
+        SUBCOMMANDS.put("uboot", UbootCommand.class);
         SUBCOMMANDS.put("list", ListCommand.class);
         SUBCOMMANDS.put("info", InfoCommand.class);
         SUBCOMMANDS.put("console", ConsoleCommand.class);
@@ -54,7 +56,7 @@ public final class Main {
 
     public static void main(String[] args) {
         BootTrace.mark("main");
-        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("demo"))) {
+        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("demo") || args[0].equals("uboot"))) {
             Engine.probeInBackground();
         }
         System.exit(commandLine(args).execute(args));
@@ -81,6 +83,7 @@ public final class Main {
         PrintWriter err = cl.getErr();
         switch (ex) {
             case FdtException e -> err.println(e.getMessage());
+            case ReplayException e -> err.println(e.getMessage());
             case EngineException e -> err.println("domus: " + e.getMessage());
             case ControlException e -> err.println("domus: " + e.getMessage());
             case PayloadException e -> err.println("domus: " + e.getMessage());

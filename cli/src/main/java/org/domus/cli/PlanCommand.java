@@ -32,19 +32,21 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, FdtException {
-        SystemConfig config = input.load();
+        return print(input.system.toString(), input.load(), json, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Prints every problem and, for a valid system, its plan; 0 when valid, else {@link Main#EXIT_INPUT}. */
+    static int print(String source, SystemConfig config, boolean json, PrintWriter out, PrintWriter err) {
         Plan plan = config.hasErrors() ? null : Plan.of(config);
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(PlanJson.render(input.system.toString(), config, plan));
+            out.println(PlanJson.render(source, config, plan));
         } else {
-            PrintWriter err = spec.commandLine().getErr();
             for (Problem p : config.problems()) {
                 err.println(p);
             }
             err.flush();
             if (plan != null) {
-                out.print(PlanText.render(input.system.toString(), plan));
+                out.print(PlanText.render(source, plan));
             }
         }
         out.flush();

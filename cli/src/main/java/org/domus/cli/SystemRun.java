@@ -92,7 +92,7 @@ final class SystemRun {
 
     /** The name a system gets without --name: its file's, without the extension ("system" for system.dts). */
     static String defaultName(Path system) {
-        String stem = system.getFileName().toString().replaceAll("\\.(dts|dtb)$", "");
+        String stem = system.getFileName().toString().replaceAll("\\.(dts|dtb|cmd|scr|txt)$", "");
         String name = stem.replaceAll("[^A-Za-z0-9._-]", "_");
         return name.isEmpty() || name.startsWith(".") || name.startsWith("-") ? "default" : name;
     }

@@ -64,7 +64,7 @@ final class ModuleReader {
         } else if (reg != null && bytes.get().size() != size) {
             ModuleBytes got = bytes.get();
             problems.error("module-size", path, "reg size 0x%x does not match file size 0x%x (%s)%s", size,
-                    got.size(), got.origin(), gzipNote(got));
+                    got.size(), got.origin(), gzipNote(got, address, size));
             module = new BootModule(kind, path, address, size, bootargs, uefi, got, null);
         } else {
             ModuleBytes got = bytes.get();
@@ -155,12 +155,23 @@ final class ModuleReader {
         }
     }
 
-    /** Why a gzip module's size matters even more: Xen reads the decompressed size from the region's end. */
-    private static String gzipNote(ModuleBytes got) {
+    /**
+     * Why a gzip module's size matters even more: Xen reads the decompressed size from the last 4 bytes of the
+     * region reg delimits. When the source models memory, the note says what those bytes are and what Xen makes
+     * of them.
+     */
+    private String gzipNote(ModuleBytes got, long address, long size) {
         ByteView b = new ByteView(got.content());
         boolean gzip = b.startsWith(0, 0x1f, 0x8b) || b.startsWith(0, 0x1f, 0x9e);
-        return gzip ? "; the file is gzip, and Xen reads the decompressed size from the last 4 bytes of the reg "
-                + "region, which are then not the gzip trailer" : "";
+        if (!gzip) {
+            return "";
+        }
+        Optional<ModuleBytes> region = size < 4 ? Optional.empty() : ctx.modules.memory(address, size);
+        if (region.isEmpty()) {
+            return "; the file is gzip, and Xen reads the decompressed size from the last 4 bytes of the reg "
+                    + "region, which are then not the gzip trailer";
+        }
+        return "; " + XenGunzip.explain(got, region.get(), address, size);
     }
 
     private void unitAddress(Located at, Reg reg) {

@@ -11,20 +11,13 @@ import java.util.zip.CRC32;
  * name. Both CRCs are checked, as {@code bootm} does; a mismatch is reported, not fatal to recognition.
  */
 final class UImageHeader {
-    static final long MAGIC = 0x27051956L;
-    private static final int HEADER_SIZE = 64;
-    private static final int TYPE_KERNEL = 2, TYPE_MULTI = 4, TYPE_SCRIPT = 6, TYPE_KERNEL_NOLOAD = 14;
-    private static final int COMP_NONE = 0, COMP_GZIP = 1;
+    static final long MAGIC = UImageCodes.MAGIC;
+    private static final int HEADER_SIZE = UImageCodes.HEADER_SIZE;
+    private static final int TYPE_KERNEL = UImageCodes.TYPE_KERNEL, TYPE_MULTI = UImageCodes.TYPE_MULTI,
+            TYPE_SCRIPT = UImageCodes.TYPE_SCRIPT, TYPE_KERNEL_NOLOAD = UImageCodes.TYPE_KERNEL_NOLOAD;
+    private static final int COMP_NONE = UImageCodes.COMP_NONE, COMP_GZIP = UImageCodes.COMP_GZIP;
     /** Sub-images of a multi-file image looked at; real ones hold a kernel, a ramdisk and perhaps a DTB. */
     private static final int MAX_PARTS = 64;
-
-    /** image.h's short names, as mkimage's -A/-O/-T/-C take them, by code (codes are only ever appended). */
-    private static final String[] ARCHES = {"invalid", "alpha", "arm", "x86", "ia64", "mips", "mips64", "powerpc",
-        "s390", "sh", "sparc", "sparc64", "m68k", "nios", "microblaze", "nios2", "blackfin", "avr32", "st200",
-        "sandbox", "nds32", "or1k", "arm64", "arc", "x86_64", "xtensa", "riscv"};
-    private static final String[] TYPES = {"invalid", "standalone", "kernel", "ramdisk", "multi", "firmware",
-        "script", "filesystem", "flat_dt"};
-    private static final String[] COMPRESSIONS = {"none", "gzip", "bzip2", "lzma", "lzo", "lz4", "zstd"};
 
     private UImageHeader() {
     }
@@ -37,10 +30,10 @@ final class UImageHeader {
         long size = b.u32be(12);
         int os = b.u8(28), arch = b.u8(29), type = b.u8(30), comp = b.u8(31);
         List<String> notes = new ArrayList<>();
-        notes.add(type == TYPE_KERNEL_NOLOAD ? "kernel_noload" : name(TYPES, type));
+        notes.add(UImageCodes.type(type));
         notes.add(os == 5 ? "Linux" : "OS " + os);
-        notes.add(name(ARCHES, arch));
-        notes.add(name(COMPRESSIONS, comp));
+        notes.add(UImageCodes.arch(arch));
+        notes.add(UImageCodes.compression(comp));
         notes.add("load " + Fmt.hex(b.u32be(16)));
         notes.add("entry " + Fmt.hex(b.u32be(20)));
         notes.add(crcs(b, size));
@@ -114,7 +107,7 @@ final class UImageHeader {
         }
         Arch claimed = arch == 22 ? Arch.ARM64 : arch == 24 || arch == 3 ? Arch.X86_64 : null;
         if (content.arch() != null && claimed != content.arch()) {
-            return "header says %s but the kernel is %s".formatted(name(ARCHES, arch), content.arch());
+            return "header says %s but the kernel is %s".formatted(UImageCodes.arch(arch), content.arch());
         }
         return null;
     }
@@ -144,9 +137,5 @@ final class UImageHeader {
         ImageInfo content = run.content(data.slice(first, sizes.get(0)), level);
         return new ImageInfo(ImageFormat.UIMAGE, ProbeRun.leaf(content), content.arch(),
                 head + parts + ", first " + content.detail());
-    }
-
-    private static String name(String[] names, int code) {
-        return code < names.length ? names[code] : "code " + code;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.domus.fdt.internal.blob.FlatTree;
 import org.domus.fdt.internal.print.DtsPrinter;
@@ -85,5 +86,62 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
     /** The node at an absolute path such as {@code /chosen/domU1}. */
     public Optional<Node> node(String path) {
         return root.find(path);
+    }
+
+    /**
+     * This tree with the node at {@code path} (found as {@link #node} finds it) replaced by what {@code change}
+     * makes of it; every other node is shared, not copied. The way to edit a tree: {@code fdt.edit("/chosen",
+     * n -> n.withProperty(Property.ofString("bootargs", "console=ttyAMA0")))}.
+     *
+     * @throws IllegalArgumentException naming the first path component that does not exist
+     */
+    public Fdt edit(String path, UnaryOperator<Node> change) {
+        return new Fdt(reservations, bootCpuid, edit(root, path.split("/"), 0, change));
+    }
+
+    /**
+     * This tree with a device-tree overlay applied as libfdt's {@code fdt_overlay_apply} applies it (U-Boot's
+     * {@code fdt apply}, dtc's {@code fdtoverlay}).
+     *
+     * @throws IllegalArgumentException naming what cannot be resolved (a label the tree has no symbol for, a target)
+     */
+    public Fdt applyOverlay(Fdt overlay) {
+        return Overlay.apply(this, overlay);
+    }
+
+    /** This tree without the node at {@code path} and its subtree; the root cannot be removed. */
+    public Fdt remove(String path) {
+        int slash = path.lastIndexOf('/');
+        String name = path.substring(slash + 1);
+        if (name.isEmpty() || slash < 0) {
+            throw new IllegalArgumentException("cannot remove the root node");
+        }
+        String parentPath = slash == 0 ? "/" : path.substring(0, slash);
+        return edit(parentPath, parent -> {
+            Node child = parent.child(name).orElseThrow(() -> new IllegalArgumentException("no node " + path));
+            return parent.replacingChild(child, null);
+        });
+    }
+
+    private static Node edit(Node node, String[] parts, int i, UnaryOperator<Node> change) {
+        while (i < parts.length && parts[i].isEmpty()) {
+            i++;
+        }
+        if (i == parts.length) {
+            return change.apply(node);
+        }
+        int at = i;
+        Node child = node.child(parts[at]).orElseThrow(() -> new IllegalArgumentException("no node " + prefix(parts, at)));
+        return node.replacingChild(child, edit(child, parts, i + 1, change));
+    }
+
+    private static String prefix(String[] parts, int upTo) {
+        StringBuilder s = new StringBuilder();
+        for (int k = 0; k <= upTo; k++) {
+            if (!parts[k].isEmpty()) {
+                s.append('/').append(parts[k]);
+            }
+        }
+        return s.isEmpty() ? "/" : s.toString();
     }
 }

@@ -1,5 +1,6 @@
 package org.domus.fdt;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,6 +53,63 @@ public record Node(String name, List<Property> properties, List<Node> children) 
             n = next.get();
         }
         return Optional.of(n);
+    }
+
+    /**
+     * This node with {@code p} set: an existing property of that name keeps its place and takes the new value, a new
+     * one goes first, before the other properties, where libfdt's {@code fdt_setprop} puts it (so that a tree edited
+     * here prints as the same tree edited by U-Boot's {@code fdt set} or by {@code fdtput}).
+     */
+    public Node withProperty(Property p) {
+        List<Property> props = new ArrayList<>(properties);
+        for (int i = 0; i < props.size(); i++) {
+            if (props.get(i).name().equals(p.name())) {
+                props.set(i, p);
+                return new Node(name, props, children);
+            }
+        }
+        props.addFirst(p);
+        return new Node(name, props, children);
+    }
+
+    /** This node without the property {@code propertyName}; unchanged when it has none. */
+    public Node withoutProperty(String propertyName) {
+        return new Node(name, properties.stream().filter(p -> !p.name().equals(propertyName)).toList(), children);
+    }
+
+    /**
+     * This node with {@code child} added as its first child, where libfdt's {@code fdt_add_subnode} puts a new node
+     * (after the properties, before the other children).
+     *
+     * @throws IllegalArgumentException when a child of that exact name exists
+     */
+    public Node withChild(Node child) {
+        if (children.stream().anyMatch(c -> c.name.equals(child.name))) {
+            throw new IllegalArgumentException("node " + child.name + " already exists");
+        }
+        List<Node> kids = new ArrayList<>(children);
+        kids.addFirst(child);
+        return new Node(name, properties, kids);
+    }
+
+    /** This node with the child {@code old} (the same record, as {@link #child} found it) replaced by {@code replacement}, or removed when null. */
+    public Node replacingChild(Node old, Node replacement) {
+        List<Node> kids = new ArrayList<>(children.size());
+        boolean found = false;
+        for (Node c : children) {
+            if (!found && c == old) {
+                found = true;
+                if (replacement != null) {
+                    kids.add(replacement);
+                }
+            } else {
+                kids.add(c);
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("node " + old.name + " is not a child of " + (name.isEmpty() ? "/" : name));
+        }
+        return new Node(name, properties, kids);
     }
 
     /** This node and its subtree as dtc prints them from a DTB, at the top level of indentation. */
