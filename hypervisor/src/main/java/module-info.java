@@ -1,10 +1,16 @@
-/** Domains and their lifecycle on any engine: boot a plan in parallel, apply exit policies, multiplex consoles. */
+/**
+ * Domains and their lifecycle on any engine: boot a plan in parallel, apply exit policies, multiplex consoles, pin
+ * vCPUs, and serve the toolstack's control socket.
+ */
 module org.domus.hypervisor {
     requires transitive org.domus.dom0less;
     requires transitive org.domus.engine;
     requires org.jline.terminal;
+    requires transitive com.fasterxml.jackson.databind; // ControlClient takes and gives JSON requests
 
     uses org.domus.engine.Engine;
 
     exports org.domus.hypervisor;
+    // the control protocol's records are read and written by Jackson
+    opens org.domus.hypervisor to com.fasterxml.jackson.databind;
 }

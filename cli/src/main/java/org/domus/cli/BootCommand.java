@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
 import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.ExitPolicy;
 
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Boot every domain of a dom0less system in parallel; their consoles print as (dN) lines.",
                 "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed,",
                 "2 on usage errors. SIGINT/SIGTERM destroy every domain. On a terminal, keys go to one domain;",
-                "Ctrl-A three times moves input to the next one, then to Domus, where q quits."})
+                "Ctrl-A three times moves input to the next one, then to Domus, where q quits.",
+                "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it."})
 final class BootCommand implements Callable<Integer> {
     @Mixin
     SystemInput input;
@@ -43,11 +45,19 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--on-crash", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_crash). Default: ${DEFAULT-VALUE}.")
     String onCrash;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "The system's name, for the toolstack commands' --name (default: the file's name, e.g. system).")
+    String name;
+
+    @Option(names = "--detach", description = "Run in the background: wait until every domain is started, print where "
+            + "the consoles are, and exit; the system's output goes to domus.log in its run folder.")
+    boolean detach;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, FdtException, EngineException, InterruptedException {
+    public Integer call() throws IOException, FdtException, EngineException, InterruptedException, ControlException {
         BootTrace.mark("command line parsed");
         ExitPolicies policies;
         try {
@@ -55,7 +65,11 @@ final class BootCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a policy is destroy, restart or preserve");
         }
-        return SystemRun.run(input.load(), input.system.getFileName().toString(), engine, runDir, policies,
-                spec.commandLine().getErr());
+        String system = name != null ? name : SystemRun.defaultName(input.system);
+        if (detach) {
+            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, runDir,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        return SystemRun.run(input.load(), system, engine, runDir, policies, spec.commandLine().getErr());
     }
 }

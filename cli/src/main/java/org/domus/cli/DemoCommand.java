@@ -18,6 +18,7 @@ import org.domus.engine.payload.PayloadCache;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ExitPolicies;
 
 import picocli.CommandLine.Command;
@@ -41,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, FdtException, EngineException, InterruptedException, PayloadException {
+    public Integer call() throws IOException, FdtException, EngineException, InterruptedException, PayloadException,
+            ControlException {
         GuestPayload guest = GuestPayload.arm64();
         Path demo = dir != null ? dir : PayloadCache.defaultRoot().resolve("demo");
         Files.createDirectories(demo);

@@ -3,7 +3,7 @@ package org.domus.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.domus.engine.BootTrace;
@@ -11,6 +11,7 @@ import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
+import org.domus.hypervisor.ControlException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,8 +30,11 @@ public final class Main {
      * given, which took half of Domus's start-up for a boot; so a run models only the command it runs, and
      * help (or a mistyped command) all of them.
      */
-    private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("demo", DemoCommand.class, "boot", BootCommand.class,
-            "plan", PlanCommand.class, "dt", DtCommand.class, "help", CommandLine.HelpCommand.class);
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(DemoCommand.class, BootCommand.class,
+            PlanCommand.class, DtCommand.class, ListCommand.class, InfoCommand.class, ConsoleCommand.class,
+            DomainActions.Shutdown.class, DomainActions.Reboot.class, DomainActions.Destroy.class,
+            DomainActions.Pause.class, DomainActions.Unpause.class, VcpuCommands.VcpuList.class,
+            VcpuCommands.VcpuPin.class, DmesgCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         BootTrace.mark("main");
@@ -47,13 +51,20 @@ public final class Main {
         if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
             cl.addSubcommand(first, SUBCOMMANDS.get(first));
         } else {
-            for (String name : List.of("demo", "boot", "plan", "dt", "help")) {
-                cl.addSubcommand(name, SUBCOMMANDS.get(name));
-            }
+            SUBCOMMANDS.forEach(cl::addSubcommand);
         }
         cl.setExecutionExceptionHandler(Main::report);
         BootTrace.mark("command line modelled");
         return cl;
+    }
+
+    /** Name to class, in the given order; a name is read from the class's annotation alone (no reflection over options). */
+    private static Map<String, Class<?>> subcommands(Class<?>... classes) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Class<?> c : classes) {
+            byName.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return byName;
     }
 
     /** Users see one line per problem, never a stack trace (DOMUS_DEBUG=1 shows it). */
@@ -62,6 +73,7 @@ public final class Main {
         switch (ex) {
             case FdtException e -> err.println(e.getMessage());
             case EngineException e -> err.println("domus: " + e.getMessage());
+            case ControlException e -> err.println("domus: " + e.getMessage());
             case PayloadException e -> err.println("domus: " + e.getMessage());
             case NoSuchFileException e -> err.println("domus: " + e.getFile() + ": no such file");
             case IOException e -> err.println("domus: " + e.getMessage());

@@ -12,6 +12,8 @@ import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
 import org.domus.hypervisor.ConsoleInput;
 import org.domus.hypervisor.ConsoleMux;
+import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlServer;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.Hypervisor;
 
@@ -20,9 +22,12 @@ final class SystemRun {
     private SystemRun() {
     }
 
-    /** Prints every problem; with errors returns {@link Main#EXIT_INPUT} before anything starts. */
-    static int run(SystemConfig config, String systemName, String engine, Path runDir, ExitPolicies policies,
-                   PrintWriter err) throws IOException, EngineException, InterruptedException {
+    /**
+     * Prints every problem; with errors returns {@link Main#EXIT_INPUT} before anything starts. The system serves
+     * its control socket under {@code name} while it runs (see {@link ControlServer}).
+     */
+    static int run(SystemConfig config, String name, String engine, Path runDir, ExitPolicies policies,
+                   PrintWriter err) throws IOException, EngineException, InterruptedException, ControlException {
         BootTrace.mark("planned");
         for (Problem p : config.problems()) {
             err.println(p);
@@ -32,19 +37,33 @@ final class SystemRun {
             return Main.EXIT_INPUT;
         }
         Plan plan = Plan.of(config);
-        Path dir = runDir != null ? runDir : defaultRunDir(systemName);
+        // claimed first: a second system of the same name is refused before anything is built
+        ControlServer control = ControlServer.bind(name);
+        Hypervisor hv;
+        Path dir;
         ConsoleMux mux = new ConsoleMux(System.out);
-        mux.event("run folder " + dir);
-        Hypervisor hv = Hypervisor.boot(plan, engine, dir, mux, policies);
+        try {
+            dir = runDir != null ? runDir : defaultRunDir(name);
+            mux.event("run folder " + dir);
+            if (control.tookOverStale()) {
+                mux.event("removed the stale control socket of a Domus that was killed");
+            }
+            hv = Hypervisor.boot(plan, engine, dir, mux, policies);
+        } catch (IOException | EngineException | RuntimeException e) {
+            control.close();
+            throw e;
+        }
+        control.serve(hv, dir);
+        mux.event("system '%s': manage it with domus list|console|shutdown|… --name %s (socket %s)".formatted(name, name, control.socket()));
         ConsoleInput input = ConsoleInput.interactive() ? openInput(hv, mux, plan) : null;
         // SIGINT/SIGTERM: the terminal is given back and every domain destroyed before the JVM goes (QEMU also
         // dies with us on kill -9, which leaves a raw terminal for `stty sane`).
-        Thread hook = new Thread(() -> stop(input, hv), "destroy-domains");
+        Thread hook = new Thread(() -> stop(input, hv, control), "destroy-domains");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return hv.awaitAll();
         } finally {
-            stop(input, hv);
+            stop(input, hv, control);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -63,14 +82,22 @@ final class SystemRun {
         }
     }
 
-    private static void stop(ConsoleInput input, Hypervisor hv) {
+    private static void stop(ConsoleInput input, Hypervisor hv, ControlServer control) {
         if (input != null) {
             input.close();
         }
+        control.close();
         hv.close();
     }
 
-    private static Path defaultRunDir(String systemName) throws IOException {
+    /** The name a system gets without --name: its file's, without the extension ("system" for system.dts). */
+    static String defaultName(Path system) {
+        String stem = system.getFileName().toString().replaceAll("\\.(dts|dtb)$", "");
+        String name = stem.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || name.startsWith(".") || name.startsWith("-") ? "default" : name;
+    }
+
+    static Path defaultRunDir(String systemName) throws IOException {
         String base = System.getenv("XDG_RUNTIME_DIR");
         Path root = Path.of(base != null ? base : System.getProperty("java.io.tmpdir"), "domus");
         Files.createDirectories(root);

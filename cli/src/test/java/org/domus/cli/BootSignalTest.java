@@ -19,6 +19,7 @@ import org.domus.dom0less.ExampleSystem;
 import org.domus.engine.Engine;
 import org.domus.engine.GuestArch;
 import org.domus.engine.payload.GuestPayload;
+import org.domus.hypervisor.ControlPaths;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,7 @@ class BootSignalTest {
     @ValueSource(strings = {"SIGTERM", "SIGKILL"})
     void noQemuOutlivesDomus(String signal, @TempDir Path dir) throws Exception {
         Path system = system(dir);
+        String name = "signal-" + ProcessHandle.current().pid() + "-" + signal;
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cp = new ArrayList<>();
         for (String prop : List.of("jdk.module.path", "java.class.path")) {
@@ -44,7 +46,9 @@ class BootSignalTest {
             }
         }
         Process domus = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, cp), Main.class.getName(),
-                "boot", system.toString(), "--run-dir", dir.resolve("run").toString()).redirectErrorStream(true).start();
+                "boot", system.toString(), "--run-dir", dir.resolve("run").toString(),
+                // a name of its own: other systems may run on this host, and a kill -9 leaves its socket behind
+                "--name", name).redirectErrorStream(true).start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(domus.getInputStream(), StandardCharsets.UTF_8))) {
@@ -85,6 +89,7 @@ class BootSignalTest {
         } finally {
             domus.destroyForcibly();
             qemus.forEach(ProcessHandle::destroyForcibly);
+            Files.deleteIfExists(ControlPaths.socket(name)); // what kill -9 leaves; the next boot would take it over
         }
     }
 

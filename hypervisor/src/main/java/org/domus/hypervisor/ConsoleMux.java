@@ -28,6 +28,7 @@ public final class ConsoleMux implements AutoCloseable {
     private static final String CURSOR_QUERY = "\033[6n";
 
     private final PrintStream terminal;
+    private final EventLog events = new EventLog();
     private final Map<Integer, OutputStream> logs = new ConcurrentHashMap<>();
     /** Each domain's line so far, kept so that switching input to it shows its prompt at once. Guarded by terminal. */
     private final Map<Integer, String> partials = new HashMap<>();
@@ -50,6 +51,11 @@ public final class ConsoleMux implements AutoCloseable {
         if (old != null) {
             old.close();
         }
+    }
+
+    /** Domus's own events so far. */
+    public EventLog events() {
+        return events;
     }
 
     /** A line the guest printed (without its line ending). */
@@ -100,8 +106,9 @@ public final class ConsoleMux implements AutoCloseable {
         }
     }
 
-    /** One of Domus's own events. */
+    /** One of Domus's own events; it is also kept for {@code domus dmesg}. */
     public void event(String text) {
+        events.add(text);
         synchronized (terminal) {
             printLine("(domus) " + text);
             terminal.flush();

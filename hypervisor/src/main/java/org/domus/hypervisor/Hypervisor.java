@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +56,7 @@ public final class Hypervisor implements AutoCloseable {
                     write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
                     d.cmdline(), dir);
             mux.attachLog(d.id(), dir.resolve("console.log"));
-            domains.add(new Domain(d.id(), d.name(), spec, Engine.pick(engineName, arch), policies, mux));
+            domains.add(new Domain(d.id(), d.name(), spec, Engine.pick(engineName, arch), policies, mux, affinity(d)));
         }
         Hypervisor hv = new Hypervisor(domains, mux);
         try (ExecutorService builders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -88,6 +89,68 @@ public final class Hypervisor implements AutoCloseable {
         BootTrace.mark("all started");
         mux.event("%d domain%s started".formatted(domains.size(), domains.size() == 1 ? "" : "s"));
         return hv;
+    }
+
+    /**
+     * The plan's placement of each vCPU: a CPU of its own under sched=null, a xen,vcpu node's hard affinity, or
+     * null where the host scheduler decides.
+     */
+    private static List<BitSet> affinity(PlannedDomain d) {
+        List<BitSet> out = new ArrayList<>();
+        for (String cpus : d.pinning()) {
+            out.add(cpus.equals("any") ? null : CpuSet.parse(cpus, hostCpus()));
+        }
+        return out;
+    }
+
+    /**
+     * The host CPUs domains may use: those Domus itself may run on (a cpuset or taskset narrows them), read once.
+     */
+    public static BitSet hostCpus() {
+        return (BitSet) HostCpus.ALL.clone();
+    }
+
+    private static final class HostCpus {
+        static final BitSet ALL = read();
+
+        private static BitSet read() {
+            try {
+                return CpuAffinity.get(0);
+            } catch (CpuAffinity.AffinityException e) {
+                BitSet all = new BitSet();
+                all.set(0, Runtime.getRuntime().availableProcessors());
+                return all;
+            }
+        }
+    }
+
+    /** Stand-in systems for tests: domains already built and started. */
+    static Hypervisor of(List<Domain> domains, ConsoleMux mux) {
+        return new Hypervisor(domains, mux);
+    }
+
+    /**
+     * The domain {@code ref} names: its name, its id ("1"), or "d1". Names win over ids, as a domain may be
+     * called "2".
+     */
+    public Domain domain(String ref) throws ControlException {
+        for (Domain d : domains) {
+            if (d.name().equals(ref)) {
+                return d;
+            }
+        }
+        String number = ref.startsWith("d") ? ref.substring(1) : ref;
+        for (Domain d : domains) {
+            if (number.equals(Integer.toString(d.id()))) {
+                return d;
+            }
+        }
+        throw new ControlException("no domain '%s' (there are %s)".formatted(ref,
+                String.join(", ", domains.stream().map(Domain::toString).toList())));
+    }
+
+    public ConsoleMux mux() {
+        return mux;
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The test guest's initramfs: a static busybox and an {@code /init} script that prints one
  * {@code DOMUS-READY <name> cpus=<n> mem=<MemTotal>kB} line, then does what {@code domus.action=} on the kernel
- * command line says. Tests and {@code domus demo} read those lines on the console to know the guest is up.
+ * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed). Tests and
+ * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
     /**
@@ -37,12 +38,40 @@ public final class Initramfs {
             while read -r key value unit; do
               [ "$key" = MemTotal: ] && mem=$value$unit
             done < /proc/meminfo
+            # QEMU virt's power button is line 3 of its PL061 GPIO (a gpio-keys node), and this kernel has no
+            # gpio-keys driver: the line is taken through sysfs with a rising-edge interrupt, whose count in
+            # /proc/interrupts stays, so a press is seen however late the loop looks (the pulse lasts 100 ms)
+            gpio=/sys/class/gpio
+            powerbutton_arm() {
+              set +f
+              for chip in $gpio/gpiochip*; do
+                read -r label < "$chip/label" && case $label in
+                  *pl061*) read -r base < "$chip/base"; pin=$((base + 3))
+                           echo $pin > $gpio/export && echo rising > $gpio/gpio$pin/edge ;;
+                esac
+              done 2>/dev/null
+              set -f
+            }
+            powerbutton_pressed() {
+              { while read -r irq rest; do
+                  case $rest in
+                    *gpiolib*) for count in $rest; do
+                                 case $count in *[!0-9]*) break ;; 0) ;; *) return 0 ;; esac
+                               done ;;
+                  esac
+                done < /proc/interrupts; } 2>/dev/null
+              return 1
+            }
             echo "DOMUS-READY $name cpus=$(nproc) mem=$mem"
             case $action in
               reboot) reboot -f ;;
               panic) echo c > /proc/sysrq-trigger ;;
               shell) busybox --install -s; setsid cttyhack sh; poweroff -f ;;
-              loop) n=0; while :; do echo "DOMUS-TICK $name $n"; n=$((n + 1)); sleep 0.2; done ;;
+              loop) powerbutton_arm; n=0
+                while :; do
+                  echo "DOMUS-TICK $name $n"; n=$((n + 1)); sleep 0.2
+                  if powerbutton_pressed; then echo "DOMUS-POWERBUTTON $name"; poweroff -f; fi
+                done ;;
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
               *) poweroff -f ;;
             esac

@@ -125,7 +125,7 @@ class InitramfsTest {
             stub.toFile().setExecutable(true);
         }
         String script = Initramfs.INIT.replace("export PATH=/sbin:/usr/sbin:/bin:/usr/bin", "export PATH=" + bin)
-                .replace("/proc/", proc + "/");
+                .replace("/proc/", proc + "/").replace("gpio=/sys/class/gpio", "gpio=" + tmp.resolve("gpio"));
         assertThat(script).as("the test's rewrite found its targets").contains(bin.toString()).contains(proc + "/cmdline");
         Path init = Files.writeString(tmp.resolve("init"), script);
         return Tools.run(tmp, null, "dash", init.toString());

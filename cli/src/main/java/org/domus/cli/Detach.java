@@ -1,0 +1,130 @@
+package org.domus.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.domus.hypervisor.ControlClient;
+import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlPaths;
+import org.domus.hypervisor.DomainInfo;
+
+/**
+ * {@code domus boot --detach}: the same JVM command again (its flags, module path and arguments, read from
+ * /proc/self/cmdline), without --detach and with the run folder and name fixed, in a session of its own
+ * ({@code setsid}), output to {@code domus.log}. This process waits until the system answers on its control socket,
+ * that is until every domain started, then says where the consoles are and exits; a system that fails to boot
+ * has its log's last lines printed instead.
+ */
+final class Detach {
+    /** Building N domains on a shared 2-core host can take a while; a hung boot should not hang the caller. */
+    private static final long BOOT_TIMEOUT_SECONDS = 300;
+    private static final int LOG_TAIL = 15;
+
+    private Detach() {
+    }
+
+    static int run(List<String> domusArgs, String name, Path runDir, PrintWriter out, PrintWriter err)
+            throws IOException, ControlException, InterruptedException {
+        Path socket = ControlPaths.socket(name);
+        if (ControlClient.running().contains(name)) {
+            throw new ControlException("a system named '%s' is already running (socket %s): give this one another --name".formatted(name, socket));
+        }
+        Path dir = runDir != null ? runDir : SystemRun.defaultRunDir(name);
+        Files.createDirectories(dir);
+        Path log = dir.resolve("domus.log");
+        Process child = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
+        // the socket appears before the domains are built; the first answer comes once they all started
+        while (!listening(name)) {
+            if (!child.isAlive()) {
+                return failed(child, log, err);
+            }
+            if (System.nanoTime() > end) {
+                child.destroy();
+                err.println("domus: the system did not start within %d s (log %s)".formatted(BOOT_TIMEOUT_SECONDS, log));
+                return Main.EXIT_INPUT;
+            }
+            Thread.sleep(20);
+        }
+        List<DomainInfo> domains;
+        JsonNode system;
+        try (ControlClient client = ControlClient.connect(name)) {
+            system = client.call(ControlClient.request("system"));
+            domains = client.list();
+        } catch (ControlException e) {
+            // most likely the boot failed and the child is going: its log says why
+            child.waitFor(5, TimeUnit.SECONDS);
+            if (child.isAlive()) {
+                throw e;
+            }
+            return failed(child, log, err);
+        }
+        out.printf("domus: system '%s' runs in the background (pid %d); its output goes to %s%n", name,
+                system.path("pid").asLong(), log);
+        for (DomainInfo d : domains) {
+            out.printf("  d%d %-16s domus console --name %s %s    (log %s)%n", d.id(), d.name(), name, d.name(),
+                    Path.of(d.runDir()).resolve("console.log"));
+        }
+        out.printf("domus: Ctrl-] detaches a console; domus list|shutdown|destroy --name %s manage the system%n", name);
+        return 0;
+    }
+
+    /** Someone listens on the socket: the child has bound it (a stale file refuses; a live other was ruled out above). */
+    private static boolean listening(String name) {
+        try {
+            ControlClient.connect(name).close();
+            return true;
+        } catch (ControlException e) {
+            return false;
+        }
+    }
+
+    private static int failed(Process child, Path log, PrintWriter err) throws IOException, InterruptedException {
+        child.waitFor(5, TimeUnit.SECONDS);
+        List<String> lines = Files.readAllLines(log);
+        for (String l : lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size())) {
+            err.println(l);
+        }
+        err.println("domus: the system did not start (exit status %s; log %s)".formatted(
+                child.isAlive() ? "unknown" : Integer.toString(child.exitValue()), log));
+        return child.isAlive() || child.exitValue() == 0 ? Main.EXIT_INPUT : child.exitValue();
+    }
+
+    /** This JVM's command line with the domus arguments replaced: same java, same flags, same module path. */
+    private static List<String> command(List<String> domusArgs, String name, Path dir) throws ControlException {
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        String java = self.command().orElseThrow(() -> new ControlException("cannot read this process's command to run it again"));
+        String[] all = self.arguments().orElseThrow(() -> new ControlException("cannot read this process's arguments to run it again"));
+        int jvmArgs = all.length - domusArgs.size();
+        if (jvmArgs < 0 || !List.of(all).subList(jvmArgs, all.length).equals(domusArgs)) {
+            throw new ControlException("cannot tell this process's JVM arguments from its domus arguments: run it without --detach, in the background");
+        }
+        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        cmd.addAll(List.of(all).subList(0, jvmArgs));
+        boolean skipValue = false;
+        for (String a : domusArgs) {
+            if (skipValue) {
+                skipValue = false;
+                continue;
+            }
+            if (a.equals("--name") || a.equals("--run-dir")) {
+                skipValue = true;
+                continue;
+            }
+            if (a.equals("--detach") || a.startsWith("--name=") || a.startsWith("--run-dir=")) {
+                continue;
+            }
+            cmd.add(a);
+        }
+        cmd.addAll(List.of("--name", name, "--run-dir", dir.toString()));
+        return cmd;
+    }
+}

@@ -1,0 +1,59 @@
+package org.domus.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.domus.hypervisor.ControlClient;
+import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.DomainInfo;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code domus info DOMAIN}: everything Domus knows about one domain. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show one domain of a running system in full.")
+final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    ControlOptions control;
+
+    @Option(names = "--json", description = "Print it as one JSON object.")
+    boolean json;
+
+    @Parameters(paramLabel = "DOMAIN", description = "Its name, id or dN.")
+    String domain;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws ControlException {
+        DomainInfo d;
+        try (ControlClient client = control.connect()) {
+            d = client.call(ControlClient.request("info", domain), DomainInfo.class);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(JsonOut.write(d));
+        } else {
+            out.printf(Locale.ROOT, "%-10s d%d %s%n", "domain", d.id(), d.name());
+            out.printf(Locale.ROOT, "%-10s %s (%s)%n", "state", d.state(), d.flags());
+            out.printf(Locale.ROOT, "%-10s %d MiB%n", "memory", d.memoryKib() / 1024);
+            out.printf(Locale.ROOT, "%-10s %d, affinity %s%n", "vcpus", d.vcpus(), String.join(" ", d.affinity()));
+            out.printf(Locale.ROOT, "%-10s %.1f s CPU, up %.1f s, %d restart%s%n", "time", d.cpuSeconds(),
+                    d.uptimeSeconds(), d.restarts(), d.restarts() == 1 ? "" : "s");
+            out.printf(Locale.ROOT, "%-10s %s%n", "last exit", d.lastExit().isEmpty() ? "none" : d.lastExit());
+            out.printf(Locale.ROOT, "%-10s %s%n", "engine", d.engine());
+            out.printf(Locale.ROOT, "%-10s %s%n", "kernel", d.kernel());
+            out.printf(Locale.ROOT, "%-10s %s%n", "ramdisk", d.ramdisk().isEmpty() ? "none" : d.ramdisk());
+            out.printf(Locale.ROOT, "%-10s %s%n", "cmdline", d.cmdline());
+            out.printf(Locale.ROOT, "%-10s %s%n", "run dir", d.runDir());
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package org.domus.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.domus.hypervisor.ControlClient;
+import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.DomainInfo;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code domus list}: the domains of a running system, as {@code xl list} prints them. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List the domains of a running system: Name, ID, Mem (MiB), VCPUs, State, Time(s).",
+                "State is xl's: r running, b blocked (idle), p paused, s shut down, c crashed, d dying or restarting.",
+                "Time(s) is the CPU time its vCPUs used since it last started."})
+final class ListCommand implements Callable<Integer> {
+    @Mixin
+    ControlOptions control;
+
+    @Option(names = "--json", description = "Print the domains as one JSON array.")
+    boolean json;
+
+    @Parameters(paramLabel = "DOMAIN", arity = "0..*", description = "Only these domains (name, id or dN).")
+    List<String> only = List.of();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws ControlException {
+        List<DomainInfo> domains;
+        try (ControlClient client = control.connect()) {
+            domains = client.list();
+            if (!only.isEmpty()) {
+                List<DomainInfo> picked = new ArrayList<>();
+                for (String ref : only) {
+                    picked.add(client.call(ControlClient.request("info", ref), DomainInfo.class));
+                }
+                domains = picked;
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(JsonOut.write(domains));
+        } else {
+            out.print(table(domains));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** xl's columns and widths; a name longer than its column pushes the row right rather than being cut. */
+    static String table(List<DomainInfo> domains) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-32s %5s %6s %5s %10s %9s%n",
+                "Name", "ID", "Mem", "VCPUs", "State", "Time(s)"));
+        for (DomainInfo d : domains) {
+            s.append(String.format(Locale.ROOT, "%-32s %5d %6d %5d %10s %9.1f%n", d.name(), d.id(), d.memoryKib() / 1024,
+                    d.vcpus(), d.flags(), d.cpuSeconds()));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,77 @@
+package org.domus.hypervisor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Where the control sockets of running systems are: {@code $XDG_RUNTIME_DIR/domus/NAME.sock} for a user session,
+ * {@code /run/domus/NAME.sock} for root, else {@code /tmp/domus-UID/}; the folder is the user's alone (0700).
+ */
+public final class ControlPaths {
+    /** A system's name becomes a file name: letters, digits, '.', '_', '-'. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
+    static final String SUFFIX = ".sock";
+    /** Linux's sun_path holds 108 bytes with the terminating NUL. */
+    static final int MAX_SOCKET_PATH = 107;
+
+    private ControlPaths() {
+    }
+
+    /** The folder of the sockets (not created). */
+    public static Path directory() {
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "domus");
+        }
+        long uid = uid();
+        return uid == 0 ? Path.of("/run/domus") : Path.of("/tmp", "domus-" + uid);
+    }
+
+    /** The socket of system {@code name}. */
+    public static Path socket(String name) throws ControlException {
+        if (!NAME.matcher(name).matches()) {
+            throw new ControlException("'%s' is not a system name: use letters, digits, '.', '_' and '-' (64 at most)".formatted(name));
+        }
+        Path socket = directory().resolve(name + SUFFIX);
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new ControlException("control socket path %s is longer than Unix sockets allow (%d bytes)".formatted(socket, MAX_SOCKET_PATH));
+        }
+        return socket;
+    }
+
+    /** Creates the folder, owner-only, if it is missing. */
+    static Path createDirectory() throws IOException {
+        Path dir = directory();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return dir;
+    }
+
+    /** The names that have a socket file, live or stale. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory())) {
+            files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(SUFFIX))
+                    .map(f -> f.substring(0, f.length() - SUFFIX.length())).sorted().forEach(names::add);
+        } catch (IOException e) {
+            // no folder: no system
+        }
+        return names;
+    }
+
+    private static long uid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+}
