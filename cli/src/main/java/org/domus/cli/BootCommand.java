@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed,",
                 "2 on usage errors. SIGINT/SIGTERM destroy every domain. On a terminal, keys go to one domain;",
                 "Ctrl-A three times moves input to the next one, then to Domus, where q quits.",
-                "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it."})
+                "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it, and its",
+                "xenstored answers Debian's xenstore-* tools (the boot prints the XENSTORED_PATH to use)."})
 final class BootCommand implements Callable<Integer> {
     @Mixin
     SystemInput input;
@@ -49,6 +50,10 @@ final class BootCommand implements Callable<Integer> {
             description = "The system's name, for the toolstack commands' --name (default: the file's name, e.g. system).")
     String name;
 
+    @Option(names = "--init-dom0less", description = "Run init-dom0less's handshake for every xen,enhanced domain as it "
+            + "starts (store page, entries, introduction to xenstored); without it, run `domus init-dom0less` later.")
+    boolean initDom0less;
+
     @Option(names = "--detach", description = "Run in the background: wait until every domain is started, print where "
             + "the consoles are, and exit; the system's output goes to domus.log in its run folder.")
     boolean detach;
@@ -70,6 +75,6 @@ final class BootCommand implements Callable<Integer> {
             return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, runDir,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        return SystemRun.run(input.load(), system, engine, runDir, policies, spec.commandLine().getErr());
+        return SystemRun.run(input.load(), system, engine, runDir, policies, initDom0less, spec.commandLine().getErr());
     }
 }

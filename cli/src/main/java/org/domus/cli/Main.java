@@ -34,7 +34,7 @@ public final class Main {
             PlanCommand.class, DtCommand.class, ListCommand.class, InfoCommand.class, ConsoleCommand.class,
             DomainActions.Shutdown.class, DomainActions.Reboot.class, DomainActions.Destroy.class,
             DomainActions.Pause.class, DomainActions.Unpause.class, VcpuCommands.VcpuList.class,
-            VcpuCommands.VcpuPin.class, DmesgCommand.class, CommandLine.HelpCommand.class);
+            VcpuCommands.VcpuPin.class, DmesgCommand.class, InitDom0lessCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         BootTrace.mark("main");

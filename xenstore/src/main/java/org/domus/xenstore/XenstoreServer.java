@@ -122,6 +122,18 @@ public final class XenstoreServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Writes one node as dom0 (created with dom0's permissions if new): for entries outside a domU's standard
+     * ones, such as dom0's own {@code name} and {@code domid}.
+     */
+    public void write(String path, String value) {
+        String abs = Paths.resolve(path, 0);
+        daemon.inTransaction(tx -> {
+            tx.write(abs, value);
+            return null;
+        });
+    }
+
     /** A node's value as text, if it exists (read as dom0). */
     public Optional<String> read(String path) {
         String abs = Paths.resolve(path, 0);
