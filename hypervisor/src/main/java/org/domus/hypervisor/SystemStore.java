@@ -166,7 +166,8 @@ public final class SystemStore implements AutoCloseable {
                 // its new guest is built with the page (StoreChannel.newGuest) and introduced when it starts
                 return result(d, "restarting: its new guest gets the store page (STORE_PFN 0x%x) when built".formatted(c.pfn()));
             }
-            boolean ok = guarded(d, "cannot write its store entries", () -> writeEntries(d))
+            boolean ok = guarded(d, "cannot write its store entries",
+                    () -> server.writeStoreRing(d.id(), new DomainEntries.StoreRing(c.eventChannel(), c.pfn())))
                     && guarded(d, "cannot introduce it to xenstored", () -> introduce(d));
             return result(d, ok ? "initialised: %s, store/port and store/ring-ref written, ring introduced to xenstored"
                     .formatted(c.describe()) : "failed: see domus dmesg");

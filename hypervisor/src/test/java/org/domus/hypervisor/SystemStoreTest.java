@@ -3,6 +3,9 @@ package org.domus.hypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,6 +93,7 @@ class SystemStoreTest {
 
     @Test
     void initDom0lessGivesTheEnhancedDomainItsPageOnce() throws Exception {
+        xs.write("/local/domain/1/data/kept", "yes");
         StoreInitReport first = store.initDom0less(hv.domains());
         assertThat(first.domains()).extracting(StoreInit::outcome).satisfiesExactly(
                 o -> assertThat(o).startsWith("initialised: store event channel 1, STORE_PFN 0x39001"),
@@ -99,10 +103,10 @@ class SystemStoreTest {
         assertThat(xs.read("/local/domain/1/store/ring-ref")).contains(Long.toString(0x39001));
         assertThat(xs.read("/local/domain/2/store/port")).isEmpty();
 
-        xs.write("/local/domain/1/data/kept", "yes");
+        assertThat(xs.getPerms("/local/domain/1/store/ring-ref")).containsExactly("n0", "r1");
         StoreInitReport again = store.initDom0less(hv.domains());
         assertThat(again.domains().getFirst().outcome()).startsWith("already initialised");
-        assertThat(xs.read("/local/domain/1/data/kept")).as("a second run rewrites nothing").contains("yes");
+        assertThat(xs.read("/local/domain/1/data/kept")).as("the handshake only adds the store ring").contains("yes");
     }
 
     @Test
@@ -136,6 +140,20 @@ class SystemStoreTest {
         assertThat(xs.isDomainIntroduced(2)).isFalse();
         assertThat(d2.name()).as("the last name it had").isEqualTo("beta");
         assertThat(store.initDom0less(hv.domains()).domains().get(1).outcome()).startsWith("not xen,enhanced");
+    }
+
+    @Test
+    void theSocketOfAKilledDomusDoesNotBlockTheNextStore() throws Exception {
+        Path stale = dir.resolve("stale.xenstored");
+        // bound and closed without unlinking: what a kill -9 leaves behind
+        ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        dead.bind(UnixDomainSocketAddress.of(stale));
+        dead.close();
+        assertThat(stale).exists();
+        try (SystemStore next = SystemStore.start(stale); XenstoreClient c = XenstoreClient.connect(stale)) {
+            assertThat(c.directory("/local")).containsExactly("domain");
+        }
+        assertThat(stale).doesNotExist();
     }
 
     /** Tokens of the watch events that arrive within a second. */
