@@ -143,6 +143,20 @@ class SystemStoreTest {
     }
 
     @Test
+    void dom0HasTheEntriesXenInitDom0WritesAndIsNeverReleased() throws Exception {
+        Domain dom0 = domain(0, "Domain-0", Enhanced.ENABLED, 0);
+        dom0.useStore(store);
+        dom0.build();
+        dom0.start();
+        assertThat(xs.read("/local/domain/0/name")).contains("Domain-0");
+        assertThat(xs.read("/local/domain/0/domid")).contains("0");
+        assertThat(store.initDom0less(List.of(dom0)).domains()).as("init-dom0less leaves dom0 alone").isEmpty();
+        dom0.destroy();
+        assertThat(dom0.awaitFinal(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(xs.read("/local/domain/0/name")).contains("Domain-0");
+    }
+
+    @Test
     void theSocketOfAKilledDomusDoesNotBlockTheNextStore() throws Exception {
         Path stale = dir.resolve("stale.xenstored");
         // bound and closed without unlinking: what a kill -9 leaves behind
