@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.domus.cli.ToolstackTest.Run;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
-import org.domus.cli.ToolstackTest.Run;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -524,7 +525,7 @@ public final class Domain {
      * what is an identifier, not a secret.
      */
     private static UUID randomUuid() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         long msb = (r.nextLong() & ~0xf000L) | 0x4000L;
         long lsb = (r.nextLong() & ~(0xc000000000000000L)) | 0x8000000000000000L;
         return new UUID(msb, lsb);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -155,7 +156,7 @@ public final class SystemStore implements AutoCloseable {
         }
         DomainState state = d.state();
         if (state.isFinal()) {
-            return result(d, "has ended (%s): nothing to do".formatted(state.name().toLowerCase(java.util.Locale.ROOT)));
+            return result(d, "has ended (%s): nothing to do".formatted(state.name().toLowerCase(Locale.ROOT)));
         }
         synchronized (c) {
             if (!c.givePage()) {
