@@ -51,7 +51,7 @@ final class StoreChannel {
 
     /** Whether the guest has its page (init-dom0less ran for it). */
     synchronized boolean hasPage() {
-        return hasStore() && pfn != LATE;
+        return hasStore() && pfn != LATE && pfn != 0;
     }
 
     /** A new guest is built: it waits for its page, or gets it now if init-dom0less already ran for this domain. */
