@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed,",
                 "2 on usage errors. SIGINT/SIGTERM destroy every domain. On a terminal, keys go to one domain;",
                 "Ctrl-A three times moves input to the next one, then to Domus, where q quits.",
-                "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it."})
+                "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it, and its",
+                "xenstored answers Debian's xenstore-* tools (the boot prints the XENSTORED_PATH to use)."})
 final class BootCommand implements Callable<Integer> {
     @Mixin
     SystemInput input;
@@ -40,6 +41,7 @@ final class BootCommand implements Callable<Integer> {
             return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, boot.runDir,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        return SystemRun.run(input.load(), system, boot.engine, boot.runDir, policies, spec.commandLine().getErr());
+        return SystemRun.run(input.load(), system, boot.engine, boot.runDir, policies, boot.initDom0less,
+                spec.commandLine().getErr());
     }
 }

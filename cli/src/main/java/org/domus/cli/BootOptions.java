@@ -33,6 +33,10 @@ final class BootOptions {
             description = "The system's name, for the toolstack commands' --name (default: the file's name, e.g. system).")
     String name;
 
+    @Option(names = "--init-dom0less", description = "Run init-dom0less's handshake for every xen,enhanced domain as it "
+            + "starts (store page, entries, introduction to xenstored); without it, run `domus init-dom0less` later.")
+    boolean initDom0less;
+
     @Option(names = "--detach", description = "Run in the background: wait until every domain is started, print where "
             + "the consoles are, and exit; the system's output goes to domus.log in its run folder.")
     boolean detach;

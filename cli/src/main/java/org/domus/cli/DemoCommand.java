@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("domus: demo system " + system + " (kernel " + guest.kernelPackage()
                 + " " + guest.kernelVersion() + ")");
         SystemConfig config = Validator.load(Fdt.fromDts(system), ModuleFiles.of(List.of(), demo), Host.current());
-        return SystemRun.run(config, "demo", "auto", null, ExitPolicies.XL_DEFAULTS, spec.commandLine().getErr());
+        return SystemRun.run(config, "demo", "auto", null, ExitPolicies.XL_DEFAULTS, false, spec.commandLine().getErr());
     }
 
     /** The example: different memory sizes, one domain with two vCPUs, the seed's console and properties. */

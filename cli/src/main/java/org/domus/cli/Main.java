@@ -50,6 +50,7 @@ public final class Main {
         SUBCOMMANDS.put("vcpu-list", VcpuCommands.VcpuList.class);
         SUBCOMMANDS.put("vcpu-pin", VcpuCommands.VcpuPin.class);
         SUBCOMMANDS.put("dmesg", DmesgCommand.class);
+        SUBCOMMANDS.put("init-dom0less", InitDom0lessCommand.class);
         SUBCOMMANDS.put("dt", DtCommand.class);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
     }

@@ -47,7 +47,8 @@ final class PlanJson {
                 module(o, "kernel", d.kernel());
                 module(o, "ramdisk", d.ramdisk());
                 module(o, "dtb", d.deviceTree());
-                o.put("cmdline", d.cmdline()).put("console", d.console()).put("enhanced", d.enhanced().toString());
+                o.put("cmdline", d.cmdline()).put("console", d.console()).put("enhanced", d.enhanced().toString())
+                        .put("storeEventChannel", d.storeEventChannel());
             }
         }
         try {

@@ -3,8 +3,10 @@ package org.domus.cli;
 import java.util.List;
 
 import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
+import org.domus.hypervisor.SystemStore;
 
 /** The plan as people read it: an {@code xl list}-like table, then one block per domain. */
 final class PlanText {
@@ -29,9 +31,27 @@ final class PlanText {
             module(s, "ramdisk", d.ramdisk());
             module(s, "dtb", d.deviceTree());
             line(s, "cmdline", d.cmdline().isEmpty() ? "(none)" : d.cmdline());
-            line(s, "enhanced", d.enhanced().toString());
+            line(s, "enhanced", enhanced(d));
+        }
+        List<String> enhanced = plan.domains().stream().filter(d -> d.id() != 0 && d.enhanced() != Enhanced.NONE)
+                .map(d -> "d" + d.id() + " " + d.name()).toList();
+        if (!enhanced.isEmpty()) {
+            // the qemu engine is the only one today, and the one auto picks for Arm64 guests
+            s.append("%n%s%n".formatted(SystemStore.guestViewLine(String.join(", ", enhanced), "qemu")));
         }
         return s.toString();
+    }
+
+    /** "enabled: store event channel 1, STORE_PFN ~0 until init-dom0less", as Xen sets the domain up. */
+    private static String enhanced(PlannedDomain d) {
+        if (d.storeEventChannel() == 0) {
+            return switch (d.enhanced()) {
+                case NONE -> "no";
+                case NO_XENSTORE -> "no-xenstore (PV interfaces without a store)";
+                default -> d.enhanced().toString();
+            };
+        }
+        return "%s: store event channel %d, STORE_PFN ~0 until init-dom0less".formatted(d.enhanced(), d.storeEventChannel());
     }
 
     /** "not pinned", or "vcpu0 on pCPU 0-1,3, vcpu1 unpinned, vcpu2 on pCPU 5". */

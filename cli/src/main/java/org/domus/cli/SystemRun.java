@@ -13,9 +13,11 @@ import org.domus.engine.EngineException;
 import org.domus.hypervisor.ConsoleInput;
 import org.domus.hypervisor.ConsoleMux;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlPaths;
 import org.domus.hypervisor.ControlServer;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.Hypervisor;
+import org.domus.hypervisor.SystemStore;
 
 /** Boots a validated system and runs it until every domain is done: what {@code boot} and {@code demo} share. */
 final class SystemRun {
@@ -24,10 +26,12 @@ final class SystemRun {
 
     /**
      * Prints every problem; with errors returns {@link Main#EXIT_INPUT} before anything starts. The system serves
-     * its control socket under {@code name} while it runs (see {@link ControlServer}).
+     * its control socket under {@code name} while it runs (see {@link ControlServer}), and its xenstored next to it;
+     * with {@code initDom0less} every enhanced domain has the init-dom0less handshake as it starts.
      */
     static int run(SystemConfig config, String name, String engine, Path runDir, ExitPolicies policies,
-                   PrintWriter err) throws IOException, EngineException, InterruptedException, ControlException {
+                   boolean initDom0less, PrintWriter err)
+            throws IOException, EngineException, InterruptedException, ControlException {
         BootTrace.mark("planned");
         for (Problem p : config.problems()) {
             err.println(p);
@@ -41,6 +45,7 @@ final class SystemRun {
         ControlServer control = ControlServer.bind(name);
         Hypervisor hv;
         Path dir;
+        SystemStore store = null;
         ConsoleMux mux = new ConsoleMux(System.out);
         try {
             dir = runDir != null ? runDir : defaultRunDir(name);
@@ -48,22 +53,33 @@ final class SystemRun {
             if (control.tookOverStale()) {
                 mux.event("removed the stale control socket of a Domus that was killed");
             }
-            hv = Hypervisor.boot(plan, engine, dir, mux, policies);
-        } catch (IOException | EngineException | RuntimeException e) {
+            // the control socket is ours: a xenstored socket of this name left by a killed Domus is stale too
+            store = SystemStore.start(ControlPaths.xenstoreSocket(name));
+            if (initDom0less) {
+                store.initDom0lessAtStart();
+            }
+            hv = Hypervisor.boot(plan, engine, dir, mux, policies, store);
+        } catch (IOException | EngineException | ControlException | RuntimeException e) {
             control.close();
+            if (store != null) {
+                store.close();
+            }
             throw e;
         }
         control.serve(hv, dir);
         mux.event("system '%s': manage it with domus list|console|shutdown|… --name %s (socket %s)".formatted(name, name, control.socket()));
+        mux.event("xenstore: " + store.usage());
+        SystemStore.guestView(hv.domains()).ifPresent(mux::event);
         ConsoleInput input = ConsoleInput.interactive() ? openInput(hv, mux, plan) : null;
         // SIGINT/SIGTERM: the terminal is given back and every domain destroyed before the JVM goes (QEMU also
         // dies with us on kill -9, which leaves a raw terminal for `stty sane`).
-        Thread hook = new Thread(() -> stop(input, hv, control), "destroy-domains");
+        SystemStore xs = store;
+        Thread hook = new Thread(() -> stop(input, hv, control, xs), "destroy-domains");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return hv.awaitAll();
         } finally {
-            stop(input, hv, control);
+            stop(input, hv, control, xs);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -82,12 +98,14 @@ final class SystemRun {
         }
     }
 
-    private static void stop(ConsoleInput input, Hypervisor hv, ControlServer control) {
+    /** The store goes last: destroying the domains releases them from it (@releaseDomain). */
+    private static void stop(ConsoleInput input, Hypervisor hv, ControlServer control, SystemStore store) {
         if (input != null) {
             input.close();
         }
         control.close();
         hv.close();
+        store.close();
     }
 
     /** The name a system gets without --name: its file's, without the extension ("system" for system.dts). */

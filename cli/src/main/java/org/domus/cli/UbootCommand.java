@@ -93,6 +93,6 @@ final class UbootCommand implements Callable<Integer> {
         if (planOnly) {
             return PlanCommand.print(name, config, false, out, err);
         }
-        return SystemRun.run(config, name, boot.engine, boot.runDir, policies, err);
+        return SystemRun.run(config, name, boot.engine, boot.runDir, policies, boot.initDom0less, err);
     }
 }

@@ -86,10 +86,16 @@ class BootSignalTest {
             for (ProcessHandle q : qemus) {
                 assertThat(q.onExit().get(15, TimeUnit.SECONDS).isAlive()).as("QEMU %d", q.pid()).isFalse();
             }
+            if (signal.equals("SIGTERM")) {
+                assertThat(ControlPaths.socket(name)).doesNotExist();
+                assertThat(ControlPaths.xenstoreSocket(name)).as("xenstored's socket goes with the system").doesNotExist();
+            }
         } finally {
             domus.destroyForcibly();
             qemus.forEach(ProcessHandle::destroyForcibly);
-            Files.deleteIfExists(ControlPaths.socket(name)); // what kill -9 leaves; the next boot would take it over
+            // what kill -9 leaves; the next boot of the name would take them over
+            Files.deleteIfExists(ControlPaths.socket(name));
+            Files.deleteIfExists(ControlPaths.xenstoreSocket(name));
         }
     }
 

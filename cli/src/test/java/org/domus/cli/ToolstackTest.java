@@ -338,7 +338,7 @@ class ToolstackTest {
 
     // ---- helpers ----
 
-    private static ExampleSystem.Domain looper(String n) {
+    static ExampleSystem.Domain looper(String n) {
         return new ExampleSystem.Domain(n, 128, 1, "console=ttyAMA0 quiet domus.name=" + n + " domus.action=loop");
     }
 
@@ -351,7 +351,7 @@ class ToolstackTest {
         return path;
     }
 
-    private static void payloadInto(Path dir) throws IOException {
+    static void payloadInto(Path dir) throws IOException {
         GuestPayload guest;
         try {
             Engine.pick("qemu", GuestArch.ARM64);
@@ -368,7 +368,7 @@ class ToolstackTest {
     }
 
     /** {@code domus ARGS} in a JVM of its own, as from another terminal. */
-    private static ProcessBuilder java(String... args) {
+    static ProcessBuilder java(String... args) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cp = new ArrayList<>();
         for (String prop : List.of("jdk.module.path", "java.class.path")) {
@@ -384,7 +384,7 @@ class ToolstackTest {
     }
 
     /** {@code domus ARGS} in this JVM (the toolstack commands are clients: no guest runs here). */
-    private static Run domus(String... args) {
+    static Run domus(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cl = Main.commandLine();

@@ -30,10 +30,29 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
             }
             Arch arch = d.kernel().image() == null ? null : d.kernel().image().arch();
             planned.add(new PlannedDomain(id, d.name(), d.path(), d.memoryKib(), d.cpus(), pinning, arch,
-                    d.kernel(), d.ramdisk(), d.deviceTree(), d.cmdline(), console(d, arch), d.enhanced()));
+                    d.kernel(), d.ramdisk(), d.deviceTree(), d.cmdline(), console(d, arch), d.enhanced(),
+                    storeEventChannel(d)));
         }
         List<Problem> warnings = system.problems().stream().filter(p -> !p.isError()).toList();
         return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings);
+    }
+
+    /**
+     * Xen allocates a store domain's channel with EVTCHNOP_alloc_unbound after the static event channels are bound
+     * (dom0less-build.c), so it gets the lowest port above 0 they left free. Dom0 runs no init-dom0less handshake.
+     */
+    private static int storeEventChannel(DomainConfig d) {
+        if (d.dom0() || !d.enhanced().hasXenstore()) {
+            return 0;
+        }
+        int port = 1;
+        while (true) {
+            int p = port;
+            if (d.eventChannels().stream().noneMatch(e -> e.localPort() == p)) {
+                return port;
+            }
+            port++;
+        }
     }
 
     /** The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, or "any". */

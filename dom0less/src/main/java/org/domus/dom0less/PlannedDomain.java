@@ -8,10 +8,13 @@ import java.util.List;
  * @param id       Xen-style domain id: d0 for dom0, then d1, d2… in /chosen order
  * @param pinning  per vCPU, the pCPUs it may run on ("any" when unrestricted), e.g. ["0-3", "6"]
  * @param console  what the domain's console is, e.g. "vpl011 (ttyAMA0)"
+ * @param storeEventChannel the event channel port Xen allocates for the domain's xenstore connection (its first
+ *                 free port, after its static event channels), or 0 when it has no store
  */
 public record PlannedDomain(int id, String name, String path, long memoryKib, int vcpus, List<String> pinning,
                             Arch arch, BootModule kernel, BootModule ramdisk, BootModule deviceTree,
-                            String cmdline, String console, Enhanced enhanced) {
+                            String cmdline, String console, Enhanced enhanced,
+                            int storeEventChannel) {
     public PlannedDomain {
         pinning = List.copyOf(pinning);
     }

@@ -15,6 +15,14 @@ public interface Engine {
     /** Why this engine cannot run {@code arch} guests here (e.g. the Debian package to install), or empty. Cheap, no side effects. */
     Optional<String> unavailable(GuestArch arch);
 
+    /**
+     * Whether its guests see Xen's guest ABI (hypercalls, event channels, the xenstore ring): without it a domain's
+     * store entries and name live on the host side only, and its guest cannot reach the store.
+     */
+    default boolean guestXenAbi() {
+        return false;
+    }
+
     /** Builds a domain, stopped; {@link DomainHandle#start()} runs it. */
     DomainHandle build(DomainSpec spec) throws EngineException;
 

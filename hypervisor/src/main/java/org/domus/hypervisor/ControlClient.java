@@ -144,6 +144,11 @@ public final class ControlClient implements AutoCloseable {
         return ControlWire.JSON.convertValue(call(request), new TypeReference<List<VcpuInfo>>() { });
     }
 
+    /** Runs init-dom0less in the system: the handshake of every enhanced domain that has not had it. */
+    public StoreInitReport initDom0less() throws ControlException {
+        return call(request("init-dom0less"), StoreInitReport.class);
+    }
+
     public List<ControlServer.LogLine> dmesg() throws ControlException {
         return ControlWire.JSON.convertValue(call(request("dmesg")), new TypeReference<List<ControlServer.LogLine>>() { });
     }

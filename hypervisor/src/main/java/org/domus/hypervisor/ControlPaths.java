@@ -18,6 +18,8 @@ public final class ControlPaths {
     /** A system's name becomes a file name: letters, digits, '.', '_', '-'. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
     static final String SUFFIX = ".sock";
+    /** A system's xenstored socket sits next to its control socket (not ending in .sock: it is no system). */
+    static final String XENSTORED_SUFFIX = ".xenstored";
     /** Linux's sun_path holds 108 bytes with the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
 
@@ -44,6 +46,17 @@ public final class ControlPaths {
             throw new ControlException("control socket path %s is longer than Unix sockets allow (%d bytes)".formatted(socket, MAX_SOCKET_PATH));
         }
         return socket;
+    }
+
+    /** The xenstored socket of system {@code name}, for {@code XENSTORED_PATH}. */
+    public static Path xenstoreSocket(String name) throws ControlException {
+        Path control = socket(name);
+        Path store = control.resolveSibling(name + XENSTORED_SUFFIX);
+        if (store.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new ControlException("xenstored socket path %s is longer than Unix sockets allow (%d bytes): use a shorter --name"
+                    .formatted(store, MAX_SOCKET_PATH));
+        }
+        return store;
     }
 
     /** Creates the folder, owner-only, if it is missing. */

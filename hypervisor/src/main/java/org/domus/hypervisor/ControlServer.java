@@ -148,7 +148,10 @@ public final class ControlServer implements AutoCloseable {
         String op = r.path("op").asText();
         return switch (op) {
             case "system" -> new SystemInfo(name, ProcessHandle.current().pid(), String.valueOf(runDir),
-                    socket.toString(), started.toString(), hv.domains().size());
+                    socket.toString(), started.toString(), hv.domains().size(),
+                    hv.store().map(s -> s.socket().toString()).orElse(""));
+            case "init-dom0less" -> hv.store().orElseThrow(() -> new ControlException("system '%s' runs no xenstored".formatted(name)))
+                    .initDom0less(hv.domains());
             case "list" -> hv.domains().stream().map(Domain::info).toList();
             case "info" -> domain(hv, r).info();
             case "pause" -> {
@@ -303,8 +306,9 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** What {@code system} answers: which Domus this is. */
-    public record SystemInfo(String name, long pid, String runDir, String socket, String started, int domains) {
+    /** What {@code system} answers: which Domus this is; {@code xenstore} is its xenstored socket ("" if none). */
+    public record SystemInfo(String name, long pid, String runDir, String socket, String started, int domains,
+                             String xenstore) {
     }
 
     /** One event of {@code dmesg}. */

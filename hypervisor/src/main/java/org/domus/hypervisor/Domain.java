@@ -10,11 +10,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.domus.dom0less.Enhanced;
 import org.domus.engine.DomainHandle;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
@@ -23,8 +26,8 @@ import org.domus.engine.ExitReason;
 import org.domus.hypervisor.CpuAffinity.AffinityException;
 
 /**
- * One domain of a running system: its id and name for life, the engine handle behind it (a new one after
- * each restart), and its state. Its exits are handled by its own policies; nothing here touches another
+ * One domain of a running system: its id for life, its name (the store's, see {@link #name()}), the engine
+ * handle behind it (a new one after each restart), and its state. Its exits are handled by its own policies; nothing here touches another
  * domain, so one domain rebooting or crashing never stops the others.
  * <p>
  * The toolstack acts on it here: pause, shutdown and reboot (the power button first, then destroy or reset after a
@@ -33,7 +36,8 @@ import org.domus.hypervisor.CpuAffinity.AffinityException;
  */
 public final class Domain {
     private final int id;
-    private final String name;
+    /** The name it was planned with; the store's name wins once it has one (a host tool may rename it). */
+    private final String plannedName;
     private final DomainSpec spec;
     private final Engine engine;
     private final ExitPolicies policies;
@@ -51,16 +55,29 @@ public final class Domain {
     private volatile List<Long> vcpuThreads = List.of();
     private volatile Instant started = Instant.now();
     private volatile int restarts;
+    /** Xen's store event channel and page frame for its guest; also the lock of its store entries. */
+    private final StoreChannel storeChannel;
+    /** Stable for the system's life, across restarts, as a domain's handle is in Xen. */
+    private final UUID uuid = randomUuid();
+    private volatile Instant builtAt = Instant.now();
+    private volatile SystemStore store;
+    private volatile String lastName;
+    private volatile boolean preserved;
 
     Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux) {
-        this(id, name, spec, engine, policies, mux, Collections.nCopies(spec.vcpus(), null));
+        this(id, name, spec, engine, policies, mux, Collections.nCopies(spec.vcpus(), null), new StoreChannel(Enhanced.NONE, 0));
     }
 
-    /** {@code affinity}: per vCPU, the host CPUs it is pinned to, or null. */
+    /**
+     * {@code affinity}: per vCPU, the host CPUs it is pinned to, or null; {@code storeChannel}: what xen,enhanced
+     * gives it.
+     */
     Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux,
-           List<BitSet> affinity) {
+           List<BitSet> affinity, StoreChannel storeChannel) {
         this.id = id;
-        this.name = name;
+        this.plannedName = name;
+        this.lastName = name;
+        this.storeChannel = storeChannel;
         this.spec = spec;
         this.engine = engine;
         this.policies = policies;
@@ -72,8 +89,43 @@ public final class Domain {
         return id;
     }
 
+    /**
+     * Its name as the store has it ({@code /local/domain/N/name}), as {@code xl list} shows the store's name: a
+     * host tool's {@code xenstore-write} renames it. Without a store (or entry), the last name it had.
+     */
     public String name() {
-        return name;
+        SystemStore s = store;
+        if (s != null) {
+            s.name(id).ifPresent(n -> lastName = n);
+        }
+        return lastName;
+    }
+
+    /** The name of its node in the system's device tree. */
+    public String plannedName() {
+        return plannedName;
+    }
+
+    UUID uuid() {
+        return uuid;
+    }
+
+    /** When its current guest was built: the store's {@code start_time}. */
+    Instant builtAt() {
+        return builtAt;
+    }
+
+    StoreChannel storeChannel() {
+        return storeChannel;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    /** Keeps {@code s} in step with this domain's life from now on. */
+    void useStore(SystemStore s) {
+        store = s;
     }
 
     public DomainState state() {
@@ -96,7 +148,7 @@ public final class Domain {
     /** "d1 domU1", as messages name a domain. */
     @Override
     public String toString() {
-        return "d" + id + " " + name;
+        return "d" + id + " " + name();
     }
 
     ConsoleHub consoleHub() {
@@ -109,6 +161,11 @@ public final class Domain {
         handle = h;
         Thread.ofVirtual().name("console-d" + id).start(() -> ConsolePump.run(hub.tee(h.console().output()),
                 line -> mux.guestLine(id, line), partial -> mux.guestPartial(id, partial)));
+        builtAt = Instant.now();
+        SystemStore s = store;
+        if (s != null) {
+            s.built(this);
+        }
     }
 
     /** Where bytes typed to the domain go: the console of its current engine domain (a new one after a restart). */
@@ -132,6 +189,10 @@ public final class Domain {
         h.start();
         started = Instant.now();
         state = DomainState.RUNNING;
+        SystemStore s = store;
+        if (s != null) {
+            s.started(this);
+        }
     }
 
     /** Stops it for good, whatever its policies say. */
@@ -256,7 +317,7 @@ public final class Domain {
             long tid = v < threads.size() ? threads.get(v) : -1;
             Optional<ThreadStat> stat = tid < 0 ? Optional.empty() : ThreadStat.read(tid);
             String letters = stat.isEmpty() ? "-" : state == DomainState.PAUSED ? "p" : stat.get().state() == 'R' ? "r" : "b";
-            out.add(new VcpuInfo(name, id, v, stat.isEmpty() ? -1 : tid, stat.map(ThreadStat::cpu).orElse(-1), letters,
+            out.add(new VcpuInfo(name(), id, v, stat.isEmpty() ? -1 : tid, stat.map(ThreadStat::cpu).orElse(-1), letters,
                     stat.map(ThreadStat::seconds).orElse(0.0), affinityText(v, stat.isPresent() ? tid : -1)));
         }
         return out;
@@ -276,7 +337,7 @@ public final class Domain {
             case BUILDING -> "------";
         };
         ExitReason exit = lastExit;
-        return new DomainInfo(id, name, state.name().toLowerCase(Locale.ROOT), flags, spec.memoryBytes() / 1024,
+        return new DomainInfo(id, name(), state.name().toLowerCase(Locale.ROOT), flags, spec.memoryBytes() / 1024,
                 spec.vcpus(), cpu, running() ? age().toMillis() / 1000.0 : 0, restarts, exit == null ? "" : describe(exit),
                 engine.name(), String.valueOf(spec.kernel()), spec.initrd() == null ? "" : spec.initrd().toString(),
                 spec.cmdline(), String.valueOf(spec.workDir()), vcpus.stream().map(VcpuInfo::affinity).toList());
@@ -359,7 +420,7 @@ public final class Domain {
         }
     }
 
-    private void event(String text) {
+    void event(String text) {
         mux.event(this + ": " + text);
         hub.note(this + ": " + text);
     }
@@ -409,6 +470,7 @@ public final class Domain {
         }
         h.destroy();
         if (policy != ExitPolicy.RESTART) {
+            preserved = policy == ExitPolicy.PRESERVE;
             event("%s (%s)".formatted(describe(reason), policy));
             finish(after);
             return;
@@ -420,6 +482,10 @@ public final class Domain {
     private void restart(String why) {
         event(why + ", restarting");
         state = DomainState.RESTARTING;
+        SystemStore s = store;
+        if (s != null) {
+            s.restarting(this);
+        }
         try {
             build();
             if (destroying) {
@@ -437,12 +503,31 @@ public final class Domain {
     }
 
     /** The first final state sticks: destroying a crashed domain at exit does not hide that it crashed. */
-    private synchronized void finish(DomainState end) {
-        if (!state.isFinal()) {
-            state = end;
+    private void finish(DomainState end) {
+        boolean ended;
+        synchronized (this) {
+            ended = !state.isFinal();
+            if (ended) {
+                state = end;
+            }
+            vcpuThreads = List.of();
         }
-        vcpuThreads = List.of();
         hub.end(this + " has ended (" + describeState() + ")");
+        SystemStore s = store;
+        if (ended && s != null) {
+            s.ended(this, preserved);
+        }
         finished.countDown();
+    }
+
+    /**
+     * A random (version 4) UUID without SecureRandom, whose provider set-up costs start-up time and memory for
+     * what is an identifier, not a secret.
+     */
+    private static UUID randomUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xf000L) | 0x4000L;
+        long lsb = (r.nextLong() & ~(0xc000000000000000L)) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 }

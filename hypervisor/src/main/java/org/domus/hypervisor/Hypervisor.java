@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,10 +35,12 @@ public final class Hypervisor implements AutoCloseable {
 
     private final List<Domain> domains;
     private final ConsoleMux mux;
+    private final SystemStore store;
 
-    private Hypervisor(List<Domain> domains, ConsoleMux mux) {
+    private Hypervisor(List<Domain> domains, ConsoleMux mux, SystemStore store) {
         this.domains = List.copyOf(domains);
         this.mux = mux;
+        this.store = store;
     }
 
     /**
@@ -47,6 +50,18 @@ public final class Hypervisor implements AutoCloseable {
      */
     public static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies)
             throws EngineException, IOException {
+        return boot(plan, engineName, runDir, mux, policies, null);
+    }
+
+    /**
+     * As {@link #boot(Plan, String, Path, ConsoleMux, ExitPolicies)}, with {@code store} (may be null) kept in step
+     * with every domain: entries at build, introduced at start, released at the end.
+     */
+    public static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies,
+                                  SystemStore store) throws EngineException, IOException {
+        if (store != null) {
+            store.reportTo(mux);
+        }
         List<Domain> domains = new ArrayList<>();
         for (PlannedDomain d : plan.domains()) {
             Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
@@ -56,9 +71,12 @@ public final class Hypervisor implements AutoCloseable {
                     write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
                     d.cmdline(), dir);
             mux.attachLog(d.id(), dir.resolve("console.log"));
-            domains.add(new Domain(d.id(), d.name(), spec, Engine.pick(engineName, arch), policies, mux, affinity(d)));
+            Domain domain = new Domain(d.id(), d.name(), spec, Engine.pick(engineName, arch), policies, mux, affinity(d),
+                    new StoreChannel(d.enhanced(), d.storeEventChannel()));
+            domain.useStore(store);
+            domains.add(domain);
         }
-        Hypervisor hv = new Hypervisor(domains, mux);
+        Hypervisor hv = new Hypervisor(domains, mux, store);
         try (ExecutorService builders = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> builds = new ArrayList<>();
             for (Domain d : domains) {
@@ -126,7 +144,18 @@ public final class Hypervisor implements AutoCloseable {
 
     /** Stand-in systems for tests: domains already built and started. */
     static Hypervisor of(List<Domain> domains, ConsoleMux mux) {
-        return new Hypervisor(domains, mux);
+        return new Hypervisor(domains, mux, null);
+    }
+
+    /** Stand-in systems for tests, with a store that was given to each domain. */
+    static Hypervisor of(List<Domain> domains, ConsoleMux mux, SystemStore store) {
+        store.reportTo(mux);
+        return new Hypervisor(domains, mux, store);
+    }
+
+    /** The system's xenstored, if it has one. */
+    public Optional<SystemStore> store() {
+        return Optional.ofNullable(store);
     }
 
     /**

@@ -113,11 +113,42 @@ public final class XenstoreServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds {@code store/port} and {@code store/ring-ref} to a domain's entries, as init-dom0less records the ring it
+     * set up; the rest of its entries (and what the guest or a tool wrote there) stay as they are.
+     */
+    public void writeStoreRing(int domid, DomainEntries.StoreRing ring) {
+        requireDomU(domid);
+        daemon.inTransaction(tx -> {
+            String store = Paths.home(domid) + "/store";
+            Perms readOnly = Perms.of("n0", "r" + domid);
+            tx.write(store, "");
+            tx.setPerms(store, readOnly);
+            tx.write(store + "/port", Integer.toString(ring.eventChannel()));
+            tx.setPerms(store + "/port", readOnly);
+            tx.write(store + "/ring-ref", Long.toString(ring.ringRef()));
+            tx.setPerms(store + "/ring-ref", readOnly);
+            return null;
+        });
+    }
+
     /** Removes what {@link #writeDomainEntries} wrote (nothing if there is nothing). */
     public void removeDomainEntries(int domid) {
         requireDomU(domid);
         daemon.inTransaction(tx -> {
             removeEntries(tx, domid);
+            return null;
+        });
+    }
+
+    /**
+     * Writes one node as dom0 (created with dom0's permissions if new): for entries outside a domU's standard
+     * ones, such as dom0's own {@code name} and {@code domid}.
+     */
+    public void write(String path, String value) {
+        String abs = Paths.resolve(path, 0);
+        daemon.inTransaction(tx -> {
+            tx.write(abs, value);
             return null;
         });
     }

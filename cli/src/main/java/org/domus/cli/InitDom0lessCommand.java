@@ -1,0 +1,56 @@
+package org.domus.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import org.domus.hypervisor.ControlClient;
+import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.StoreInit;
+import org.domus.hypervisor.StoreInitReport;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code domus init-dom0less}: what Xen's {@code init-dom0less} does in dom0 after xenstored is up, against a running
+ * system: each xen,enhanced domain gets its store page, its entries and its introduction to xenstored.
+ */
+@Command(name = "init-dom0less", mixinStandardHelpOptions = true,
+        description = {"Run the xenstore handshake of every xen,enhanced domain of a running system, as Xen's",
+                "init-dom0less does: the store page (STORE_PFN ~0 becomes its frame), the domain's entries with",
+                "store/port and store/ring-ref, and its ring introduced to xenstored. Safe to run again: a domain",
+                "that had it is left as it is. `domus boot --init-dom0less` does it as each domain starts."})
+final class InitDom0lessCommand implements Callable<Integer> {
+    @Mixin
+    ControlOptions control;
+
+    @Option(names = "--json", description = "Print what was done as one JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws ControlException {
+        StoreInitReport report;
+        try (ControlClient client = control.connect()) {
+            report = client.initDom0less();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(JsonOut.write(report));
+        } else {
+            for (StoreInit d : report.domains()) {
+                out.printf("d%d %s: %s%n", d.id(), d.name(), d.outcome());
+            }
+            if (!report.guestView().isEmpty()) {
+                out.println(report.guestView());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}
