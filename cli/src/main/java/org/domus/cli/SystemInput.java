@@ -15,6 +15,7 @@ import org.domus.dom0less.ModuleSource;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
+import org.domus.engine.BootTrace;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
 
@@ -54,6 +55,7 @@ final class SystemInput {
         Host host = new Host(hostCpus != null ? hostCpus : here.cpus(),
                 hostMemoryMib != null ? hostMemoryMib << 20 : here.memoryBytes());
         Fdt fdt = Fdt.read(system);
+        BootTrace.mark("system tree read");
         // A file at an address no module node asked for is most likely a mistyped address: the validator's
         // lookups are recorded, and every file never looked up gets a warning.
         Set<Long> asked = ConcurrentHashMap.newKeySet();

@@ -54,7 +54,9 @@ final class SystemRun {
                 mux.event("removed the stale control socket of a Domus that was killed");
             }
             // the control socket is ours: a xenstored socket of this name left by a killed Domus is stale too
+            BootTrace.mark("control socket bound");
             store = SystemStore.start(ControlPaths.xenstoreSocket(name));
+            BootTrace.mark("xenstored started");
             if (initDom0less) {
                 store.initDom0lessAtStart();
             }

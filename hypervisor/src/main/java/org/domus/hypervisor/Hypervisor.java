@@ -77,6 +77,7 @@ public final class Hypervisor implements AutoCloseable {
             domains.add(domain);
         }
         Hypervisor hv = new Hypervisor(domains, mux, store);
+        BootTrace.mark("domains made");
         try (ExecutorService builders = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> builds = new ArrayList<>();
             for (Domain d : domains) {

@@ -8,12 +8,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Console bytes between the socket reader and one consumer, in a fixed ring. The writer never waits: bytes that
- * do not fit are dropped and counted, so a guest flooding its console while nobody reads costs a bounded amount of
- * memory and never slows QEMU or another domain down.
+ * Console bytes between the socket reader and one consumer, in a ring. The writer never waits: bytes that do not
+ * fit are dropped and counted, so a guest flooding its console while nobody reads costs a bounded amount of memory
+ * and never slows QEMU or another domain down. The ring starts small and grows up to its capacity only when the
+ * consumer falls behind: a domain whose console is read as it prints costs 16 KiB, not the whole capacity.
  */
 final class ConsoleBuffer {
-    private final byte[] ring;
+    private static final int INITIAL = 16 * 1024;
+    private final int capacity;
+    private byte[] ring;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private int head;  // next byte to read
@@ -22,13 +25,17 @@ final class ConsoleBuffer {
     private boolean ended;
 
     ConsoleBuffer(int capacity) {
-        ring = new byte[capacity];
+        this.capacity = capacity;
+        this.ring = new byte[Math.min(capacity, INITIAL)];
     }
 
     /** Keeps what fits of {@code b[off, off+len)} and drops the rest. */
     void write(byte[] b, int off, int len) {
         lock.lock();
         try {
+            if (len > ring.length - count && ring.length < capacity) {
+                grow(count + len);
+            }
             int n = Math.min(len, ring.length - count);
             int tail = (head + count) % ring.length;
             int first = Math.min(n, ring.length - tail);
@@ -42,6 +49,20 @@ final class ConsoleBuffer {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A bigger ring, at least {@code needed} bytes (capacity at most), holding the same bytes from index 0. */
+    private void grow(long needed) {
+        int size = ring.length;
+        while (size < needed && size < capacity) {
+            size = (int) Math.min(capacity, 2L * size);
+        }
+        byte[] bigger = new byte[size];
+        int first = Math.min(count, ring.length - head);
+        System.arraycopy(ring, head, bigger, 0, first);
+        System.arraycopy(ring, 0, bigger, first, count - first);
+        ring = bigger;
+        head = 0;
     }
 
     /** No more bytes will come; readers see the end once they have read what is held. */

@@ -49,7 +49,7 @@ final class ConsoleSocket implements ConsoleStream, AutoCloseable {
             throw new EngineException("%s: cannot connect to console socket %s: %s".formatted(name, socket, e.getMessage()), e);
         }
         var console = new ConsoleSocket(ch, lineWatcher);
-        Thread.ofPlatform().daemon().name("console-" + name).start(console::readLoop);
+        Thread.ofVirtual().name("console-" + name).start(console::readLoop);
         return console;
     }
 

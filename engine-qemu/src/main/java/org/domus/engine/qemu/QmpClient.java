@@ -68,7 +68,7 @@ public final class QmpClient implements AutoCloseable {
             throw new EngineException("%s: cannot connect to QMP socket %s: %s".formatted(name, socket, e.getMessage()), e);
         }
         QmpClient c = new QmpClient(name, ch);
-        Thread.ofPlatform().daemon().name("qmp-" + name).start(c::readLoop);
+        Thread.ofVirtual().name("qmp-" + name).start(c::readLoop);
         try {
             c.await(c.greeting, "greeting");
             c.execute("qmp_capabilities");

@@ -31,6 +31,34 @@ class ConsoleBufferTest {
     }
 
     @Test
+    void growsWhenTheReaderFallsBehindKeepingOrderAcrossTheWrap() throws Exception {
+        var b = new ConsoleBuffer(64 * 1024);
+        byte[] sent = new byte[100 * 1024];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = (byte) (i * 31 + i / 251);
+        }
+        InputStream in = b.inputStream();
+        b.write(sent, 0, 10_000);
+        byte[] got = new byte[sent.length];
+        int have = in.read(got, 0, 6_000);                  // the ring's head moves on ...
+        b.write(sent, 10_000, 20_000);                      // ... so this wraps, then grows past the first ring
+        assertThat(b.dropped()).isZero();
+        b.write(sent, 30_000, sent.length - 30_000);        // more than the capacity left: the rest is dropped
+        assertThat(b.available()).isEqualTo(64 * 1024);
+        assertThat(b.dropped()).isEqualTo(sent.length - 6_000 - 64 * 1024);
+        b.end();
+        while (true) {
+            int n = in.read(got, have, got.length - have);
+            if (n < 0) {
+                break;
+            }
+            have += n;
+        }
+        assertThat(have).isEqualTo(6_000 + 64 * 1024);
+        assertThat(java.util.Arrays.copyOf(got, have)).isEqualTo(java.util.Arrays.copyOf(sent, have));
+    }
+
+    @Test
     void aReaderWaitsForBytesAndSeesTheEnd() throws Exception {
         var b = new ConsoleBuffer(16);
         InputStream in = b.inputStream();
