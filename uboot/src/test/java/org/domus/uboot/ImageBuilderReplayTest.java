@@ -131,25 +131,7 @@ class ImageBuilderReplayTest {
                 };
                 """);
         List<String> printed = new java.util.ArrayList<>();
-        Replay.Listener listener = new Replay.Listener() {
-            @Override
-            public void print(String line) {
-                printed.add(line);
-            }
-
-            @Override
-            public TransferProgress transfer(String location, String source) {
-                return TransferProgress.NONE;
-            }
-
-            @Override
-            public void loaded(String location, BoardMemory.Load load, java.time.Duration took) {
-            }
-
-            @Override
-            public void warning(String location, String message) {
-            }
-        };
+        Replay.Listener listener = new RecordingListener(printed);
         String script = """
                 tftpb 0x4000000 virt.dtb
                 tftpb 0x4200000 passthrough.dtbo

@@ -37,26 +37,7 @@ class ReplayTest {
     }
 
     private Replay.Listener listener() {
-        return new Replay.Listener() {
-            @Override
-            public void print(String line) {
-                printed.add(line);
-            }
-
-            @Override
-            public TransferProgress transfer(String location, String source) {
-                return TransferProgress.NONE;
-            }
-
-            @Override
-            public void loaded(String location, BoardMemory.Load load, java.time.Duration took) {
-            }
-
-            @Override
-            public void warning(String location, String message) {
-                warnings.add(location + ": " + message);
-            }
-        };
+        return new RecordingListener(printed, warnings);
     }
 
     @Test

@@ -15,25 +15,7 @@ class ScriptTest {
     private final List<String> printed = new ArrayList<>();
 
     private List<String> echo(String script) throws ReplayException {
-        Replay.Listener listener = new Replay.Listener() {
-            @Override
-            public void print(String line) {
-                printed.add(line);
-            }
-
-            @Override
-            public TransferProgress transfer(String location, String source) {
-                return TransferProgress.NONE;
-            }
-
-            @Override
-            public void loaded(String location, BoardMemory.Load load, java.time.Duration took) {
-            }
-
-            @Override
-            public void warning(String location, String message) {
-            }
-        };
+        Replay.Listener listener = new RecordingListener(printed);
         try {
             Replay.run("t.cmd", script, new Replay.Options(null, null, 1 << 20, listener));
         } catch (ReplayException e) {
