@@ -2,7 +2,6 @@ package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -16,9 +15,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.dom0less.ExampleSystem;
-import org.domus.engine.Engine;
-import org.domus.engine.GuestArch;
-import org.domus.engine.payload.GuestPayload;
 import org.domus.hypervisor.ControlPaths;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,19 +97,7 @@ class BootSignalTest {
 
     /** Two domains whose init prints a tick forever, modules as files next to the tree. */
     private static Path system(Path dir) throws Exception {
-        GuestPayload guest;
-        try {
-            Engine.pick("qemu", GuestArch.ARM64);
-            guest = GuestPayload.arm64();
-        } catch (Exception e) {
-            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
-            }
-            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
-            throw new AssertionError("unreachable");
-        }
-        Files.copy(guest.kernel(), dir.resolve("Image"));
-        Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
+        TestGuest.copyInto(dir);
         List<ExampleSystem.Domain> loopers = List.of(
                 new ExampleSystem.Domain("looper1", 128, 1, "console=ttyAMA0 quiet domus.name=looper1 domus.action=loop"),
                 new ExampleSystem.Domain("looper2", 128, 1, "console=ttyAMA0 quiet domus.name=looper2 domus.action=loop"));

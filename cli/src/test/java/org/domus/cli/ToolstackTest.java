@@ -2,7 +2,6 @@ package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -28,9 +27,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.domus.dom0less.ExampleSystem;
-import org.domus.engine.Engine;
-import org.domus.engine.GuestArch;
-import org.domus.engine.payload.GuestPayload;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlPaths;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +76,7 @@ class ToolstackTest {
     @BeforeAll
     void boot() throws Exception {
         dir = Files.createTempDirectory("domus-toolstack-");
-        payloadInto(dir);
+        TestGuest.copyInto(dir);
         Path system = write("system.dts", List.of(looper("domU1"), looper("domU2"), looper("domU3")), "conswitch=a");
         domus = java("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
                 .redirectErrorStream(true).start();
@@ -349,22 +345,6 @@ class ToolstackTest {
         Path path = dir.resolve(file);
         Files.writeString(path, dts);
         return path;
-    }
-
-    static void payloadInto(Path dir) throws IOException {
-        GuestPayload guest;
-        try {
-            Engine.pick("qemu", GuestArch.ARM64);
-            guest = GuestPayload.arm64();
-        } catch (Exception e) {
-            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
-            }
-            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
-            throw new AssertionError("unreachable");
-        }
-        Files.copy(guest.kernel(), dir.resolve("Image"));
-        Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
     }
 
     /** {@code domus ARGS} in a JVM of its own, as from another terminal. */

@@ -2,7 +2,6 @@ package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
-import org.domus.engine.Engine;
-import org.domus.engine.GuestArch;
 import org.domus.engine.payload.GuestPayload;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,15 +49,7 @@ class UbootBootTest {
 
     @BeforeAll
     static void payload() throws IOException {
-        try {
-            Engine.pick("qemu", GuestArch.ARM64);
-            guest = GuestPayload.arm64();
-        } catch (Exception e) {
-            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
-            }
-            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
-        }
+        guest = TestGuest.arm64();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(out, 1 << 16); InputStream in = Files.newInputStream(guest.kernel())) {
             in.transferTo(gz);

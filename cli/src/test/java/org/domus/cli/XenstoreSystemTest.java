@@ -57,7 +57,7 @@ class XenstoreSystemTest {
     void boot() throws Exception {
         requireTools();
         dir = Files.createTempDirectory("domus-xenstore-");
-        ToolstackTest.payloadInto(dir);
+        TestGuest.copyInto(dir);
         String dts = ExampleSystem.source("", List.of(ToolstackTest.looper("domU1"), ToolstackTest.looper("domU2")),
                 "Image", "initramfs.cpio.gz");
         // domU1 only: the first vpl011 is domU1's

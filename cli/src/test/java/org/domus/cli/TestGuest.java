@@ -1,0 +1,39 @@
+package org.domus.cli;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.domus.engine.Engine;
+import org.domus.engine.GuestArch;
+import org.domus.engine.payload.GuestPayload;
+
+/** The Arm64 guest the end-to-end tests boot: it fails the test under DOMUS_REQUIRE_E2E=1 when it cannot run, else skips it. */
+final class TestGuest {
+    private TestGuest() {
+    }
+
+    /** Debian's Arm64 kernel and the busybox initramfs, once QEMU is known to run them here. */
+    static GuestPayload arm64() {
+        try {
+            Engine.pick("qemu", GuestArch.ARM64);
+            return GuestPayload.arm64();
+        } catch (Exception e) {
+            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
+                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
+            }
+            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
+            throw new AssertionError("unreachable");
+        }
+    }
+
+    /** The guest's kernel and initramfs as {@code Image} and {@code initramfs.cpio.gz} in {@code dir}. */
+    static void copyInto(Path dir) throws IOException {
+        GuestPayload guest = arm64();
+        Files.copy(guest.kernel(), dir.resolve("Image"));
+        Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
+    }
+}
