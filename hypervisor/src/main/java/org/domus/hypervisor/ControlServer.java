@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.domus.engine.DomainHandle;
 import org.domus.engine.EngineException;
@@ -111,41 +110,43 @@ public final class ControlServer implements AutoCloseable {
         try (client) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(client));
             OutputStream out = Channels.newOutputStream(client);
-            JsonNode request;
-            while ((request = ControlWire.read(in)) != null) {
-                if (request.path("op").asText().equals("console") && request.path("v").asInt() == ControlWire.VERSION) {
+            ControlJson.Request request;
+            while ((request = ControlJson.readRequest(in)) != null) {
+                if (request.text("op").equals("console") && request.number("v", -1) == ControlJson.VERSION) {
                     if (console(hv, request, client, in, out)) {
                         return; // the connection carried the console until the client detached
                     }
                     continue;
                 }
-                ControlWire.write(out, answer(hv, request));
+                answer(hv, request, out);
             }
         } catch (IOException e) {
             // the client went away (or sent what is not JSON): nothing to answer
         }
     }
 
-    private JsonNode answer(Hypervisor hv, JsonNode request) {
-        int v = request.path("v").asInt(-1);
-        if (v != ControlWire.VERSION) {
-            return ControlWire.error("control protocol version %s is not spoken here (this Domus speaks %d): use the same domus for both"
-                    .formatted(request.path("v").asText("none"), ControlWire.VERSION));
+    private void answer(Hypervisor hv, ControlJson.Request request, OutputStream out) throws IOException {
+        if (request.number("v", -1) != ControlJson.VERSION) {
+            ControlJson.error(out, "control protocol version %s is not spoken here (this Domus speaks %d): use the same domus for both"
+                    .formatted(request.text("v", "none"), ControlJson.VERSION));
+            return;
         }
+        Object result;
         try {
-            return ControlWire.ok(dispatch(hv, request));
-        } catch (ControlException | EngineException e) {
-            return ControlWire.error(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return ControlWire.error(e.getMessage());
+            result = dispatch(hv, request);
+        } catch (ControlException | EngineException | IllegalArgumentException e) {
+            ControlJson.error(out, e.getMessage());
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ControlWire.error("interrupted");
+            ControlJson.error(out, "interrupted");
+            return;
         }
+        ControlJson.ok(out, result);
     }
 
-    private Object dispatch(Hypervisor hv, JsonNode r) throws ControlException, EngineException, InterruptedException {
-        String op = r.path("op").asText();
+    private Object dispatch(Hypervisor hv, ControlJson.Request r) throws ControlException, EngineException, InterruptedException {
+        String op = r.text("op");
         return switch (op) {
             case "system" -> new SystemInfo(name, ProcessHandle.current().pid(), String.valueOf(runDir),
                     socket.toString(), started.toString(), hv.domains().size(),
@@ -166,10 +167,10 @@ public final class ControlServer implements AutoCloseable {
             }
             case "shutdown", "reboot" -> {
                 Domain d = domain(hv, r);
-                Duration timeout = Duration.ofSeconds(r.path("timeout").asLong(10));
+                Duration timeout = Duration.ofSeconds(r.number("timeout", 10));
                 DomainHandle asked = op.equals("shutdown") ? d.shutdown(timeout)
-                        : d.reboot(timeout, r.path("force").asBoolean(false));
-                if (r.path("wait").asBoolean(false) && !d.awaitAfter(asked, timeout.plus(SETTLE))) {
+                        : d.reboot(timeout, r.flag("force", false));
+                if (r.flag("wait", false) && !d.awaitAfter(asked, timeout.plus(SETTLE))) {
                     throw new ControlException("%s has not settled %d s after the %s".formatted(d, timeout.plus(SETTLE).toSeconds(), op));
                 }
                 yield d.info();
@@ -185,21 +186,21 @@ public final class ControlServer implements AutoCloseable {
             }
             case "vcpu-list" -> {
                 List<VcpuInfo> out = new ArrayList<>();
-                for (Domain d : r.hasNonNull("domain") ? List.of(domain(hv, r)) : hv.domains()) {
+                for (Domain d : r.has("domain") ? List.of(domain(hv, r)) : hv.domains()) {
                     out.addAll(d.vcpus());
                 }
                 yield out;
             }
             case "vcpu-pin" -> {
                 Domain d = domain(hv, r);
-                String vcpu = r.path("vcpu").asText();
+                String vcpu = r.text("vcpu");
                 int v;
                 try {
                     v = vcpu.equals("all") ? -1 : Integer.parseInt(vcpu);
                 } catch (NumberFormatException e) {
                     throw new ControlException("'%s' is not a vCPU number (or all)".formatted(vcpu));
                 }
-                d.pin(v, hostSubset(r.path("cpus").asText()));
+                d.pin(v, hostSubset(r.text("cpus")));
                 yield d.vcpus();
             }
             case "dmesg" -> hv.mux().events().events().stream()
@@ -226,11 +227,11 @@ public final class ControlServer implements AutoCloseable {
         return cpus;
     }
 
-    private static Domain domain(Hypervisor hv, JsonNode r) throws ControlException {
-        if (!r.hasNonNull("domain")) {
-            throw new ControlException("request '%s' names no domain".formatted(r.path("op").asText()));
+    private static Domain domain(Hypervisor hv, ControlJson.Request r) throws ControlException {
+        if (!r.has("domain")) {
+            throw new ControlException("request '%s' names no domain".formatted(r.text("op")));
         }
-        return hv.domain(r.path("domain").asText());
+        return hv.domain(r.text("domain"));
     }
 
     /**
@@ -239,12 +240,12 @@ public final class ControlServer implements AutoCloseable {
      * detaches by closing; the domain ending closes it from here. False when refused (the error is answered, and
      * the connection goes on carrying requests).
      */
-    private boolean console(Hypervisor hv, JsonNode r, SocketChannel client, InputStream in, OutputStream out) throws IOException {
+    private boolean console(Hypervisor hv, ControlJson.Request r, SocketChannel client, InputStream in, OutputStream out) throws IOException {
         Domain d;
         try {
             d = domain(hv, r);
         } catch (ControlException e) {
-            ControlWire.write(out, ControlWire.error(e.getMessage()));
+            ControlJson.error(out, e.getMessage());
             return false;
         }
         // the viewer's sender owns the output from here: closing it ends output only, input may still be read
@@ -262,12 +263,12 @@ public final class ControlServer implements AutoCloseable {
         ConsoleHub hub = d.consoleHub();
         ConsoleHub.Viewer viewer;
         synchronized (hub) {
-            viewer = d.state().isFinal() ? null : hub.attach(viewerOut, r.path("input").asBoolean(true), "d" + d.id());
+            viewer = d.state().isFinal() ? null : hub.attach(viewerOut, r.flag("input", true), "d" + d.id());
             if (viewer == null) {
-                ControlWire.write(out, ControlWire.error(d + " has ended (" + d.state().name().toLowerCase(Locale.ROOT) + "): no console to attach to"));
+                ControlJson.error(out, d + " has ended (" + d.state().name().toLowerCase(Locale.ROOT) + "): no console to attach to");
                 return false;
             }
-            ControlWire.write(out, ControlWire.ok(new ConsoleAttached(d.toString(), hub.isWriter(viewer))));
+            ControlJson.ok(out, new ConsoleAttached(d.toString(), hub.isWriter(viewer)));
         }
         viewer.start();
         byte[] buf = new byte[4096];
