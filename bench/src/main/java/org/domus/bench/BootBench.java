@@ -86,12 +86,16 @@ public final class BootBench {
         return ExampleSystem.source("", domains, "Image", "initramfs.cpio.gz");
     }
 
-    /** The same QEMU command lines, started in parallel by a shell, consoles on stdout. */
+    /**
+     * The same QEMU command lines, started in parallel by a shell, consoles on stdout. Each console goes through a
+     * line-buffered grep so that the guests' lines reach stdout whole: QEMU writes a UART's bytes as they come, and
+     * four guests writing to one pipe byte by byte interleave mid-line.
+     */
     static String bareScript(int n) {
         StringBuilder s = new StringBuilder("#!/bin/bash\ncd \"$(dirname \"$0\")\"\n");
         for (int i = 1; i <= n; i++) {
             s.append(QEMU).append(" -kernel Image -initrd initramfs.cpio.gz -serial stdio -append \"console=ttyAMA0 quiet domus.name=domU")
-                    .append(i).append("\" &\n");
+                    .append(i).append("\" | grep --line-buffered -a '' &\n");
         }
         return s.append("wait\n").toString();
     }
