@@ -138,8 +138,8 @@ final class DomainActions {
     }
 
     @Command(name = "reboot", mixinStandardHelpOptions = true,
-            description = {"Reboot one domain: its power button, then (after --timeout, or at once with --force) its",
-                    "engine domain is destroyed, and it is built again from the modules kept at boot, same id and name."})
+            description = {"Reboot one domain, rebuilt from the modules kept at boot with the same id and name.",
+                    "Its power button first; after --timeout (or at once with --force) it is destroyed and built again."})
     static final class Reboot extends Graceful {
         @Option(names = {"-F", "--force"}, description = "Reset at once, without asking the guest first.")
         boolean force;

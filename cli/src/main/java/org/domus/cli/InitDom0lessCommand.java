@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * system: each xen,enhanced domain gets its store page, its entries and its introduction to xenstored.
  */
 @Command(name = "init-dom0less", mixinStandardHelpOptions = true,
-        description = {"Run the xenstore handshake of every xen,enhanced domain of a running system, as Xen's",
-                "init-dom0less does: the store page (STORE_PFN ~0 becomes its frame), the domain's entries with",
+        description = {"Run init-dom0less's xenstore handshake for every xen,enhanced domain of a running system.",
+                "As Xen's init-dom0less does: the store page (STORE_PFN ~0 becomes its frame), the domain's entries with",
                 "store/port and store/ring-ref, and its ring introduced to xenstored. Safe to run again: a domain",
                 "that had it is left as it is. `domus boot --init-dom0less` does it as each domain starts."})
 final class InitDom0lessCommand implements Callable<Integer> {

@@ -35,8 +35,9 @@ final class VcpuCommands {
     }
 
     @Command(name = "vcpu-list", mixinStandardHelpOptions = true,
-            description = {"List the vCPUs of every domain (or of one): the host CPU each last ran on, its state",
-                    "(r running, b blocked, p paused, - not running), CPU time, host thread and hard affinity."})
+            description = {"List the vCPUs of every domain (or of one), with their host CPUs and affinity.",
+                    "Per vCPU: the host CPU it last ran on, its state (r running, b blocked, p paused, - not running),",
+                    "CPU time, host thread and hard affinity."})
     static final class VcpuList implements Callable<Integer> {
         @Mixin
         ControlOptions control;
@@ -64,8 +65,8 @@ final class VcpuCommands {
     }
 
     @Command(name = "vcpu-pin", mixinStandardHelpOptions = true,
-            description = {"Pin a domain's vCPU (or all) to host CPUs, now and after its reboots (sched_setaffinity",
-                    "on its vCPU thread). CPUS is a list such as 0-1,3, or all to unpin."})
+            description = {"Pin a domain's vCPU (or all) to host CPUs, now and after its reboots.",
+                    "sched_setaffinity on its vCPU thread. CPUS is a list such as 0-1,3, or all to unpin."})
     static final class VcpuPin implements Callable<Integer> {
         @Mixin
         ControlOptions control;
