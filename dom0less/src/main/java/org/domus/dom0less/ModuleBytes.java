@@ -1,7 +1,9 @@
 package org.domus.dom0less;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -28,6 +30,21 @@ public record ModuleBytes(String origin, MemorySegment content, Path file) {
 
     public long size() {
         return content.byteSize();
+    }
+
+    /**
+     * The file behind these bytes, for an engine to load by path, once it is checked to be as large as when it was
+     * mapped: a file rebuilt or cut short between planning and booting would otherwise boot unchecked bytes.
+     *
+     * @throws IOException naming the file and both sizes when it changed, or when it can no longer be read
+     */
+    public Path unchangedFile() throws IOException {
+        long now = Files.size(file);
+        if (now != size()) {
+            throw new IOException("%s changed on disk since it was checked (%d bytes then, %d now): plan it again"
+                    .formatted(file, size(), now));
+        }
+        return file;
     }
 
     /** A copy of the bytes on the heap (tests, and the rare small module that is needed whole). */

@@ -61,7 +61,7 @@ class ModuleFilesTest {
         assertThat(files.at(0xfffffffffffff000L).orElseThrow().origin()).isEqualTo(a);
     }
 
-    /** Read on first use, then never again: a file changed later does not change the module. */
+    /** Mapped on first use, then never again; a file changed later is caught before an engine loads it by path. */
     @Test
     void filesAreReadLazilyAndOnce() throws IOException {
         String kernel = file("Image", "");
@@ -69,8 +69,11 @@ class ModuleFilesTest {
         Files.writeString(Path.of(kernel), "first");
         ModuleBytes first = files.at(0x80000).orElseThrow();
         assertThat(first.toArray()).asString().isEqualTo("first");
+        assertThat(first.unchangedFile()).isEqualTo(Path.of(kernel).toAbsolutePath());
         Files.writeString(Path.of(kernel), "second, longer");
         assertThat(files.at(0x80000).orElseThrow()).isSameAs(first);
+        assertThatThrownBy(first::unchangedFile).isInstanceOf(IOException.class)
+                .hasMessage(Path.of(kernel).toAbsolutePath() + " changed on disk since it was checked (5 bytes then, 14 now): plan it again");
     }
 
     @Test

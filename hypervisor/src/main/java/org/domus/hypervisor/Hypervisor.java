@@ -192,7 +192,7 @@ public final class Hypervisor implements AutoCloseable {
             return null;
         }
         if (module.bytes().file() != null) {
-            return module.bytes().file();
+            return module.bytes().unchangedFile();
         }
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
