@@ -2,26 +2,17 @@ package org.domus.hypervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import org.domus.engine.ConsoleStream;
-import org.domus.engine.DomainHandle;
 import org.domus.engine.DomainSpec;
-import org.domus.engine.Engine;
 import org.domus.engine.ExitReason;
 import org.domus.engine.GuestArch;
 import org.jline.terminal.Attributes;
@@ -45,7 +36,7 @@ class ConsoleInputTest {
     private final ConsoleMux mux = new ConsoleMux(screen.printStream());
     private final KeyboardTerminal keyboard = KeyboardTerminal.create();
     private final List<Domain> domains = new ArrayList<>();
-    private final List<StubHandle> handles = new ArrayList<>();
+    private final List<ToyHandle> handles = new ArrayList<>();
     private final CountDownLatch quit = new CountDownLatch(1);
     private ConsoleInput input;
 
@@ -54,16 +45,16 @@ class ConsoleInputTest {
         if (input != null) {
             input.close();
         }
-        handles.forEach(StubHandle::destroy);
+        handles.forEach(ToyHandle::destroy);
     }
 
     private void start(String... names) throws Exception {
         for (String name : names) {
             int id = domains.size() + 1;
-            StubHandle handle = new StubHandle();
+            ToyHandle handle = new ToyHandle(List.of());
             handles.add(handle);
             Domain d = new Domain(id, name, new DomainSpec(name, GuestArch.ARM64, 1 << 20, 1, null, null, "", Path.of(".")),
-                    new StubEngine(handle), ExitPolicies.XL_DEFAULTS, mux);
+                    ToyHandle.engine(handle), ExitPolicies.XL_DEFAULTS, mux);
             d.build();
             d.start();
             domains.add(d);
@@ -155,99 +146,6 @@ class ConsoleInputTest {
                 throw new AssertionError("condition not met within " + WAIT);
             }
             Thread.sleep(10);
-        }
-    }
-
-    /** An engine whose one domain is {@code handle}. */
-    record StubEngine(StubHandle handle) implements Engine {
-        @Override
-        public String name() {
-            return "stub";
-        }
-
-        @Override
-        public Optional<String> unavailable(GuestArch arch) {
-            return Optional.empty();
-        }
-
-        @Override
-        public DomainHandle build(DomainSpec spec) {
-            return handle;
-        }
-    }
-
-    /** A domain that prints nothing and keeps what it is sent. */
-    static final class StubHandle implements DomainHandle, ConsoleStream {
-        private final ByteArrayOutputStream typed = new ByteArrayOutputStream();
-        private final CompletableFuture<ExitReason> exited = new CompletableFuture<>();
-
-        String typed() {
-            synchronized (typed) {
-                return typed.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        void exit(ExitReason reason) {
-            exited.complete(reason);
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public void pause() {
-        }
-
-        @Override
-        public void reset() {
-        }
-
-        @Override
-        public void powerButton() {
-        }
-
-        @Override
-        public void destroy() {
-            exited.complete(new ExitReason.Destroyed());
-        }
-
-        @Override
-        public ConsoleStream console() {
-            return this;
-        }
-
-        @Override
-        public List<Long> vcpuThreadIds() {
-            return List.of();
-        }
-
-        @Override
-        public CompletionStage<ExitReason> exited() {
-            return exited;
-        }
-
-        @Override
-        public InputStream output() {
-            return new InputStream() {
-                @Override
-                public int read() {
-                    exited.join();
-                    return -1;
-                }
-            };
-        }
-
-        @Override
-        public OutputStream input() {
-            return new OutputStream() {
-                @Override
-                public void write(int b) {
-                    synchronized (typed) {
-                        typed.write(b);
-                    }
-                }
-            };
         }
     }
 }

@@ -92,14 +92,19 @@ final class ToyHandle implements DomainHandle, ConsoleStream {
         powerButtons++;
     }
 
-    @Override
-    public void destroy() {
-        exited.complete(new ExitReason.Destroyed());
+    /** The domain ends for {@code reason}: its console output ends too. */
+    void exit(ExitReason reason) {
+        exited.complete(reason);
         try {
             screen.close();
         } catch (IOException e) {
             // closed
         }
+    }
+
+    @Override
+    public void destroy() {
+        exit(new ExitReason.Destroyed());
     }
 
     @Override
