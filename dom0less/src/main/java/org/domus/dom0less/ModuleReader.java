@@ -146,7 +146,7 @@ final class ModuleReader {
 
     private ImageInfo probe(String path, ModuleBytes bytes) {
         try {
-            return ctx.probe.apply(bytes.content());
+            return ctx.probe(bytes.content());
         } catch (RuntimeException e) {
             // a probe must never take the whole validation down with it
             ctx.problems.error("image-probe", path, "could not recognise the bytes of %s: %s", bytes.origin(),
