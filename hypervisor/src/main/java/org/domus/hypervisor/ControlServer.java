@@ -34,6 +34,8 @@ import org.domus.engine.EngineException;
 public final class ControlServer implements AutoCloseable {
     /** A shutdown or reboot waited for with --wait gets this much beyond its timeout to settle. */
     static final Duration SETTLE = Duration.ofSeconds(60);
+    /** How long closing waits for requests being answered: the last domain's destroy ends the system mid-answer. */
+    static final Duration DRAIN = Duration.ofSeconds(2);
 
     private final String name;
     private final Path socket;
@@ -42,6 +44,8 @@ public final class ControlServer implements AutoCloseable {
     private final Instant started = Instant.now();
     private volatile Path runDir;
     private volatile boolean closed;
+    /** Requests being answered; guarded by {@code this}. */
+    private int answering;
 
     private ControlServer(String name, Path socket, ServerSocketChannel channel, boolean tookOverStale) {
         this.name = name;
@@ -126,6 +130,20 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void answer(Hypervisor hv, ControlJson.Request request, OutputStream out) throws IOException {
+        synchronized (this) {
+            answering++;
+        }
+        try {
+            answerNow(hv, request, out);
+        } finally {
+            synchronized (this) {
+                answering--;
+                notifyAll();
+            }
+        }
+    }
+
+    private void answerNow(Hypervisor hv, ControlJson.Request request, OutputStream out) throws IOException {
         if (request.number("v", -1) != ControlJson.VERSION) {
             ControlJson.error(out, "control protocol version %s is not spoken here (this Domus speaks %d): use the same domus for both"
                     .formatted(request.text("v", "none"), ControlJson.VERSION));
@@ -291,7 +309,10 @@ public final class ControlServer implements AutoCloseable {
         return true;
     }
 
-    /** Stops serving and removes the socket file. */
+    /**
+     * Stops serving, lets the requests being answered finish (up to {@link #DRAIN}: the process exits next, and a
+     * {@code destroy} of the last domain would otherwise lose its answer), and removes the socket file.
+     */
     @Override
     public void close() {
         closed = true;
@@ -299,6 +320,18 @@ public final class ControlServer implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             // closing at exit
+        }
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        synchronized (this) {
+            long left;
+            while (answering > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         try {
             Files.deleteIfExists(socket);

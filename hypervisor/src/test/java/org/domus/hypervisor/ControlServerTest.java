@@ -15,12 +15,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.domus.engine.DomainSpec;
+import org.domus.engine.ExitReason;
 import org.domus.engine.GuestArch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,6 +191,35 @@ class ControlServerTest {
         try (ControlClient c = ControlClient.connect(name)) {
             assertThatThrownBy(() -> c.attach("beta", true)).hasMessageContaining("d2 beta has ended (destroyed)");
             assertThatThrownBy(() -> c.call(ControlClient.request("destroy", "beta"))).hasMessage("d2 beta has already ended (destroyed)");
+        }
+    }
+
+    /** The last domain's destroy ends the system while its answer is on the way: closing lets the answer out first. */
+    @Test
+    void closingWaitsForTheAnswersBeingWritten() throws Exception {
+        try (ControlClient c = ControlClient.connect(name)) {
+            ObjectNode shutdown = ControlClient.request("shutdown", "alpha");
+            shutdown.put("wait", true);
+            var answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return c.call(shutdown, DomainInfo.class);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            ToyHandle alpha = handles.getFirst();
+            awaitTrue(() -> alpha.powerButtons > 0);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                alpha.exit(new ExitReason.PowerOff());
+            });
+            server.close();
+            // the answer was written before close() returned; reading it takes the client a moment at most
+            assertThat(answer.get(200, TimeUnit.MILLISECONDS).state()).isEqualTo("shutdown");
         }
     }
 
