@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.domus.engine.BootTrace;
-import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
@@ -57,9 +56,6 @@ public final class Main {
 
     public static void main(String[] args) {
         BootTrace.mark("main");
-        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("demo") || args[0].equals("uboot"))) {
-            Engine.probeInBackground();
-        }
         System.exit(commandLine(args).execute(args));
     }
 

@@ -43,19 +43,6 @@ public interface Engine {
                 why.isEmpty() ? "" : " (" + why + ")"));
     }
 
-    /**
-     * Starts finding out, on background threads, whether each engine can run guests of each architecture, so that
-     * {@link #pick} need not wait for it later (for QEMU that means running {@code --version}, ~50 ms). A boot
-     * calls this first thing, to overlap the probe with parsing its command line and its system.
-     */
-    static void probeInBackground() {
-        for (Engine e : Installed.ENGINES) {
-            for (GuestArch arch : GuestArch.values()) {
-                Thread.ofVirtual().name("probe-" + e.name() + "-" + arch).start(() -> e.unavailable(arch));
-            }
-        }
-    }
-
     /** The engines on the module path, each made once: they keep what they learn of the host. */
     final class Installed {
         private static final List<Engine> ENGINES = ServiceLoader.load(Engine.class).stream().map(ServiceLoader.Provider::get).toList();

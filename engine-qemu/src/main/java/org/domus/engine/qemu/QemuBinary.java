@@ -6,25 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import org.domus.engine.EngineException;
 import org.domus.engine.GuestArch;
 
 /**
- * A QEMU system emulator found on the {@code PATH}, with the version it reports.
+ * A QEMU system emulator found on the {@code PATH}. Finding it runs nothing: a boot learns QEMU's version from the
+ * QMP greeting of the domain it starts anyway, and runs {@code --version} only to explain a QEMU that would not
+ * start (running it up front cost every boot ~45 ms on the critical path).
  *
- * @param path    the executable
- * @param major   first number of {@code --version}
- * @param minor   second number
- * @param version the whole version as printed ("7.2.22")
+ * @param path the executable
+ * @param arch the guests it runs
  */
-public record QemuBinary(Path path, int major, int minor, String version) {
-    /** Older QEMUs lack {@code -accel tcg,thread=multi} for Arm and the SHUTDOWN reasons we rely on. */
-    public static final int MIN_MAJOR = 7;
-    public static final int MIN_MINOR = 0;
-
-    private static final Pattern VERSION = Pattern.compile("version (\\d+)\\.(\\d+)(\\.\\d+)?");
+public record QemuBinary(Path path, GuestArch arch) {
     private static final long VERSION_TIMEOUT_SECONDS = 10;
 
     /** The executable name for guests of {@code arch}. */
@@ -43,7 +37,7 @@ public record QemuBinary(Path path, int major, int minor, String version) {
         };
     }
 
-    /** Finds the emulator for {@code arch}, or says in one line why it cannot be used. */
+    /** Finds the emulator for {@code arch}, or says in one line why there is none. */
     static Lookup find(GuestArch arch) {
         return find(arch, System.getenv("PATH"));
     }
@@ -51,31 +45,29 @@ public record QemuBinary(Path path, int major, int minor, String version) {
     /** As {@link #find(GuestArch)}, searching {@code pathVar} (a {@code PATH} value). */
     static Lookup find(GuestArch arch, String pathVar) {
         String exe = executable(arch);
-        Optional<Path> path = onPath(exe, pathVar);
-        if (path.isEmpty()) {
-            return Lookup.problem("%s not found on PATH (install the Debian package %s)".formatted(exe, debianPackage(arch)));
-        }
-        String out;
-        try {
-            out = run(path.get(), "--version");
-        } catch (IOException e) {
-            return Lookup.problem("%s --version failed: %s".formatted(path.get(), e.getMessage()));
-        }
-        Matcher m = VERSION.matcher(out);
-        if (!m.find()) {
-            return Lookup.problem("%s --version printed no version: %s".formatted(path.get(), firstLine(out)));
-        }
-        var binary = new QemuBinary(path.get(), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                m.group(0).substring("version ".length()));
-        if (!binary.recentEnough()) {
-            return Lookup.problem("%s is QEMU %s, older than %d.%d (install a newer %s)".formatted(path.get(),
-                    binary.version, MIN_MAJOR, MIN_MINOR, debianPackage(arch)));
-        }
-        return new Lookup(Optional.of(binary), Optional.empty());
+        return onPath(exe, pathVar).map(p -> new Lookup(Optional.of(new QemuBinary(p, arch)), Optional.<String>empty()))
+                .orElseGet(() -> Lookup.problem("%s not found on PATH (install the Debian package %s)".formatted(exe, debianPackage(arch))));
     }
 
-    boolean recentEnough() {
-        return major > MIN_MAJOR || (major == MIN_MAJOR && minor >= MIN_MINOR);
+    /** What {@code --version} says, or why it said nothing usable. */
+    QemuVersion askVersion() throws EngineException {
+        String out;
+        try {
+            out = run(path, "--version");
+        } catch (IOException e) {
+            throw new EngineException("%s --version failed: %s".formatted(path, e.getMessage()), e);
+        }
+        return QemuVersion.parse(out).orElseThrow(
+                () -> new EngineException("%s --version printed no version: %s".formatted(path, firstLine(out))));
+    }
+
+    /** Why {@code version} of this emulator cannot run Domus's domains, if it cannot. */
+    Optional<String> refuses(QemuVersion version) {
+        if (version.recentEnough()) {
+            return Optional.empty();
+        }
+        return Optional.of("%s is QEMU %s, older than %d.%d (install a newer %s)".formatted(path, version,
+                QemuVersion.OLDEST.major(), QemuVersion.OLDEST.minor(), debianPackage(arch)));
     }
 
     /** The first executable called {@code name} in {@code $PATH}. */

@@ -12,11 +12,11 @@ import org.domus.engine.GuestArch;
  * connected before the guest prints anything, and ends instead of resetting ({@code -no-reboot}), so that the
  * hypervisor, not QEMU, applies {@code on_reboot}.
  *
- * @param qemu the emulator executable
+ * @param qemu the emulator
  * @param spec the domain; a null kernel starts a machine with nothing to run (QMP tests)
  * @param kvm  use {@code /dev/kvm} (x86 guests only, and only where it runs guest kernels natively)
  */
-record QemuCommandLine(Path qemu, DomainSpec spec, boolean kvm) {
+record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
     static final String CONSOLE_SOCKET = "console.sock";
     static final String QMP_SOCKET = "qmp.sock";
     static final String LOG = "qemu.log";
@@ -35,7 +35,7 @@ record QemuCommandLine(Path qemu, DomainSpec spec, boolean kvm) {
     }
 
     List<String> args() {
-        List<String> a = new ArrayList<>(List.of(qemu.toString()));
+        List<String> a = new ArrayList<>(List.of(qemu.path().toString()));
         // debug-threads names the vCPU threads "CPU n/TCG" (or /KVM) in /proc, which helps when pinning by hand
         a.addAll(List.of("-name", "guest=" + opt(spec.name()) + ",debug-threads=on"));
         a.addAll(machine());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -78,6 +79,10 @@ public final class QemuDomain implements DomainHandle {
             BootTrace.mark(name + ": console connected");
             qmp = connectWhenListening(process, name, deadline, () -> QmpClient.connect(name, cl.qmpSocket()));
             BootTrace.mark(name + ": QMP ready");
+            Optional<String> tooOld = cl.qemu().refuses(qmp.qemuVersion());
+            if (tooOld.isPresent()) {
+                throw new EngineException(name + ": " + tooOld.get());
+            }
         } catch (EngineException e) {
             if (qmp != null) {
                 qmp.close();
@@ -85,9 +90,9 @@ public final class QemuDomain implements DomainHandle {
             if (console != null) {
                 console.close();
             }
-            throw startupFailure(process, name, e);
+            throw startupFailure(process, cl.qemu(), name, e);
         }
-        var domain = new QemuDomain(name, process, qmp, console, panicWatch, cl.qemu().getFileName().toString());
+        var domain = new QemuDomain(name, process, qmp, console, panicWatch, cl.qemu().path().getFileName().toString());
         domain.watch();
         return domain;
     }
@@ -275,15 +280,24 @@ public final class QemuDomain implements DomainHandle {
         }
     }
 
-    /** Kills QEMU and says why it failed, with its own last words when it died by itself. */
-    private static EngineException startupFailure(QemuProcess process, String name, EngineException cause) {
+    /**
+     * Kills QEMU and says why it failed, with its own last words when it died by itself, and first its age when
+     * it is too old for Domus (an old QEMU most likely died of an option it does not know).
+     */
+    private static EngineException startupFailure(QemuProcess process, QemuBinary qemu, String name, EngineException cause) {
         boolean diedByItself = !process.isAlive();
         process.kill();
         Integer status = awaitQuietly(process.exit(), DRAIN_TIMEOUT) ? process.exit().getNow(null) : null;
         if (diedByItself && status != null) {
             String tail = process.logTail(LOG_TAIL_LINES);
-            return new EngineException("%s: QEMU %s%s".formatted(name, QemuProcess.describe(status),
-                    tail.isEmpty() ? "" : ": " + tail), cause);
+            String died = "QEMU " + QemuProcess.describe(status) + (tail.isEmpty() ? "" : ": " + tail);
+            Optional<String> tooOld;
+            try {
+                tooOld = qemu.refuses(qemu.askVersion());
+            } catch (EngineException e) {
+                tooOld = Optional.empty(); // its own words are the best explanation there is
+            }
+            return new EngineException("%s: %s".formatted(name, tooOld.map(t -> t + "; " + died).orElse(died)), cause);
         }
         return cause;
     }

@@ -55,7 +55,7 @@ public final class QemuEngine implements Engine {
         }
         QemuBinary qemu = binary(spec.arch()).binary().orElseThrow();
         boolean useKvm = spec.arch() == GuestArch.X86_64 && kvmRunsKernels();
-        return QemuDomain.launch(new QemuCommandLine(qemu.path(), spec, useKvm));
+        return QemuDomain.launch(new QemuCommandLine(qemu, spec, useKvm));
     }
 
     /** The emulator for {@code arch}, when {@link #unavailable(GuestArch)} is empty. */

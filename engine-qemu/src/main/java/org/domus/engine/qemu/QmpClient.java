@@ -79,10 +79,9 @@ public final class QmpClient implements AutoCloseable {
         return c;
     }
 
-    /** QEMU's version from the greeting, "7.2.22". */
-    public String qemuVersion() {
-        QmpValue v = greeting.getNow(QmpValue.of(null)).path("QMP").path("version").path("qemu");
-        return v.path("major").asInt() + "." + v.path("minor").asInt() + "." + v.path("micro").asInt();
+    /** QEMU's version, from its greeting. */
+    QemuVersion qemuVersion() {
+        return QemuVersion.ofGreeting(greeting.getNow(QmpValue.of(null)));
     }
 
     public void addListener(Consumer<QmpEvent> listener) {

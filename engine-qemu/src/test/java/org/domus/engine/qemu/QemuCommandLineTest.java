@@ -9,8 +9,8 @@ import org.domus.engine.GuestArch;
 import org.junit.jupiter.api.Test;
 
 class QemuCommandLineTest {
-    private static final Path QEMU_ARM = Path.of("/usr/bin/qemu-system-aarch64");
-    private static final Path QEMU_X86 = Path.of("/usr/bin/qemu-system-x86_64");
+    private static final QemuBinary QEMU_ARM = new QemuBinary(Path.of("/usr/bin/qemu-system-aarch64"), GuestArch.ARM64);
+    private static final QemuBinary QEMU_X86 = new QemuBinary(Path.of("/usr/bin/qemu-system-x86_64"), GuestArch.X86_64);
     private static final long MIB = 1024 * 1024;
 
     @Test

@@ -30,10 +30,13 @@ class QemuEngineTest {
     }
 
     @Test
-    void bothArchitecturesAreAvailableHere() {
+    void bothArchitecturesAreAvailableHere() throws Exception {
         TestQemu.require(GuestArch.ARM64);
         TestQemu.require(GuestArch.X86_64);
-        assertThat(TestQemu.ENGINE.binaryFor(GuestArch.ARM64).orElseThrow().recentEnough()).isTrue();
+        for (GuestArch arch : GuestArch.values()) {
+            QemuBinary qemu = TestQemu.ENGINE.binaryFor(arch).orElseThrow();
+            assertThat(qemu.refuses(qemu.askVersion())).as(qemu.path().toString()).isEmpty();
+        }
     }
 
     @Test
@@ -41,8 +44,6 @@ class QemuEngineTest {
         assertThat(QemuBinary.executable(GuestArch.ARM64)).isEqualTo("qemu-system-aarch64");
         assertThat(QemuBinary.debianPackage(GuestArch.ARM64)).isEqualTo("qemu-system-arm");
         assertThat(QemuBinary.debianPackage(GuestArch.X86_64)).isEqualTo("qemu-system-x86");
-        assertThat(new QemuBinary(Path.of("/q"), 6, 2, "6.2.0").recentEnough()).isFalse();
-        assertThat(new QemuBinary(Path.of("/q"), 7, 0, "7.0.0").recentEnough()).isTrue();
     }
 
     @Test

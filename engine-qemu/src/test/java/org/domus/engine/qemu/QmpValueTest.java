@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import org.junit.jupiter.api.Test;
 
 class QmpValueTest {
-    private static QmpValue parse(String json) throws IOException {
+    static QmpValue parse(String json) throws IOException {
         try (JsonParser p = QmpValue.JSON.createParser(json)) {
             p.nextToken();
             return QmpValue.read(p);

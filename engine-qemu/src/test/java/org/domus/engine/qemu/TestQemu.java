@@ -43,7 +43,7 @@ final class TestQemu {
     static QemuDomain emptyMachine(GuestArch arch, Path workDir, String name, int vcpus) throws EngineException {
         QemuBinary qemu = require(arch);
         var spec = new DomainSpec(name, arch, 64 * MIB, vcpus, null, null, null, workDir);
-        return QemuDomain.launch(new QemuCommandLine(qemu.path(), spec, false));
+        return QemuDomain.launch(new QemuCommandLine(qemu, spec, false));
     }
 
     static ExitReason exit(QemuDomain domain, Duration timeout) throws Exception {
