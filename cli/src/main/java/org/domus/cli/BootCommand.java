@@ -9,39 +9,37 @@ import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ExitPolicies;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code domus boot}: plan, build every domain in parallel, start them all at once, run until they are done. */
-@Command(name = "boot", mixinStandardHelpOptions = true,
-        description = {"Boot every domain of a dom0less system in parallel; their consoles print as (dN) lines.",
-                "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed,",
-                "2 on usage errors. SIGINT/SIGTERM destroy every domain. On a terminal, keys go to one domain;",
-                "Ctrl-A three times moves input to the next one, then to Domus, where q quits.",
-                "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it, and its",
-                "xenstored answers Debian's xenstore-* tools (the boot prints the XENSTORED_PATH to use)."})
 final class BootCommand implements Callable<Integer> {
-    @Mixin
-    SystemInput input;
+    private final CommandSpec spec = Cli.command(this, "boot",
+            "Boot every domain of a dom0less system in parallel; their consoles print as (dN) lines.",
+            "Exit status: 0 when every domain powered off, 1 on configuration errors or when a domain crashed, "
+                    + "2 on usage errors. SIGINT/SIGTERM destroy every domain.",
+            "On a terminal, keys go to one domain; Ctrl-A three times moves input to the next one, then to Domus, "
+                    + "where q quits.",
+            "While it runs, domus list, console, shutdown, reboot, destroy, pause, vcpu-pin… manage it, and its "
+                    + "xenstored answers Debian's xenstore-* tools (the boot prints the XENSTORED_PATH to use).");
+    private final SystemInput input = new SystemInput(spec);
+    private final BootOptions boot = new BootOptions(spec);
 
-    @Mixin
-    BootOptions boot;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException, FdtException, EngineException, InterruptedException, ControlException {
         BootTrace.mark("command line parsed");
         ExitPolicies policies = boot.policies();
-        String system = boot.systemName(input.system);
-        if (boot.detach) {
-            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, boot.runDir,
+        String system = boot.systemName(input.system());
+        if (boot.detach()) {
+            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, boot.runDir(),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        return SystemRun.run(input.load(), system, boot.engine, boot.runDir, policies, boot.initDom0less,
-                spec.commandLine().getErr());
+        try (SystemClaim claim = SystemClaim.start(system)) {
+            return SystemRun.run(input.load(), claim, boot.engine(), boot.runDir(), policies, boot.initDom0less(),
+                    spec.commandLine().getErr());
+        }
     }
 }

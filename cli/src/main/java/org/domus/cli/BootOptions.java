@@ -6,52 +6,69 @@ import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.ExitPolicy;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** How a system boots, shared by every command that boots one ({@code boot}, {@code uboot}). */
 final class BootOptions {
-    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.")
-    String engine;
+    private final CommandSpec spec;
+    private final OptionSpec engine;
+    private final OptionSpec runDir;
+    private final OptionSpec onPoweroff;
+    private final OptionSpec onReboot;
+    private final OptionSpec onCrash;
+    private final OptionSpec name;
+    private final OptionSpec initDom0less;
+    private final OptionSpec detach;
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Where each domain's files and console log go (default: a new folder under $XDG_RUNTIME_DIR or /tmp).")
-    Path runDir;
+    /** Adds the options to {@code spec}. */
+    BootOptions(CommandSpec spec) {
+        this.spec = spec;
+        engine = Cli.option(spec, "--engine", "NAME", String.class, "auto",
+                "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.");
+        runDir = Cli.option(spec, "--run-dir", "DIR", Path.class,
+                "Where each domain's files and console log go (default: a new folder under $XDG_RUNTIME_DIR or /tmp).");
+        onPoweroff = Cli.option(spec, "--on-poweroff", "POLICY", String.class, "destroy",
+                "destroy, restart or preserve (xl's on_poweroff). Default: ${DEFAULT-VALUE}.");
+        onReboot = Cli.option(spec, "--on-reboot", "POLICY", String.class, "restart",
+                "destroy, restart or preserve (xl's on_reboot). Default: ${DEFAULT-VALUE}.");
+        onCrash = Cli.option(spec, "--on-crash", "POLICY", String.class, "destroy",
+                "destroy, restart or preserve (xl's on_crash). Default: ${DEFAULT-VALUE}.");
+        name = Cli.option(spec, "--name", "NAME", String.class,
+                "The system's name, for the toolstack commands' --name (default: the file's name, e.g. system).");
+        initDom0less = Cli.flag(spec, "--init-dom0less", "Run init-dom0less's handshake for every xen,enhanced domain as it "
+                + "starts (store page, entries, introduction to xenstored); without it, run `domus init-dom0less` later.");
+        detach = Cli.flag(spec, "--detach", "Run in the background: wait until every domain is started, print where "
+                + "the consoles are, and exit; the system's output goes to domus.log in its run folder.");
+    }
 
-    @Option(names = "--on-poweroff", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_poweroff). Default: ${DEFAULT-VALUE}.")
-    String onPoweroff;
+    String engine() {
+        return engine.getValue();
+    }
 
-    @Option(names = "--on-reboot", paramLabel = "POLICY", defaultValue = "restart", description = "destroy, restart or preserve (xl's on_reboot). Default: ${DEFAULT-VALUE}.")
-    String onReboot;
+    /** --run-dir, or null for a new folder. */
+    Path runDir() {
+        return runDir.getValue();
+    }
 
-    @Option(names = "--on-crash", paramLabel = "POLICY", defaultValue = "destroy", description = "destroy, restart or preserve (xl's on_crash). Default: ${DEFAULT-VALUE}.")
-    String onCrash;
+    boolean initDom0less() {
+        return initDom0less.getValue();
+    }
 
-    @Option(names = "--name", paramLabel = "NAME",
-            description = "The system's name, for the toolstack commands' --name (default: the file's name, e.g. system).")
-    String name;
-
-    @Option(names = "--init-dom0less", description = "Run init-dom0less's handshake for every xen,enhanced domain as it "
-            + "starts (store page, entries, introduction to xenstored); without it, run `domus init-dom0less` later.")
-    boolean initDom0less;
-
-    @Option(names = "--detach", description = "Run in the background: wait until every domain is started, print where "
-            + "the consoles are, and exit; the system's output goes to domus.log in its run folder.")
-    boolean detach;
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec spec;
+    boolean detach() {
+        return detach.getValue();
+    }
 
     /** --name, else the name of the file the system came from. */
     String systemName(Path source) {
-        return name != null ? name : SystemRun.defaultName(source);
+        String n = name.getValue();
+        return n != null ? n : SystemRun.defaultName(source);
     }
 
     ExitPolicies policies() {
         try {
-            return new ExitPolicies(ExitPolicy.parse(onPoweroff), ExitPolicy.parse(onReboot), ExitPolicy.parse(onCrash));
+            return new ExitPolicies(ExitPolicy.parse(onPoweroff.getValue()), ExitPolicy.parse(onReboot.getValue()),
+                    ExitPolicy.parse(onCrash.getValue()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "a policy is destroy, restart or preserve");
         }

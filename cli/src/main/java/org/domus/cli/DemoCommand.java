@@ -21,31 +21,31 @@ import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ExitPolicies;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code domus demo}: fetches Debian's Arm64 kernel and busybox (once, into the cache), writes a three-domain
  * system the user can read and edit, and boots it. Each guest prints its DOMUS-READY line and powers off.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Boot a three-domain example system with Debian's Arm64 kernel and busybox.",
-                "The guest payload is fetched on first use into the cache ($DOMUS_CACHE, else ~/.cache/domus);",
-                "the system is written to <cache>/demo/system.dts: edit it and run `domus boot` on it."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the example system (default: <cache>/demo).")
-    Path dir;
+    private final CommandSpec spec = Cli.command(this, "demo",
+            "Boot a three-domain example system with Debian's Arm64 kernel and busybox.",
+            "The guest payload is fetched on first use into the cache ($DOMUS_CACHE, else ~/.cache/domus); "
+                    + "the system is written to <cache>/demo/system.dts: edit it and run `domus boot` on it.");
+    private final OptionSpec dir = Cli.option(spec, "--dir", "DIR", Path.class,
+            "Where to write the example system (default: <cache>/demo).");
 
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException, FdtException, EngineException, InterruptedException, PayloadException,
             ControlException {
         GuestPayload guest = GuestPayload.arm64();
-        Path demo = dir != null ? dir : PayloadCache.defaultRoot().resolve("demo");
+        Path given = dir.getValue();
+        Path demo = given != null ? given : PayloadCache.defaultRoot().resolve("demo");
         Files.createDirectories(demo);
         copyIfChanged(guest.kernel(), demo.resolve("Image"));
         copyIfChanged(guest.initramfs(), demo.resolve("initramfs.cpio.gz"));
@@ -53,8 +53,10 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(system, systemSource());
         spec.commandLine().getErr().println("domus: demo system " + system + " (kernel " + guest.kernelPackage()
                 + " " + guest.kernelVersion() + ")");
-        SystemConfig config = Validator.load(Fdt.fromDts(system), ModuleFiles.of(List.of(), demo), Host.current());
-        return SystemRun.run(config, "demo", "auto", null, ExitPolicies.XL_DEFAULTS, false, spec.commandLine().getErr());
+        try (SystemClaim claim = SystemClaim.start("demo")) {
+            SystemConfig config = Validator.load(Fdt.fromDts(system), ModuleFiles.of(List.of(), demo), Host.current());
+            return SystemRun.run(config, claim, "auto", null, ExitPolicies.XL_DEFAULTS, false, spec.commandLine().getErr());
+        }
     }
 
     /** The example: different memory sizes, one domain with two vCPUs, the seed's console and properties. */

@@ -3,8 +3,7 @@ package org.domus.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
@@ -14,11 +13,10 @@ import org.domus.hypervisor.ControlException;
 import org.domus.uboot.ReplayException;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Entry point of the {@code domus} command. */
-@Command(name = "domus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A dom0less hypervisor for Linux hosts.")
 public final class Main {
     /** Bad input (configuration, source or blob). */
     static final int EXIT_INPUT = 1;
@@ -26,32 +24,40 @@ public final class Main {
     static final int EXIT_USAGE = 2;
 
     /**
-     * The subcommands, in the order help lists them. picocli reflects over every option of every command it is
-     * given, which took half of Domus's start-up for a boot; so a run models only the command it runs, and
-     * help (or a mistyped command) all of them.
+     * The subcommands, in the order help lists them. Modelling a command costs start-up time, so a run models only
+     * the command it runs, and help (or a mistyped command) all of them.
      */
-    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+    private static final List<String> COMMANDS = List.of("demo", "boot", "plan", "uboot", "list", "info", "console",
+            "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "dt",
+            "help");
 
-    static {
-        // no lambdas or method references here: the JDK 25 AOT cache writer crashed on a map of constructor references
-        SUBCOMMANDS.put("demo", DemoCommand.class);
-        SUBCOMMANDS.put("boot", BootCommand.class);
-        SUBCOMMANDS.put("plan", PlanCommand.class);
-        SUBCOMMANDS.put("uboot", UbootCommand.class);
-        SUBCOMMANDS.put("list", ListCommand.class);
-        SUBCOMMANDS.put("info", InfoCommand.class);
-        SUBCOMMANDS.put("console", ConsoleCommand.class);
-        SUBCOMMANDS.put("shutdown", DomainActions.Shutdown.class);
-        SUBCOMMANDS.put("reboot", DomainActions.Reboot.class);
-        SUBCOMMANDS.put("destroy", DomainActions.Destroy.class);
-        SUBCOMMANDS.put("pause", DomainActions.Pause.class);
-        SUBCOMMANDS.put("unpause", DomainActions.Unpause.class);
-        SUBCOMMANDS.put("vcpu-list", VcpuCommands.VcpuList.class);
-        SUBCOMMANDS.put("vcpu-pin", VcpuCommands.VcpuPin.class);
-        SUBCOMMANDS.put("dmesg", DmesgCommand.class);
-        SUBCOMMANDS.put("init-dom0less", InitDom0lessCommand.class);
-        SUBCOMMANDS.put("dt", DtCommand.class);
-        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    /**
+     * Command {@code name} for picocli: the commands that boot a system declare their model in code (see {@link Cli}),
+     * the others are annotated classes. (A switch, not a map of constructor references: the JDK 25 AOT cache writer
+     * crashed on one.)
+     */
+    private static Object command(String name) {
+        return switch (name) {
+            case "demo" -> new DemoCommand().spec();
+            case "boot" -> new BootCommand().spec();
+            case "plan" -> new PlanCommand().spec();
+            case "uboot" -> new UbootCommand().spec();
+            case "list" -> ListCommand.class;
+            case "info" -> InfoCommand.class;
+            case "console" -> ConsoleCommand.class;
+            case "shutdown" -> DomainActions.Shutdown.class;
+            case "reboot" -> DomainActions.Reboot.class;
+            case "destroy" -> DomainActions.Destroy.class;
+            case "pause" -> DomainActions.Pause.class;
+            case "unpause" -> DomainActions.Unpause.class;
+            case "vcpu-list" -> VcpuCommands.VcpuList.class;
+            case "vcpu-pin" -> VcpuCommands.VcpuPin.class;
+            case "dmesg" -> DmesgCommand.class;
+            case "init-dom0less" -> InitDom0lessCommand.class;
+            case "dt" -> DtCommand.class;
+            case "help" -> CommandLine.HelpCommand.class;
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 
     public static void main(String[] args) {
@@ -61,13 +67,16 @@ public final class Main {
 
     /** The command line for running {@code args}. */
     static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandSpec root = Cli.command(new Main(), "domus", "A dom0less hypervisor for Linux hosts.");
+        root.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
+        root.versionProvider(new Version());
+        CommandLine cl = new CommandLine(root);
         String first = args.length > 0 ? args[0] : "";
-        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
-            cl.addSubcommand(first, SUBCOMMANDS.get(first));
+        if (COMMANDS.contains(first) && !first.equals("help")) {
+            cl.addSubcommand(first, command(first));
         } else {
-            for (var command : SUBCOMMANDS.entrySet()) {
-                cl.addSubcommand(command.getKey(), command.getValue());
+            for (String name : COMMANDS) {
+                cl.addSubcommand(name, command(name));
             }
         }
         cl.setExecutionExceptionHandler(Main::report);

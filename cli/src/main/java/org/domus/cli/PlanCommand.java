@@ -9,30 +9,26 @@ import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
 import org.domus.fdt.FdtException;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code domus plan}: read and validate a system, print the domains that would boot. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Validate a dom0less system and print the domains that would boot.",
-                "Every problem is printed, one line each, with its device-tree path first.",
-                "Exit status: 0 valid, 1 configuration errors, 2 usage errors."})
 final class PlanCommand implements Callable<Integer> {
-    @Mixin
-    SystemInput input;
+    private final CommandSpec spec = Cli.command(this, "plan",
+            "Validate a dom0less system and print the domains that would boot.",
+            "Every problem is printed, one line each, with its device-tree path first.",
+            "Exit status: 0 valid, 1 configuration errors, 2 usage errors.");
+    private final SystemInput input = new SystemInput(spec);
+    private final OptionSpec json = Cli.flag(spec, "--json", "Print the plan and every problem as one JSON document.");
 
-    @Option(names = "--json", description = "Print the plan and every problem as one JSON document.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException, FdtException {
-        return print(input.system.toString(), input.load(), json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return print(input.system().toString(), input.load(), json.getValue(), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
     /** Prints every problem and, for a valid system, its plan; 0 when valid, else {@link Main#EXIT_INPUT}. */

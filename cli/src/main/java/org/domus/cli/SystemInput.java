@@ -20,41 +20,47 @@ import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** The system a command works on: its device tree, the module files, and the host to plan for. */
 final class SystemInput {
-    @Parameters(index = "0", paramLabel = "SYSTEM", description = "The system device tree, DTS or DTB.")
-    Path system;
+    private final CommandSpec spec;
+    private final PositionalParamSpec system;
+    private final OptionSpec modules;
+    private final OptionSpec hostCpus;
+    private final OptionSpec hostMemoryMib;
 
-    @Option(names = "--module", paramLabel = "ADDR=FILE",
-            description = "Bytes of the boot module at ADDR (the seed's `tftpb ADDR FILE`; ADDR is hex), e.g. 0x2000000=Image-DomU.")
-    List<String> modules = new ArrayList<>();
+    /** Adds the SYSTEM parameter and the options to {@code spec}. */
+    SystemInput(CommandSpec spec) {
+        this.spec = spec;
+        system = Cli.positional(spec, 0, "SYSTEM", Path.class, "The system device tree, DTS or DTB.");
+        modules = Cli.repeatable(spec, "--module", "ADDR=FILE",
+                "Bytes of the boot module at ADDR (the seed's `tftpb ADDR FILE`; ADDR is hex), e.g. 0x2000000=Image-DomU.");
+        hostCpus = Cli.option(spec, "--host-cpus", "N", Integer.class, "Plan for a host with N CPUs (default: this one).");
+        hostMemoryMib = Cli.option(spec, "--host-memory", "MiB", Long.class,
+                "Plan for a host with this much RAM in MiB (default: this one).");
+    }
 
-    @Option(names = "--host-cpus", paramLabel = "N", description = "Plan for a host with N CPUs (default: this one).")
-    Integer hostCpus;
-
-    @Option(names = "--host-memory", paramLabel = "MiB", description = "Plan for a host with this much RAM in MiB (default: this one).")
-    Long hostMemoryMib;
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec spec;
+    /** The system's file. */
+    Path system() {
+        return system.getValue();
+    }
 
     /** Reads and validates the system; every problem is in the result, with unused --module files as warnings. */
     SystemConfig load() throws IOException, FdtException {
         ModuleFiles files;
         try {
-            files = ModuleFiles.of(modules, system.toAbsolutePath().getParent());
+            files = ModuleFiles.of(Cli.values(modules), system().toAbsolutePath().getParent());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         Host here = Host.current();
-        Host host = new Host(hostCpus != null ? hostCpus : here.cpus(),
-                hostMemoryMib != null ? hostMemoryMib << 20 : here.memoryBytes());
-        Fdt fdt = Fdt.read(system);
+        Integer cpus = hostCpus.getValue();
+        Long memoryMib = hostMemoryMib.getValue();
+        Host host = new Host(cpus != null ? cpus : here.cpus(), memoryMib != null ? memoryMib << 20 : here.memoryBytes());
+        Fdt fdt = Fdt.read(system());
         BootTrace.mark("system tree read");
         // A file at an address no module node asked for is most likely a mistyped address: the validator's
         // lookups are recorded, and every file never looked up gets a warning.

@@ -13,7 +13,6 @@ import org.domus.engine.EngineException;
 import org.domus.hypervisor.ConsoleInput;
 import org.domus.hypervisor.ConsoleMux;
 import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ControlPaths;
 import org.domus.hypervisor.ControlServer;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.Hypervisor;
@@ -26,10 +25,10 @@ final class SystemRun {
 
     /**
      * Prints every problem; with errors returns {@link Main#EXIT_INPUT} before anything starts. The system serves
-     * its control socket under {@code name} while it runs (see {@link ControlServer}), and its xenstored next to it;
-     * with {@code initDom0less} every enhanced domain has the init-dom0less handshake as it starts.
+     * the control socket {@code claim} bound while it runs (see {@link ControlServer}), and its xenstored next to
+     * it; with {@code initDom0less} every enhanced domain has the init-dom0less handshake as it starts.
      */
-    static int run(SystemConfig config, String name, String engine, Path runDir, ExitPolicies policies,
+    static int run(SystemConfig config, SystemClaim claim, String engine, Path runDir, ExitPolicies policies,
                    boolean initDom0less, PrintWriter err)
             throws IOException, EngineException, InterruptedException, ControlException {
         BootTrace.mark("planned");
@@ -41,11 +40,14 @@ final class SystemRun {
             return Main.EXIT_INPUT;
         }
         Plan plan = Plan.of(config);
-        // claimed first: a second system of the same name is refused before anything is built
-        ControlServer control = ControlServer.bind(name);
+        // claimed before anything is built: a second system of the same name is refused here
+        SystemClaim.Held held = claim.take();
+        BootTrace.mark("control socket bound, xenstored started");
+        ControlServer control = held.control();
+        SystemStore store = held.store();
+        String name = control.name();
         Hypervisor hv;
         Path dir;
-        SystemStore store = null;
         ConsoleMux mux = new ConsoleMux(System.out);
         try {
             dir = runDir != null ? runDir : defaultRunDir(name);
@@ -53,19 +55,13 @@ final class SystemRun {
             if (control.tookOverStale()) {
                 mux.event("removed the stale control socket of a Domus that was killed");
             }
-            // the control socket is ours: a xenstored socket of this name left by a killed Domus is stale too
-            BootTrace.mark("control socket bound");
-            store = SystemStore.start(ControlPaths.xenstoreSocket(name));
-            BootTrace.mark("xenstored started");
             if (initDom0less) {
                 store.initDom0lessAtStart();
             }
             hv = Hypervisor.boot(plan, engine, dir, mux, policies, store);
-        } catch (IOException | EngineException | ControlException | RuntimeException e) {
+        } catch (IOException | EngineException | RuntimeException e) {
             control.close();
-            if (store != null) {
-                store.close();
-            }
+            store.close();
             throw e;
         }
         control.serve(hv, dir);

@@ -19,80 +19,76 @@ import org.domus.uboot.TftpRoot;
 import org.domus.uboot.TftpServer;
 import org.domus.uboot.TftpSource;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code domus uboot}: replay a U-Boot boot script against a model of the board, then plan and boot what it hands over. */
-@Command(name = "uboot", mixinStandardHelpOptions = true,
-        description = {"Replay a U-Boot boot script (boot.cmd, or a boot.scr image), then boot it.",
-                "tftpb and load fill board memory, fdt edits the tree there, and bootm,",
-                "booti or bootz hands over: the system is planned from that tree, modules",
-                "taken from memory at their reg addresses, and booted as `domus boot` does.",
-                "Errors name script:line and the command, and stop before anything boots.",
-                "Exit status: as boot; 1 also when the replay fails, 2 on usage errors."})
 final class UbootCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SCRIPT", description = "The boot script: U-Boot source text or a mkimage -T script image.")
-    Path script;
+    private final CommandSpec spec = Cli.command(this, "uboot",
+            "Replay a U-Boot boot script (boot.cmd, or a boot.scr image), then boot it.",
+            "tftpb and load fill board memory, fdt edits the tree there, and bootm, booti or bootz hands over: "
+                    + "the system is planned from that tree, modules taken from memory at their reg addresses, "
+                    + "and booted as `domus boot` does.",
+            "Errors name script:line and the command, and stop before anything boots.",
+            "Exit status: as boot; 1 also when the replay fails, 2 on usage errors.");
+    private final PositionalParamSpec script = Cli.positional(spec, 0, "SCRIPT", Path.class,
+            "The boot script: U-Boot source text or a mkimage -T script image.");
+    private final OptionSpec tftpRoot = Cli.option(spec, "--tftp-root", "DIR", Path.class,
+            "A folder standing in for the TFTP server's root (tftpb reads files there).");
+    private final OptionSpec tftpServer = Cli.option(spec, "--tftp-server", "HOST[:PORT]", String.class,
+            "A real TFTP server for tftpb (default: the script's serverip).");
+    private final OptionSpec root = Cli.option(spec, "--root", "DIR", Path.class,
+            "The boot device's files, for load, fatload and ext4load.");
+    private final OptionSpec boardMemory = Cli.option(spec, "--board-memory", "SIZE", String.class, "4G",
+            "The board's memory, from address 0 (4G, 512M, 0x80000000). Default: ${DEFAULT-VALUE}.");
+    private final OptionSpec planOnly = Cli.flag(spec, "--plan-only", "Stop after printing the plan, as `domus plan` does.");
+    private final BootOptions boot = new BootOptions(spec);
 
-    @Option(names = "--tftp-root", paramLabel = "DIR", description = "A folder standing in for the TFTP server's root (tftpb reads files there).")
-    Path tftpRoot;
-
-    @Option(names = "--tftp-server", paramLabel = "HOST[:PORT]", description = "A real TFTP server for tftpb (default: the script's serverip).")
-    String tftpServer;
-
-    @Option(names = "--root", paramLabel = "DIR", description = "The boot device's files, for load, fatload and ext4load.")
-    Path root;
-
-    @Option(names = "--board-memory", paramLabel = "SIZE", defaultValue = "4G",
-            description = "The board's memory, from address 0 (4G, 512M, 0x80000000). Default: ${DEFAULT-VALUE}.")
-    String boardMemory;
-
-    @Option(names = "--plan-only", description = "Stop after printing the plan, as `domus plan` does.")
-    boolean planOnly;
-
-    @Mixin
-    BootOptions boot;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException, EngineException, InterruptedException, ReplayException, ControlException {
         BootTrace.mark("command line parsed");
-        if (tftpRoot != null && tftpServer != null) {
+        Path tftpRootDir = tftpRoot.getValue();
+        String tftpHost = tftpServer.getValue();
+        boolean planOnly = this.planOnly.getValue();
+        Path script = this.script.getValue();
+        if (tftpRootDir != null && tftpHost != null) {
             throw new ParameterException(spec.commandLine(), "--tftp-root and --tftp-server are two places for the same files: give one");
         }
         TftpSource tftp;
         long memory;
         try {
-            tftp = tftpRoot != null ? new TftpRoot(tftpRoot) : tftpServer != null ? TftpServer.parse(tftpServer) : null;
-            memory = Sizes.parse(boardMemory);
+            tftp = tftpRootDir != null ? new TftpRoot(tftpRootDir) : tftpHost != null ? TftpServer.parse(tftpHost) : null;
+            memory = Sizes.parse(boardMemory.getValue());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ExitPolicies policies = planOnly ? null : boot.policies();
         String name = boot.systemName(script);
-        if (boot.detach && !planOnly) {
-            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), name, boot.runDir,
+        if (boot.detach() && !planOnly) {
+            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), name, boot.runDir(),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReplayDisplay display = new ReplayDisplay(out, err, System.console() != null && System.console().isTerminal());
-        BootRequest request = Replay.run(script, new Replay.Options(tftp, root, memory, display));
-        BootTrace.mark("replayed");
-        for (String note : request.notes()) {
-            display.event(request.location() + ": " + request.command() + ": " + note);
+        // a boot claims its name while the script runs (--plan-only claims nothing)
+        try (SystemClaim claim = planOnly ? null : SystemClaim.start(name)) {
+            BootRequest request = Replay.run(script, new Replay.Options(tftp, root.getValue(), memory, display));
+            BootTrace.mark("replayed");
+            for (String note : request.notes()) {
+                display.event(request.location() + ": " + request.command() + ": " + note);
+            }
+            SystemConfig config = request.system(Host.current());
+            if (planOnly) {
+                return PlanCommand.print(name, config, false, out, err);
+            }
+            return SystemRun.run(config, claim, boot.engine(), boot.runDir(), policies, boot.initDom0less(), err);
         }
-        SystemConfig config = request.system(Host.current());
-        if (planOnly) {
-            return PlanCommand.print(name, config, false, out, err);
-        }
-        return SystemRun.run(config, name, boot.engine, boot.runDir, policies, boot.initDom0less, err);
     }
 }
