@@ -14,6 +14,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class ByteView {
     private final MemorySegment bytes;
+    /**
+     * The same bytes for reading, when they fit a buffer (2 GiB). A segment's first reads link its VarHandles at
+     * run time, which no AOT cache holds: 10-15 ms of every boot to read one kernel header. A buffer's reads are
+     * plain methods, bounds-checked as well.
+     */
+    private final ByteBuffer reads;
     private final long length;
 
     ByteView(byte[] array) {
@@ -22,6 +28,7 @@ final class ByteView {
 
     ByteView(MemorySegment bytes) {
         this.bytes = bytes;
+        this.reads = bytes.byteSize() <= Integer.MAX_VALUE ? bytes.asByteBuffer() : null;
         this.length = bytes.byteSize();
     }
 
@@ -47,7 +54,7 @@ final class ByteView {
 
     int u8(long offset) {
         check(offset, 1);
-        return bytes.get(ValueLayout.JAVA_BYTE, offset) & 0xff;
+        return (reads != null ? reads.get((int) offset) : bytes.get(ValueLayout.JAVA_BYTE, offset)) & 0xff;
     }
 
     int u16le(long offset) {
@@ -149,7 +156,11 @@ final class ByteView {
                     return -1;
                 }
                 int n = (int) Math.min(len, length - at);
-                MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, at, into, off, n);
+                if (reads != null) {
+                    reads.get((int) at, into, off, n);
+                } else {
+                    MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, at, into, off, n);
+                }
                 at += n;
                 return n;
             }
