@@ -161,6 +161,15 @@ public final class Domain {
         handle = h;
         Thread.ofVirtual().name("console-d" + id).start(() -> ConsolePump.run(hub.tee(h.console().output()),
                 line -> mux.guestLine(id, line), partial -> mux.guestPartial(id, partial)));
+        // the threads exist while the machine is still stopped: pinned before the first guest instruction, and
+        // read here, where the domains of a system are built in parallel, rather than one by one at start
+        try {
+            vcpuThreads = h.vcpuThreadIds();
+            applyAffinity();
+        } catch (EngineException e) {
+            vcpuThreads = List.of();
+            event("cannot read its vCPU threads, so they are not pinned and vcpu-list cannot show them: " + e.getMessage());
+        }
         builtAt = Instant.now();
         SystemStore s = store;
         if (s != null) {
@@ -174,18 +183,10 @@ public final class Domain {
         return h == null ? OutputStream.nullOutputStream() : h.console().input();
     }
 
-    /** Pins its vCPU threads as asked, lets it run, and from now on handles its exits. */
+    /** Lets it run (its vCPUs were pinned at build), and from now on handles its exits. */
     void start() throws EngineException {
         DomainHandle h = handle;
         h.exited().thenAccept(reason -> Thread.ofVirtual().name("exit-d" + id).start(() -> exited(h, reason)));
-        // the threads exist while the machine is still stopped: pinned before the first guest instruction
-        try {
-            vcpuThreads = h.vcpuThreadIds();
-            applyAffinity();
-        } catch (EngineException e) {
-            vcpuThreads = List.of();
-            event("cannot read its vCPU threads, so they are not pinned and vcpu-list cannot show them: " + e.getMessage());
-        }
         h.start();
         started = Instant.now();
         state = DomainState.RUNNING;
