@@ -1,7 +1,9 @@
 package org.domus.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -53,13 +55,28 @@ final class Cli {
 
     /** The required positional parameter at {@code index}. */
     static PositionalParamSpec positional(CommandSpec spec, int index, String label, Class<?> type, String description) {
-        PositionalParamSpec p = PositionalParamSpec.builder().index(Integer.toString(index)).arity("1").required(true).paramLabel(label)
-                .type(type).description(description).build();
-        spec.addPositional(p);
-        return p;
+        PositionalParamSpec.Builder p = PositionalParamSpec.builder().index(Integer.toString(index)).arity("1").required(true)
+                .paramLabel(label).type(type).description(description);
+        if (type == Path.class) {
+            p.converters(pathConverter());
+        }
+        PositionalParamSpec built = p.build();
+        spec.addPositional(built);
+        return built;
+    }
+
+    /**
+     * picocli converts to {@link Path} by calling {@code Paths.get} reflectively (it supports Java 5), and a
+     * reflective call spins method handles at its first use, ~2 ms of every boot.
+     */
+    private static ITypeConverter<Path> pathConverter() {
+        return value -> Path.of(value);
     }
 
     private static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
+        if (option.type() == Path.class) {
+            option.converters(pathConverter());
+        }
         OptionSpec o = option.build();
         spec.addOption(o);
         return o;
