@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DtsDeletedRootTest {
     @ParameterizedTest
-    @ValueSource(strings = {"/delete-node/ &{/};", "/omit-if-no-ref/ &{/};", "/delete-node/ &top;"})
+    @ValueSource(strings = {"/delete-node/ &{/};", "/omit-if-no-ref/ &{/};", "/delete-node/ &top;", "/omit-if-no-ref/ &top;"})
     void aDeletedRootIsRefusedWhereDtcWritesAnUnreadableBlob(String deletion, @TempDir Path tmp) throws Exception {
         Path src = tmp.resolve("gone.dts");
         Files.writeString(src, "/dts-v1/;\n/ {\n\ta { };\n};\ntop: &{/} { };\n" + deletion + "\n");

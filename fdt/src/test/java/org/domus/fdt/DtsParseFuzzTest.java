@@ -89,6 +89,12 @@ class DtsParseFuzzTest {
         } catch (DtsException e) {
             error = e;
         }
+        if (run.ok() && ours == null && rootless(run.stdout())) {
+            // a source that deletes its root (/delete-node/ &{/}, or /omit-if-no-ref/ on a label of it): dtc writes
+            // a blob without a root node, which no reader takes, dtc included; Domus refuses the source instead
+            assertThat(error.diagnostics()).as(text).anyMatch(d -> d.endsWith("ERROR: the root node is deleted, so there is no tree to write"));
+            return "root deleted";
+        }
         assertThat(ours != null).as("accepted like dtc (%s):\n%s", run.stderr(), text).isEqualTo(run.ok());
         if (run.ok()) {
             assertThat(ours).as(text).isEqualTo(run.stdout());
@@ -100,6 +106,13 @@ class DtsParseFuzzTest {
             return "rejected by the parser";
         }
         return "rejected";
+    }
+
+    /** Whether a blob's structure block starts with something other than FDT_BEGIN_NODE: a blob with no root. */
+    private static boolean rootless(byte[] dtb) {
+        var b = java.nio.ByteBuffer.wrap(dtb);
+        int struct = b.getInt(8);
+        return dtb.length < struct + 4 || b.getInt(struct) != 1;
     }
 
     /** Random device-tree source from a seed. */
