@@ -115,6 +115,7 @@ public final class Replay {
     private final Map<String, String> locals = new TreeMap<>();
     final List<String> warnings = new ArrayList<>();
     final FdtCommand fdt;
+    private final MemoryCommands loads;
     long loadAddress = DEFAULT_LOAD_ADDRESS;
     private BootRequest booted;
     /** The frame and line of the command running, for warnings. */
@@ -133,6 +134,7 @@ public final class Replay {
         this.options = options;
         this.memory = new BoardMemory(options.boardMemory);
         this.fdt = new FdtCommand(this);
+        this.loads = new MemoryCommands(this);
         env.putAll(DEFAULT_ENV);
         if (options.tftp instanceof TftpServer server) {
             env.put("serverip", server.host());
@@ -348,10 +350,10 @@ public final class Replay {
             case "run" -> run(a, frame);
             case "boot", "bootd" -> run(List.of("bootcmd"), frame);
             case "source" -> source(a, frame);
-            case "tftp", "tftpb", "tftpboot" -> tftpb(a);
-            case "load", "fatload", "ext4load", "ext2load" -> load(name, a);
-            case "cp" -> copy(name, a);
-            case "imxtract" -> imxtract(a);
+            case "tftp", "tftpb", "tftpboot" -> loads.tftpb(a);
+            case "load", "fatload", "ext4load", "ext2load" -> loads.load(name, a);
+            case "cp" -> loads.copy(name, a);
+            case "imxtract" -> loads.imxtract(a);
             case "fdt" -> fdt.run(a);
             case "bootm", "booti", "bootz" -> {
                 booted = new Bootm(this, name).boot(a);
@@ -546,216 +548,12 @@ public final class Replay {
 
     // ---- loading ----
 
-    /** {@code tftpb [ADDR] [FILE]}: one argument is an address when it reads whole as hex, else a file name. */
-    private void tftpb(List<String> a) throws CommandError {
-        long address = loadAddress;
-        String file;
-        switch (a.size()) {
-            case 0 -> file = bootfile();
-            case 1 -> {
-                if (Numbers.isHex(a.getFirst())) {
-                    address = Numbers.hex(a.getFirst(), "address");
-                    file = bootfile();
-                } else {
-                    file = a.getFirst();
-                }
-            }
-            case 2 -> {
-                address = Numbers.hex(a.get(0), "address");
-                file = a.get(1);
-            }
-            default -> throw new CommandError("usage: tftpb [ADDR] [FILE]");
-        }
-        TftpSource source = tftpSource();
-        loadAddress = address;
-        long start = System.nanoTime();
-        BoardMemory.Loader loader = memory.loader(address, "tftpb " + file, baseName(file));
-        TransferProgress shown = options.listener.transfer(location(), source.describe(file));
-        try {
-            source.fetch(file, loader, (bytes, total) -> {
-                try {
-                    loader.expect(total);
-                } catch (MemoryException e) {
-                    throw new UncheckedIOException(new IOException(e.getMessage(), e));
-                }
-                shown.transferred(bytes, total);
-            });
-        } catch (IOException e) {
-            throw new CommandError(e.getMessage());
-        } catch (UncheckedIOException e) {
-            throw new CommandError(e.getCause().getMessage());
-        }
-        loaded(loader, start);
-    }
-
-    private String bootfile() throws CommandError {
-        String f = env.get("bootfile");
-        if (f == null || f.isEmpty()) {
-            throw new CommandError("no file name given and bootfile is not set");
-        }
-        return f;
-    }
-
-    private TftpSource tftpSource() throws CommandError {
-        if (options.tftp != null) {
-            return options.tftp;
-        }
-        String serverip = env.get("serverip");
-        if (serverip != null && !serverip.isEmpty()) {
-            try {
-                return TftpServer.parse(serverip);
-            } catch (IllegalArgumentException e) {
-                throw new CommandError("serverip: " + e.getMessage());
-            }
-        }
-        throw new CommandError("no TFTP server: give --tftp-root DIR (a folder standing in for it) or --tftp-server "
-                + "HOST[:PORT], or set serverip");
-    }
-
-    /** {@code load IFACE [DEV[:PART] [ADDR [FILE [BYTES [POS]]]]]}, and fatload/ext4load alike: files from --root. */
-    private void load(String command, List<String> a) throws CommandError {
-        if (a.isEmpty() || a.size() > 6) {
-            throw new CommandError("usage: %s INTERFACE [DEV[:PART] [ADDR [FILE [BYTES [POS]]]]]".formatted(command));
-        }
-        if (options.root == null) {
-            throw new CommandError("no --root DIR: %s reads the files of the boot device (%s %s), which --root stands for"
-                    .formatted(command, a.getFirst(), a.size() > 1 ? a.get(1) : ""));
-        }
-        long address = a.size() > 2 ? Numbers.hex(a.get(2), "address") : loadAddress;
-        String file = a.size() > 3 ? a.get(3) : bootfile();
-        long bytes = a.size() > 4 ? Numbers.hex(a.get(4), "byte count") : 0;
-        long pos = a.size() > 5 ? Numbers.hex(a.get(5), "file position") : 0;
-        TftpRoot root = new TftpRoot(options.root);
-        String origin = command + " " + file;
-        long start = System.nanoTime();
-        BoardMemory.Loader loader = memory.loader(address, origin, baseName(file));
-        try {
-            if (bytes == 0 && pos == 0) {
-                root.fetch(file, loader, (n, total) -> {
-                    try {
-                        loader.expect(total);
-                    } catch (MemoryException e) {
-                        throw new UncheckedIOException(new IOException(e.getMessage(), e));
-                    }
-                });
-            } else {
-                Path path = root.resolve(file);
-                try (FileChannel ch = FileChannel.open(path)) {
-                    long size = ch.size();
-                    if (pos > size) {
-                        throw new CommandError("%s: position 0x%x is past the end of the file (0x%x bytes)".formatted(root.describe(file), pos, size));
-                    }
-                    long n = bytes == 0 ? size - pos : Math.min(bytes, size - pos);
-                    loader.expect(n);
-                    var buf = java.nio.ByteBuffer.allocate((int) Math.min(n, 1 << 20));
-                    long done = 0;
-                    while (done < n) {
-                        buf.clear().limit((int) Math.min(buf.capacity(), n - done));
-                        int r = ch.read(buf, pos + done);
-                        if (r <= 0) {
-                            break;
-                        }
-                        loader.write(buf.array(), 0, r);
-                        done += r;
-                    }
-                } catch (NoSuchFileException e) {
-                    throw new CommandError(root.describe(file) + ": file not found");
-                } catch (MemoryException e) {
-                    throw new CommandError(e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new CommandError(e.getMessage());
-        } catch (UncheckedIOException e) {
-            throw new CommandError(e.getCause().getMessage());
-        }
-        loadAddress = address;
-        loaded(loader, start);
-    }
-
-    private void loaded(BoardMemory.Loader loader, long startNanos) {
-        int before = memory.overwrites().size();
-        BoardMemory.Load load = loader.finish();
-        env.put("filesize", Long.toHexString(load.size()));
-        env.put("fileaddr", Long.toHexString(load.start()));
-        options.listener.loaded(location(), load, Duration.ofNanos(System.nanoTime() - startNanos));
-        noteOverwrites(before);
-    }
-
     /** Warns of every overwrite since {@code before}; the boot command refuses an image that was hit. */
     void noteOverwrites(int before) {
         List<BoardMemory.Overwrite> all = memory.overwrites();
         for (BoardMemory.Overwrite o : all.subList(before, all.size())) {
             warn(o + " (U-Boot would not say so)");
         }
-    }
-
-    /** {@code cp[.b|.w|.l|.q] SRC DST COUNT}: COUNT in units of the suffix's size (default 4 bytes, as U-Boot). */
-    private void copy(String command, List<String> a) throws CommandError {
-        if (a.size() != 3) {
-            throw new CommandError("usage: cp[.b|.w|.l|.q] SOURCE TARGET COUNT");
-        }
-        int unit = switch (command) {
-            case "cp.b" -> 1;
-            case "cp.w" -> 2;
-            case "cp", "cp.l" -> 4;
-            case "cp.q" -> 8;
-            default -> throw new CommandError("unknown size suffix in " + command);
-        };
-        long from = Numbers.hex(a.get(0), "address");
-        long to = Numbers.hex(a.get(1), "address");
-        long bytes = Numbers.hex(a.get(2), "count") * unit;
-        try {
-            MemorySegment data = memory.read(from, bytes);
-            String what = memory.loadAt(from).map(l -> l.name()).orElse("memory");
-            int before = memory.overwrites().size();
-            memory.write(to, data, "cp from " + Hex.range(from, bytes), what, null);
-            noteOverwrites(before);
-        } catch (MemoryException e) {
-            throw new CommandError(e.getMessage());
-        }
-    }
-
-    /** {@code imxtract ADDR PART [DEST]}: one part of a legacy multi-file image, decompressed when it says so. */
-    private void imxtract(List<String> a) throws CommandError {
-        if (a.size() < 2 || a.size() > 3) {
-            throw new CommandError("usage: imxtract ADDR PART [DEST]");
-        }
-        long address = Numbers.hex(a.get(0), "address");
-        long part = Numbers.hex(a.get(1), "part number");
-        LegacyImage image = LegacyImage.read(memory, address);
-        if (image.type() != UImageCodes.TYPE_MULTI) {
-            throw new CommandError("%s is not a multi-file image (U-Boot: \"Wrong Image Type for imxtract command\")".formatted(image.summary()));
-        }
-        if (part >= image.parts().size()) {
-            throw new CommandError("%s has %d parts: no part %d (U-Boot: \"Bad Image Part\")".formatted(image.summary(), image.parts().size(), part));
-        }
-        LegacyImage.Part p = image.parts().get((int) part);
-        if (a.size() == 2) {
-            if (image.compression() != UImageCodes.COMP_NONE) {
-                throw new CommandError("a compressed part needs a DEST address to decompress to");
-            }
-            env.put("fileaddr", Long.toHexString(p.address()));
-            env.put("filesize", Long.toHexString(p.size()));
-            return;
-        }
-        long dest = Numbers.hex(a.get(2), "address");
-        byte[] bytes = image.contents(memory, p, memory.size());
-        try {
-            int before = memory.overwrites().size();
-            BoardMemory.Load load = memory.write(dest, MemorySegment.ofArray(bytes),
-                    "imxtract part %d of %s".formatted(part, image.name()), image.name() + " part " + part, null);
-            env.put("fileaddr", Long.toHexString(load.start()));
-            env.put("filesize", Long.toHexString(load.size()));
-            noteOverwrites(before);
-        } catch (MemoryException e) {
-            throw new CommandError(e.getMessage());
-        }
-    }
-
-    private static String baseName(String file) {
-        int slash = file.lastIndexOf('/');
-        return slash < 0 ? file : file.substring(slash + 1);
     }
 
     /** Bytes of memory for commands that need them whole (a device tree); errors say what was there. */
