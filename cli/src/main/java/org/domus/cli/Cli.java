@@ -9,10 +9,10 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * picocli's programmatic model, for the commands that boot systems. picocli reads annotations through reflection,
- * and the JVM builds a proxy class per annotation type for that at every start (an AOT cache cannot hold them):
- * 55 ms of the 60 ms it took to model {@code domus boot}, on the path every boot waits for. Declared in code, the
- * same model takes under 10 ms. The toolstack commands, which start nothing, keep picocli's annotations.
+ * picocli's programmatic model, which Domus's commands declare theirs with. picocli reads annotations through
+ * reflection, and the JVM builds a proxy class per annotation type for that at every start (an AOT cache cannot hold
+ * them): 55 ms of the 60 ms it took to model {@code domus boot}, on the path every boot waits for. Declared in code,
+ * the same model takes under 10 ms. ({@code dt}'s commands are still annotated.)
  */
 final class Cli {
     private Cli() {
@@ -50,7 +50,12 @@ final class Cli {
 
     /** An option without a value: true when given. */
     static OptionSpec flag(CommandSpec spec, String name, String description) {
-        return add(spec, OptionSpec.builder(name).type(boolean.class).arity("0").initialValue(false).description(description));
+        return flag(spec, new String[] {name}, description);
+    }
+
+    /** A flag with several names ({@code -w}, {@code --wait}). */
+    static OptionSpec flag(CommandSpec spec, String[] names, String description) {
+        return add(spec, OptionSpec.builder(names).type(boolean.class).arity("0").initialValue(false).description(description));
     }
 
     /** The required positional parameter at {@code index}. */
@@ -63,6 +68,28 @@ final class Cli {
         PositionalParamSpec built = p.build();
         spec.addPositional(built);
         return built;
+    }
+
+    /** An optional positional parameter at {@code index}: null when not given. */
+    static PositionalParamSpec optionalPositional(CommandSpec spec, int index, String label, String description) {
+        PositionalParamSpec p = PositionalParamSpec.builder().index(Integer.toString(index)).arity("0..1").paramLabel(label)
+                .type(String.class).description(description).build();
+        spec.addPositional(p);
+        return p;
+    }
+
+    /** Positional parameters from {@code index} on, any number of them; see {@link #values(PositionalParamSpec)}. */
+    static PositionalParamSpec positionals(CommandSpec spec, int index, String label, String description) {
+        PositionalParamSpec p = PositionalParamSpec.builder().index(index + "..*").arity("0..*").paramLabel(label)
+                .type(List.class).auxiliaryTypes(String.class).description(description).build();
+        spec.addPositional(p);
+        return p;
+    }
+
+    /** The values given for {@link #positionals}, in order; empty when none. */
+    static List<String> values(PositionalParamSpec positionals) {
+        List<String> v = positionals.getValue();
+        return v == null ? List.of() : v;
     }
 
     /**

@@ -9,37 +9,32 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlServer.ConsoleAttached;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code domus console DOMAIN}: attach this terminal to one domain's console. */
-@Command(name = "console", mixinStandardHelpOptions = true,
-        description = {"Attach to a domain's console: its last lines, then what it prints; what you type goes to it.",
-                "Ctrl-] detaches (the domain keeps running). Several consoles may watch one domain; the first one",
-                "attached holds its input, the others are read-only until it detaches."})
 final class ConsoleCommand implements Callable<Integer> {
-    @Mixin
-    ControlOptions control;
+    private final CommandSpec spec = Cli.command(this, "console",
+            "Attach to a domain's console: its last lines, then what it prints; what you type goes to it.",
+            "Ctrl-] detaches (the domain keeps running). Several consoles may watch one domain; the first one "
+                    + "attached holds its input, the others are read-only until it detaches.");
+    private final ControlOptions control = new ControlOptions(spec);
+    private final OptionSpec readOnlyOption = Cli.flag(spec, new String[] {"-r", "--read-only"},
+            "Only watch: never take the domain's input.");
+    private final PositionalParamSpec domain = Cli.positional(spec, 0, "DOMAIN", String.class, "Its name, id or dN.");
 
-    @Option(names = {"-r", "--read-only"}, description = "Only watch: never take the domain's input.")
-    boolean readOnly;
-
-    @Parameters(paramLabel = "DOMAIN", description = "Its name, id or dN.")
-    String domain;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws ControlException, IOException {
+        boolean readOnly = readOnlyOption.getValue();
         ControlClient client = control.connect();
         ConsoleAttached attached;
         try {
-            attached = client.attach(domain, !readOnly);
+            attached = client.attach(domain.getValue(), !readOnly);
         } catch (ControlException e) {
             client.close();
             throw e;

@@ -8,24 +8,19 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlServer.LogLine;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code domus dmesg}: Domus's own log (the {@code (domus)} lines), as {@code xl dmesg} shows Xen's. */
-@Command(name = "dmesg", mixinStandardHelpOptions = true,
-        description = "Print the running system's own events (boots, exits, restarts, pinning, requests), timestamped.")
 final class DmesgCommand implements Callable<Integer> {
-    @Mixin
-    ControlOptions control;
+    private final CommandSpec spec = Cli.command(this, "dmesg",
+            "Print the running system's own events (boots, exits, restarts, pinning, requests), timestamped.");
+    private final ControlOptions control = new ControlOptions(spec);
+    private final OptionSpec json = Cli.flag(spec, "--json", "Print the events as one JSON array.");
 
-    @Option(names = "--json", description = "Print the events as one JSON array.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws ControlException {
@@ -34,7 +29,7 @@ final class DmesgCommand implements Callable<Integer> {
             events = client.dmesg();
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.<Boolean>getValue()) {
             out.println(JsonOut.write(events));
         } else {
             events.forEach(e -> out.println("[" + e.time() + "] " + e.text()));

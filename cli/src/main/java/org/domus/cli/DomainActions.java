@@ -9,12 +9,10 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.DomainInfo;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The commands that act on one domain and print what became of it: destroy, pause, unpause, shutdown, reboot.
@@ -26,19 +24,21 @@ final class DomainActions {
 
     /** What every one of them shares: the system, the domain, --json, and one request. */
     abstract static class Action implements Callable<Integer> {
-        @Mixin
-        ControlOptions control;
+        final CommandSpec spec;
+        private final ControlOptions control;
+        private final OptionSpec json;
+        private final PositionalParamSpec domain;
 
-        @Option(names = "--json", description = "Print the domain afterwards as one JSON object.")
-        boolean json;
+        Action(String name, String... description) {
+            spec = Cli.command(this, name, description);
+            control = new ControlOptions(spec);
+            json = Cli.flag(spec, "--json", "Print the domain afterwards as one JSON object.");
+            domain = Cli.positional(spec, 0, "DOMAIN", String.class, "Its name, id or dN.");
+        }
 
-        @Parameters(paramLabel = "DOMAIN", description = "Its name, id or dN.")
-        String domain;
-
-        @Spec
-        CommandSpec spec;
-
-        abstract String op();
+        CommandSpec spec() {
+            return spec;
+        }
 
         /** Adds the options of this request. */
         void arguments(ObjectNode request) {
@@ -49,25 +49,22 @@ final class DomainActions {
 
         @Override
         public Integer call() throws ControlException {
-            ObjectNode request = ControlClient.request(op(), domain);
+            ObjectNode request = ControlClient.request(spec.name(), domain.<String>getValue());
             arguments(request);
             DomainInfo after;
             try (ControlClient client = control.connect()) {
                 after = client.call(request, DomainInfo.class);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? JsonOut.write(after) : "d%d %s: %s".formatted(after.id(), after.name(), done(after)));
+            out.println(json.<Boolean>getValue() ? JsonOut.write(after) : "d%d %s: %s".formatted(after.id(), after.name(), done(after)));
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "destroy", mixinStandardHelpOptions = true,
-            description = "Stop a domain at once (its engine process is killed), whatever its on_poweroff says.")
     static final class Destroy extends Action {
-        @Override
-        String op() {
-            return "destroy";
+        Destroy() {
+            super("destroy", "Stop a domain at once (its engine process is killed), whatever its on_poweroff says.");
         }
 
         @Override
@@ -76,11 +73,9 @@ final class DomainActions {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a domain's vCPUs; its memory and console stay.")
     static final class Pause extends Action {
-        @Override
-        String op() {
-            return "pause";
+        Pause() {
+            super("pause", "Stop a domain's vCPUs; its memory and console stay.");
         }
 
         @Override
@@ -89,11 +84,9 @@ final class DomainActions {
         }
     }
 
-    @Command(name = "unpause", mixinStandardHelpOptions = true, description = "Let a paused domain run again.")
     static final class Unpause extends Action {
-        @Override
-        String op() {
-            return "unpause";
+        Unpause() {
+            super("unpause", "Let a paused domain run again.");
         }
 
         @Override
@@ -104,63 +97,69 @@ final class DomainActions {
 
     /** shutdown and reboot: the power button, then the hard way after a timeout. */
     abstract static class Graceful extends Action {
-        @Option(names = {"-w", "--wait"}, description = "Return only when it is done: shut down, or running again after a reboot.")
-        boolean await;
+        private final OptionSpec await;
+        private final OptionSpec timeout;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-                description = "How long the guest gets to act on the power button. Default: ${DEFAULT-VALUE}.")
-        long timeout;
+        Graceful(String name, String... description) {
+            super(name, description);
+            await = Cli.flag(spec, new String[] {"-w", "--wait"},
+                    "Return only when it is done: shut down, or running again after a reboot.");
+            timeout = Cli.option(spec, "--timeout", "SECONDS", long.class, "10",
+                    "How long the guest gets to act on the power button. Default: ${DEFAULT-VALUE}.");
+        }
+
+        boolean await() {
+            return await.getValue();
+        }
+
+        long timeout() {
+            return timeout.getValue();
+        }
 
         @Override
         void arguments(ObjectNode request) {
-            if (timeout < 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must not be negative");
+            if (timeout() < 0) {
+                throw new ParameterException(spec.commandLine(), "--timeout must not be negative");
             }
-            request.put("timeout", timeout);
-            request.put("wait", await);
+            request.put("timeout", timeout());
+            request.put("wait", await());
         }
     }
 
-    @Command(name = "shutdown", mixinStandardHelpOptions = true,
-            description = {"Press a domain's power button; if it is still running after --timeout, destroy it.",
-                    "Its on_poweroff policy applies when the guest powers off."})
     static final class Shutdown extends Graceful {
-        @Override
-        String op() {
-            return "shutdown";
+        Shutdown() {
+            super("shutdown", "Press a domain's power button; if it is still running after --timeout, destroy it.",
+                    "Its on_poweroff policy applies when the guest powers off.");
         }
 
         @Override
         String done(DomainInfo after) {
-            return await ? after.state().replace("shutdown", "shut down")
-                    : "power button pressed (destroyed if still running in %d s)".formatted(timeout);
+            return await() ? after.state().replace("shutdown", "shut down")
+                    : "power button pressed (destroyed if still running in %d s)".formatted(timeout());
         }
     }
 
-    @Command(name = "reboot", mixinStandardHelpOptions = true,
-            description = {"Reboot one domain, rebuilt from the modules kept at boot with the same id and name.",
-                    "Its power button first; after --timeout (or at once with --force) it is destroyed and built again."})
     static final class Reboot extends Graceful {
-        @Option(names = {"-F", "--force"}, description = "Reset at once, without asking the guest first.")
-        boolean force;
+        private final OptionSpec force;
+
+        Reboot() {
+            super("reboot", "Reboot one domain, rebuilt from the modules kept at boot with the same id and name.",
+                    "Its power button first; after --timeout (or at once with --force) it is destroyed and built again.");
+            force = Cli.flag(spec, new String[] {"-F", "--force"}, "Reset at once, without asking the guest first.");
+        }
 
         @Override
         void arguments(ObjectNode request) {
             super.arguments(request);
-            request.put("force", force);
-        }
-
-        @Override
-        String op() {
-            return "reboot";
+            request.put("force", force.<Boolean>getValue());
         }
 
         @Override
         String done(DomainInfo after) {
-            if (await) {
+            if (await()) {
                 return after.state().equals("running") ? "running again (restart %d)".formatted(after.restarts()) : after.state();
             }
-            return force ? "resetting" : "power button pressed (reset if still running in %d s)".formatted(timeout);
+            return force.<Boolean>getValue() ? "resetting" : "power button pressed (reset if still running in %d s)".formatted(timeout());
         }
     }
 }

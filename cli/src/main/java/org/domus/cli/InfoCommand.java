@@ -8,36 +8,29 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.DomainInfo;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code domus info DOMAIN}: everything Domus knows about one domain. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show one domain of a running system in full.")
 final class InfoCommand implements Callable<Integer> {
-    @Mixin
-    ControlOptions control;
+    private final CommandSpec spec = Cli.command(this, "info", "Show one domain of a running system in full.");
+    private final ControlOptions control = new ControlOptions(spec);
+    private final OptionSpec json = Cli.flag(spec, "--json", "Print it as one JSON object.");
+    private final PositionalParamSpec domain = Cli.positional(spec, 0, "DOMAIN", String.class, "Its name, id or dN.");
 
-    @Option(names = "--json", description = "Print it as one JSON object.")
-    boolean json;
-
-    @Parameters(paramLabel = "DOMAIN", description = "Its name, id or dN.")
-    String domain;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws ControlException {
         DomainInfo d;
         try (ControlClient client = control.connect()) {
-            d = client.call(ControlClient.request("info", domain), DomainInfo.class);
+            d = client.call(ControlClient.request("info", domain.<String>getValue()), DomainInfo.class);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.<Boolean>getValue()) {
             out.println(JsonOut.write(d));
         } else {
             out.printf(Locale.ROOT, "%-10s d%d %s%n", "domain", d.id(), d.name());

@@ -8,30 +8,25 @@ import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.StoreInit;
 import org.domus.hypervisor.StoreInitReport;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code domus init-dom0less}: what Xen's {@code init-dom0less} does in dom0 after xenstored is up, against a running
  * system: each xen,enhanced domain gets its store page, its entries and its introduction to xenstored.
  */
-@Command(name = "init-dom0less", mixinStandardHelpOptions = true,
-        description = {"Run init-dom0less's xenstore handshake for every xen,enhanced domain of a running system.",
-                "As Xen's init-dom0less does: the store page (STORE_PFN ~0 becomes its frame), the domain's entries with",
-                "store/port and store/ring-ref, and its ring introduced to xenstored. Safe to run again: a domain",
-                "that had it is left as it is. `domus boot --init-dom0less` does it as each domain starts."})
 final class InitDom0lessCommand implements Callable<Integer> {
-    @Mixin
-    ControlOptions control;
+    private final CommandSpec spec = Cli.command(this, "init-dom0less",
+            "Run init-dom0less's xenstore handshake for every xen,enhanced domain of a running system.",
+            "As Xen's init-dom0less does: the store page (STORE_PFN ~0 becomes its frame), the domain's entries with "
+                    + "store/port and store/ring-ref, and its ring introduced to xenstored. Safe to run again: a domain "
+                    + "that had it is left as it is. `domus boot --init-dom0less` does it as each domain starts.");
+    private final ControlOptions control = new ControlOptions(spec);
+    private final OptionSpec json = Cli.flag(spec, "--json", "Print what was done as one JSON document.");
 
-    @Option(names = "--json", description = "Print what was done as one JSON document.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws ControlException {
@@ -40,7 +35,7 @@ final class InitDom0lessCommand implements Callable<Integer> {
             report = client.initDom0less();
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.<Boolean>getValue()) {
             out.println(JsonOut.write(report));
         } else {
             for (StoreInit d : report.domains()) {

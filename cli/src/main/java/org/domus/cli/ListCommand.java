@@ -10,33 +10,27 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.DomainInfo;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code domus list}: the domains of a running system, as {@code xl list} prints them. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the domains of a running system: Name, ID, Mem (MiB), VCPUs, State, Time(s).",
-                "State is xl's: r running, b blocked (idle), p paused, s shut down, c crashed, d dying or restarting.",
-                "Time(s) is the CPU time its vCPUs used since it last started."})
 final class ListCommand implements Callable<Integer> {
-    @Mixin
-    ControlOptions control;
+    private final CommandSpec spec = Cli.command(this, "list",
+            "List the domains of a running system: Name, ID, Mem (MiB), VCPUs, State, Time(s).",
+            "State is xl's: r running, b blocked (idle), p paused, s shut down, c crashed, d dying or restarting.",
+            "Time(s) is the CPU time its vCPUs used since it last started.");
+    private final ControlOptions control = new ControlOptions(spec);
+    private final OptionSpec json = Cli.flag(spec, "--json", "Print the domains as one JSON array.");
+    private final PositionalParamSpec only = Cli.positionals(spec, 0, "DOMAIN", "Only these domains (name, id or dN).");
 
-    @Option(names = "--json", description = "Print the domains as one JSON array.")
-    boolean json;
-
-    @Parameters(paramLabel = "DOMAIN", arity = "0..*", description = "Only these domains (name, id or dN).")
-    List<String> only = List.of();
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws ControlException {
+        List<String> only = Cli.values(this.only);
         List<DomainInfo> domains;
         try (ControlClient client = control.connect()) {
             domains = client.list();
@@ -49,7 +43,7 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.<Boolean>getValue()) {
             out.println(JsonOut.write(domains));
         } else {
             out.print(table(domains));

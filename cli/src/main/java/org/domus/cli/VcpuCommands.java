@@ -11,12 +11,9 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.VcpuInfo;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code domus vcpu-list} and {@code domus vcpu-pin}: where vCPUs run, and where they may. */
 final class VcpuCommands {
@@ -34,69 +31,58 @@ final class VcpuCommands {
         return s.toString();
     }
 
-    @Command(name = "vcpu-list", mixinStandardHelpOptions = true,
-            description = {"List the vCPUs of every domain (or of one), with their host CPUs and affinity.",
-                    "Per vCPU: the host CPU it last ran on, its state (r running, b blocked, p paused, - not running),",
-                    "CPU time, host thread and hard affinity."})
     static final class VcpuList implements Callable<Integer> {
-        @Mixin
-        ControlOptions control;
+        private final CommandSpec spec = Cli.command(this, "vcpu-list",
+                "List the vCPUs of every domain (or of one), with their host CPUs and affinity.",
+                "Per vCPU: the host CPU it last ran on, its state (r running, b blocked, p paused, - not running), "
+                        + "CPU time, host thread and hard affinity.");
+        private final ControlOptions control = new ControlOptions(spec);
+        private final OptionSpec json = Cli.flag(spec, "--json", "Print the vCPUs as one JSON array.");
+        private final PositionalParamSpec domain = Cli.optionalPositional(spec, 0, "DOMAIN", "Only this domain (name, id or dN).");
 
-        @Option(names = "--json", description = "Print the vCPUs as one JSON array.")
-        boolean json;
-
-        @Parameters(paramLabel = "DOMAIN", arity = "0..1", description = "Only this domain (name, id or dN).")
-        String domain;
-
-        @Spec
-        CommandSpec spec;
+        CommandSpec spec() {
+            return spec;
+        }
 
         @Override
         public Integer call() throws ControlException {
+            String one = domain.getValue();
             List<VcpuInfo> vcpus;
             try (ControlClient client = control.connect()) {
-                vcpus = client.vcpus(domain == null ? ControlClient.request("vcpu-list") : ControlClient.request("vcpu-list", domain));
+                vcpus = client.vcpus(one == null ? ControlClient.request("vcpu-list") : ControlClient.request("vcpu-list", one));
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? JsonOut.write(vcpus) + "\n" : table(vcpus));
+            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus));
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "vcpu-pin", mixinStandardHelpOptions = true,
-            description = {"Pin a domain's vCPU (or all) to host CPUs, now and after its reboots.",
-                    "sched_setaffinity on its vCPU thread. CPUS is a list such as 0-1,3, or all to unpin."})
     static final class VcpuPin implements Callable<Integer> {
-        @Mixin
-        ControlOptions control;
+        private final CommandSpec spec = Cli.command(this, "vcpu-pin",
+                "Pin a domain's vCPU (or all) to host CPUs, now and after its reboots.",
+                "sched_setaffinity on its vCPU thread. CPUS is a list such as 0-1,3, or all to unpin.");
+        private final ControlOptions control = new ControlOptions(spec);
+        private final OptionSpec json = Cli.flag(spec, "--json", "Print the domain's vCPUs afterwards as one JSON array.");
+        private final PositionalParamSpec domain = Cli.positional(spec, 0, "DOMAIN", String.class, "Its name, id or dN.");
+        private final PositionalParamSpec vcpu = Cli.positional(spec, 1, "VCPU", String.class, "A vCPU number, or all.");
+        private final PositionalParamSpec cpus = Cli.positional(spec, 2, "CPUS", String.class, "Host CPUs: 0-1,3 or all.");
 
-        @Option(names = "--json", description = "Print the domain's vCPUs afterwards as one JSON array.")
-        boolean json;
-
-        @Parameters(index = "0", paramLabel = "DOMAIN", description = "Its name, id or dN.")
-        String domain;
-
-        @Parameters(index = "1", paramLabel = "VCPU", description = "A vCPU number, or all.")
-        String vcpu;
-
-        @Parameters(index = "2", paramLabel = "CPUS", description = "Host CPUs: 0-1,3 or all.")
-        String cpus;
-
-        @Spec
-        CommandSpec spec;
+        CommandSpec spec() {
+            return spec;
+        }
 
         @Override
         public Integer call() throws ControlException {
-            ObjectNode request = ControlClient.request("vcpu-pin", domain);
-            request.put("vcpu", vcpu);
-            request.put("cpus", cpus);
+            ObjectNode request = ControlClient.request("vcpu-pin", domain.<String>getValue());
+            request.put("vcpu", vcpu.<String>getValue());
+            request.put("cpus", cpus.<String>getValue());
             List<VcpuInfo> vcpus;
             try (ControlClient client = control.connect()) {
                 vcpus = client.vcpus(request);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? JsonOut.write(vcpus) + "\n" : table(vcpus));
+            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus));
             out.flush();
             return 0;
         }
