@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * picocli's programmatic model, which Domus's commands declare theirs with. picocli reads annotations through
  * reflection, and the JVM builds a proxy class per annotation type for that at every start (an AOT cache cannot hold
  * them): 55 ms of the 60 ms it took to model {@code domus boot}, on the path every boot waits for. Declared in code,
- * the same model takes under 10 ms. ({@code dt}'s commands are still annotated.)
+ * the same model takes under 10 ms.
  */
 final class Cli {
     private Cli() {

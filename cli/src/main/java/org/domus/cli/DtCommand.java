@@ -15,60 +15,60 @@ import org.domus.fdt.FdtException;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code domus dt}: the device-tree toolkit, compatible with dtc. */
-@Command(name = "dt", mixinStandardHelpOptions = true,
-        description = "Compile, decompile and query device trees (byte-compatible with dtc 1.6).",
-        subcommands = {DtCommand.Compile.class, DtCommand.Decompile.class, DtCommand.Get.class})
 final class DtCommand {
+    private final CommandSpec spec = Cli.command(this, "dt", "Compile, decompile and query device trees (byte-compatible with dtc 1.6).");
 
-    @Command(name = "compile", mixinStandardHelpOptions = true,
-            description = "Compile device-tree source to a DTB, as dtc -I dts -O dtb does.")
+    DtCommand() {
+        spec.addSubcommand("compile", new Compile().spec);
+        spec.addSubcommand("decompile", new Decompile().spec);
+        spec.addSubcommand("get", new Get().spec);
+    }
+
+    CommandSpec spec() {
+        return spec;
+    }
+
     static final class Compile implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "IN.dts", description = "Device-tree source.")
-        Path input;
-
-        @Option(names = {"-o", "--out"}, paramLabel = "OUT.dtb", required = true, description = "Output blob ('-' for stdout).")
-        String output;
-
-        @Option(names = {"-i", "--include"}, paramLabel = "DIR", description = "Also search DIR for /include/ and /incbin/ files.")
-        List<Path> includeDirs = new ArrayList<>();
-
-        @Option(names = {"-@", "--symbols"}, description = "Add a __symbols__ node for overlays, as dtc -@ does.")
-        boolean symbols;
-
-        @Mixin
-        Warnings warnings;
+        private final CommandSpec spec = Cli.command(this, "compile", "Compile device-tree source to a DTB, as dtc -I dts -O dtb does.");
+        private final PositionalParamSpec input = Cli.positional(spec, 0, "IN.dts", Path.class, "Device-tree source.");
+        private final OptionSpec output = add(spec, OptionSpec.builder("-o", "--out").paramLabel("OUT.dtb").type(String.class)
+                .required(true).description("Output blob ('-' for stdout)."));
+        private final OptionSpec includeDirs = add(spec, OptionSpec.builder("-i", "--include").paramLabel("DIR").type(List.class)
+                .auxiliaryTypes(String.class).description("Also search DIR for /include/ and /incbin/ files."));
+        private final OptionSpec symbols = Cli.flag(spec, new String[] {"-@", "--symbols"},
+                "Add a __symbols__ node for overlays, as dtc -@ does.");
+        private final Warnings warnings = new Warnings(spec);
 
         @Override
         public Integer call() throws IOException, FdtException {
-            DtsCompilation c = Fdt.compileDts(input, includeDirs, symbols);
+            List<Path> dirs = new ArrayList<>();
+            List<String> given = includeDirs.getValue();
+            if (given != null) {
+                given.forEach(d -> dirs.add(Path.of(d)));
+            }
+            DtsCompilation c = Fdt.compileDts(input.getValue(), dirs, symbols.<Boolean>getValue());
             warnings.print(c.warnings());
-            write(output, c.fdt().toDtb());
+            write(output.getValue(), c.fdt().toDtb());
             return 0;
         }
     }
 
-    @Command(name = "decompile", mixinStandardHelpOptions = true,
-            description = "Print a DTB as device-tree source, as dtc -I dtb -O dts does.")
     static final class Decompile implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "IN.dtb", description = "Flattened device tree (DTS is accepted too).")
-        Path input;
-
-        @Option(names = {"-o", "--out"}, paramLabel = "OUT.dts", description = "Output file (default: stdout).")
-        String output = "-";
-
-        @Mixin
-        Warnings warnings;
+        private final CommandSpec spec = Cli.command(this, "decompile", "Print a DTB as device-tree source, as dtc -I dtb -O dts does.");
+        private final PositionalParamSpec input = Cli.positional(spec, 0, "IN.dtb", Path.class,
+                "Flattened device tree (DTS is accepted too).");
+        private final OptionSpec output = add(spec, OptionSpec.builder("-o", "--out").paramLabel("OUT.dts").type(String.class)
+                .defaultValue("-").description("Output file (default: stdout)."));
+        private final Warnings warnings = new Warnings(spec);
 
         @Override
         public Integer call() throws IOException, FdtException {
+            Path input = this.input.getValue();
             byte[] bytes = Files.readAllBytes(input);
             Fdt fdt;
             if (Fdt.isDtb(bytes)) {
@@ -80,28 +80,22 @@ final class DtCommand {
                 warnings.print(c.warnings());
             }
             // Names are read byte for char (ISO-8859-1) and printed values are ASCII, so this writes the bytes dtc would.
-            write(output, fdt.toDts().getBytes(StandardCharsets.ISO_8859_1));
+            write(output.getValue(), fdt.toDts().getBytes(StandardCharsets.ISO_8859_1));
             return 0;
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Print one node, or one property of it, from a DTS or DTB file.")
     static final class Get implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "FILE", description = "DTS or DTB file.")
-        Path input;
-
-        @Parameters(index = "1", paramLabel = "PATH", description = "Node path, e.g. /chosen/domU1.")
-        String path;
-
-        @Parameters(index = "2", arity = "0..1", paramLabel = "PROPERTY", description = "Property name.")
-        String property;
+        private final CommandSpec spec = Cli.command(this, "get", "Print one node, or one property of it, from a DTS or DTB file.");
+        private final PositionalParamSpec input = Cli.positional(spec, 0, "FILE", Path.class, "DTS or DTB file.");
+        private final PositionalParamSpec path = Cli.positional(spec, 1, "PATH", String.class, "Node path, e.g. /chosen/domU1.");
+        private final PositionalParamSpec property = Cli.optionalPositional(spec, 2, "PROPERTY", "Property name.");
 
         @Override
         public Integer call() throws IOException, FdtException {
+            Path input = this.input.getValue();
+            String path = this.path.getValue();
+            String property = this.property.getValue();
             Fdt fdt = Fdt.read(input);
             Node node = fdt.node(path).orElse(null);
             if (node == null) {
@@ -124,17 +118,25 @@ final class DtCommand {
 
     /** {@code -q}: dtc prints its warnings to stderr unless told to be quiet; so do we. */
     static final class Warnings {
-        @Option(names = {"-q", "--quiet"}, description = "Do not print dtc's warnings.")
-        boolean quiet;
+        private final CommandSpec spec;
+        private final OptionSpec quiet;
 
-        @Spec(Spec.Target.MIXEE)
-        CommandSpec spec;
+        Warnings(CommandSpec spec) {
+            this.spec = spec;
+            quiet = Cli.flag(spec, new String[] {"-q", "--quiet"}, "Do not print dtc's warnings.");
+        }
 
         void print(List<String> lines) {
-            if (!quiet) {
+            if (!quiet.<Boolean>getValue()) {
                 lines.forEach(spec.commandLine().getErr()::println);
             }
         }
+    }
+
+    private static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
+        OptionSpec o = option.build();
+        spec.addOption(o);
+        return o;
     }
 
     private static void write(String output, byte[] bytes) throws IOException {

@@ -32,8 +32,8 @@ public final class Main {
             "help");
 
     /**
-     * Command {@code name} for picocli: the commands declare their model in code (see {@link Cli}); {@code dt} and its
-     * subcommands are still annotated classes (not yet converted), and help is picocli's own. (A switch, not a map of constructor references: the JDK 25 AOT cache writer
+     * Command {@code name} for picocli: every command declares its model in code (see {@link Cli}); help is picocli's
+     * own. (A switch, not a map of constructor references: the JDK 25 AOT cache writer
      * crashed on one.)
      */
     private static Object command(String name) {
@@ -54,7 +54,7 @@ public final class Main {
             case "vcpu-pin" -> new VcpuCommands.VcpuPin().spec();
             case "dmesg" -> new DmesgCommand().spec();
             case "init-dom0less" -> new InitDom0lessCommand().spec();
-            case "dt" -> DtCommand.class;
+            case "dt" -> new DtCommand().spec();
             case "help" -> CommandLine.HelpCommand.class;
             default -> throw new IllegalArgumentException("no command " + name);
         };
