@@ -6,6 +6,4 @@ module org.domus.cli {
     requires org.domus.hypervisor;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
-
-    opens org.domus.cli to info.picocli;
 }
