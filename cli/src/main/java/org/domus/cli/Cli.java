@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -42,9 +43,9 @@ final class Cli {
                 .description(description));
     }
 
-    /** The values a {@link #repeatable} option was given, in order; empty when it was not. */
-    static List<String> values(OptionSpec repeatable) {
-        List<String> v = repeatable.getValue();
+    /** The values a {@link #repeatable} option or {@link #positionals} were given, in order; empty when none. */
+    static List<String> values(ArgSpec listOfStrings) {
+        List<String> v = listOfStrings.getValue();
         return v == null ? List.of() : v;
     }
 
@@ -78,18 +79,12 @@ final class Cli {
         return p;
     }
 
-    /** Positional parameters from {@code index} on, any number of them; see {@link #values(PositionalParamSpec)}. */
+    /** Positional parameters from {@code index} on, any number of them; see {@link #values}. */
     static PositionalParamSpec positionals(CommandSpec spec, int index, String label, String description) {
         PositionalParamSpec p = PositionalParamSpec.builder().index(index + "..*").arity("0..*").paramLabel(label)
                 .type(List.class).auxiliaryTypes(String.class).description(description).build();
         spec.addPositional(p);
         return p;
-    }
-
-    /** The values given for {@link #positionals}, in order; empty when none. */
-    static List<String> values(PositionalParamSpec positionals) {
-        List<String> v = positionals.getValue();
-        return v == null ? List.of() : v;
     }
 
     /**
@@ -100,7 +95,8 @@ final class Cli {
         return value -> Path.of(value);
     }
 
-    private static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
+    /** Adds an option built by hand (several names, required…), converting paths as the others do. */
+    static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
         if (option.type() == Path.class) {
             option.converters(pathConverter());
         }

@@ -36,9 +36,9 @@ final class DtCommand {
     static final class Compile implements Callable<Integer> {
         private final CommandSpec spec = Cli.command(this, "compile", "Compile device-tree source to a DTB, as dtc -I dts -O dtb does.");
         private final PositionalParamSpec input = Cli.positional(spec, 0, "IN.dts", Path.class, "Device-tree source.");
-        private final OptionSpec output = add(spec, OptionSpec.builder("-o", "--out").paramLabel("OUT.dtb").type(String.class)
+        private final OptionSpec output = Cli.add(spec, OptionSpec.builder("-o", "--out").paramLabel("OUT.dtb").type(String.class)
                 .required(true).description("Output blob ('-' for stdout)."));
-        private final OptionSpec includeDirs = add(spec, OptionSpec.builder("-i", "--include").paramLabel("DIR").type(List.class)
+        private final OptionSpec includeDirs = Cli.add(spec, OptionSpec.builder("-i", "--include").paramLabel("DIR").type(List.class)
                 .auxiliaryTypes(String.class).description("Also search DIR for /include/ and /incbin/ files."));
         private final OptionSpec symbols = Cli.flag(spec, new String[] {"-@", "--symbols"},
                 "Add a __symbols__ node for overlays, as dtc -@ does.");
@@ -47,10 +47,7 @@ final class DtCommand {
         @Override
         public Integer call() throws IOException, FdtException {
             List<Path> dirs = new ArrayList<>();
-            List<String> given = includeDirs.getValue();
-            if (given != null) {
-                given.forEach(d -> dirs.add(Path.of(d)));
-            }
+            Cli.values(includeDirs).forEach(d -> dirs.add(Path.of(d)));
             DtsCompilation c = Fdt.compileDts(input.getValue(), dirs, symbols.<Boolean>getValue());
             warnings.print(c.warnings());
             write(output.getValue(), c.fdt().toDtb());
@@ -62,7 +59,7 @@ final class DtCommand {
         private final CommandSpec spec = Cli.command(this, "decompile", "Print a DTB as device-tree source, as dtc -I dtb -O dts does.");
         private final PositionalParamSpec input = Cli.positional(spec, 0, "IN.dtb", Path.class,
                 "Flattened device tree (DTS is accepted too).");
-        private final OptionSpec output = add(spec, OptionSpec.builder("-o", "--out").paramLabel("OUT.dts").type(String.class)
+        private final OptionSpec output = Cli.add(spec, OptionSpec.builder("-o", "--out").paramLabel("OUT.dts").type(String.class)
                 .defaultValue("-").description("Output file (default: stdout)."));
         private final Warnings warnings = new Warnings(spec);
 
@@ -131,12 +128,6 @@ final class DtCommand {
                 lines.forEach(spec.commandLine().getErr()::println);
             }
         }
-    }
-
-    private static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
-        OptionSpec o = option.build();
-        spec.addOption(o);
-        return o;
     }
 
     private static void write(String output, byte[] bytes) throws IOException {
