@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,16 +32,7 @@ class BootSignalTest {
     void noQemuOutlivesDomus(String signal, @TempDir Path dir) throws Exception {
         Path system = system(dir);
         String name = "signal-" + ProcessHandle.current().pid() + "-" + signal;
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cp = new ArrayList<>();
-        for (String prop : List.of("jdk.module.path", "java.class.path")) {
-            String v = System.getProperty(prop);
-            if (v != null && !v.isEmpty()) {
-                cp.add(v);
-            }
-        }
-        Process domus = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, cp), Main.class.getName(),
-                "boot", system.toString(), "--run-dir", dir.resolve("run").toString(),
+        Process domus = DomusJvm.command("boot", system.toString(), "--run-dir", dir.resolve("run").toString(),
                 // a name of its own: other systems may run on this host, and a kill -9 leaves its socket behind
                 "--name", name).redirectErrorStream(true).start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -78,7 +77,7 @@ class ToolstackTest {
         dir = Files.createTempDirectory("domus-toolstack-");
         TestGuest.copyInto(dir);
         Path system = write("system.dts", List.of(looper("domU1"), looper("domU2"), looper("domU3")), "conswitch=a");
-        domus = java("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
+        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
                 .redirectErrorStream(true).start();
         Thread.ofVirtual().start(() -> readLines(domus.getInputStream()));
         for (int d = 1; d <= 3; d++) {
@@ -159,7 +158,7 @@ class ToolstackTest {
     @Test
     @Order(4)
     void consoleAttachesFromAnotherProcessAndCtrlBracketDetaches() throws Exception {
-        Process console = java("console", "--name", name, "domU2").start();
+        Process console = DomusJvm.command("console", "--name", name, "domU2").start();
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(console.getInputStream(), StandardCharsets.UTF_8))) {
@@ -303,7 +302,7 @@ class ToolstackTest {
 
         // the next boot, detached and under sched=null: one CPU of its own per vCPU, in order
         Path system = write("null.dts", List.of(looper("first"), looper("second")), "sched=null");
-        Process detach = java("boot", system.toString(), "--detach", "--name", name, "--run-dir", dir.resolve("run2").toString())
+        Process detach = DomusJvm.command("boot", system.toString(), "--detach", "--name", name, "--run-dir", dir.resolve("run2").toString())
                 .redirectErrorStream(true).start();
         String said = new String(detach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(detach.waitFor(BOOT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -345,22 +344,6 @@ class ToolstackTest {
         Path path = dir.resolve(file);
         Files.writeString(path, dts);
         return path;
-    }
-
-    /** {@code domus ARGS} in a JVM of its own, as from another terminal. */
-    static ProcessBuilder java(String... args) {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cp = new ArrayList<>();
-        for (String prop : List.of("jdk.module.path", "java.class.path")) {
-            String v = System.getProperty(prop);
-            if (v != null && !v.isEmpty()) {
-                cp.add(v);
-            }
-        }
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                String.join(File.pathSeparator, cp), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
     }
 
     /** {@code domus ARGS} in this JVM (the toolstack commands are clients: no guest runs here). */

@@ -188,17 +188,7 @@ class UbootBootTest {
     }
 
     private static Result domus(Path dir, String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cp = new ArrayList<>();
-        for (String prop : List.of("jdk.module.path", "java.class.path")) {
-            String v = System.getProperty(prop);
-            if (v != null && !v.isEmpty()) {
-                cp.add(v);
-            }
-        }
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, cp), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        Process p = DomusJvm.command(args).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = Thread.ofVirtual().start(() -> {

@@ -64,7 +64,7 @@ class XenstoreSystemTest {
         dts = dts.replaceFirst("vpl011;", "vpl011;\n\t\t\txen,enhanced = \"enabled\";");
         system = dir.resolve("system.dts");
         Files.writeString(system, dts);
-        domus = ToolstackTest.java("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
+        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
                 .redirectErrorStream(true).start();
         Thread.ofVirtual().start(() -> readLines(domus.getInputStream()));
         await(l -> l.startsWith("(d1) DOMUS-TICK"), BOOT);
