@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.domus.dom0less.Enhanced;
 import org.domus.engine.DomainHandle;
 import org.domus.engine.DomainSpec;
-import org.domus.engine.Engine;
 import org.domus.engine.GuestArch;
 import org.domus.xenstore.XenstoreClient;
 import org.junit.jupiter.api.AfterEach;
@@ -197,23 +196,7 @@ class SystemStoreTest {
     private Domain domain(int id, String name, Enhanced enhanced, int port) {
         DomainSpec spec = new DomainSpec(name, GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "console=ttyAMA0",
                 dir.resolve(name));
-        Engine engine = new Engine() {
-            @Override
-            public String name() {
-                return "toy";
-            }
-
-            @Override
-            public Optional<String> unavailable(GuestArch arch) {
-                return Optional.empty();
-            }
-
-            @Override
-            public DomainHandle build(DomainSpec s) {
-                return new ToyHandle(List.of());
-            }
-        };
-        return new Domain(id, name, spec, engine, ExitPolicies.XL_DEFAULTS, mux, Collections.nCopies(1, null),
+        return new Domain(id, name, spec, ToyHandle.engine(() -> new ToyHandle(List.of())), ExitPolicies.XL_DEFAULTS, mux, Collections.nCopies(1, null),
                 new StoreChannel(enhanced, port));
     }
 }

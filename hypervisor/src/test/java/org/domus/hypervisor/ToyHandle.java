@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.domus.engine.ConsoleStream;
 import org.domus.engine.DomainHandle;
@@ -44,6 +45,11 @@ final class ToyHandle implements DomainHandle, ConsoleStream {
 
     /** An engine that hands out {@code handle} once. */
     static Engine engine(ToyHandle handle) {
+        return engine(() -> handle);
+    }
+
+    /** An engine whose every build (a reboot's too) is a handle from {@code handles}. */
+    static Engine engine(Supplier<? extends DomainHandle> handles) {
         return new Engine() {
             @Override
             public String name() {
@@ -57,7 +63,7 @@ final class ToyHandle implements DomainHandle, ConsoleStream {
 
             @Override
             public DomainHandle build(DomainSpec spec) {
-                return handle;
+                return handles.get();
             }
         };
     }
