@@ -4,4 +4,5 @@ module org.domus.engine {
 
     exports org.domus.engine;
     exports org.domus.engine.payload;
+    exports org.domus.engine.xen;
 }

@@ -2,6 +2,8 @@ package org.domus.engine;
 
 import java.nio.file.Path;
 
+import org.domus.engine.xen.XenGuest;
+
 /**
  * Everything an engine needs to build one domain. Kernel and initrd are files (the hypervisor writes module
  * bytes taken from board memory to the domain's work folder first).
@@ -9,7 +11,13 @@ import java.nio.file.Path;
  * @param name        the domain's name, for messages and process titles
  * @param initrd      null when the domain has no ramdisk
  * @param workDir     a folder of the domain's own for sockets, logs and files the engine needs
+ * @param xen         null for a plain domain; else how it becomes a Xen guest ({@code xen,enhanced})
  */
 public record DomainSpec(String name, GuestArch arch, long memoryBytes, int vcpus, Path kernel, Path initrd,
-                         String cmdline, Path workDir) {
+                         String cmdline, Path workDir, XenGuest xen) {
+    /** A plain domain: no Xen guest ABI. */
+    public DomainSpec(String name, GuestArch arch, long memoryBytes, int vcpus, Path kernel, Path initrd,
+                      String cmdline, Path workDir) {
+        this(name, arch, memoryBytes, vcpus, kernel, initrd, cmdline, workDir, null);
+    }
 }
