@@ -1,13 +1,9 @@
 package org.domus.cli;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 import org.domus.engine.BootTrace;
-import org.domus.engine.EngineException;
-import org.domus.fdt.FdtException;
-import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ExitPolicies;
+import org.domus.hypervisor.RunningSystem;
 
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -29,17 +25,13 @@ final class BootCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, FdtException, EngineException, InterruptedException, ControlException {
+    public Integer call() throws Exception {
         BootTrace.mark("command line parsed");
-        ExitPolicies policies = boot.policies();
-        String system = boot.systemName(input.system());
+        RunningSystem.Options options = boot.options(boot.systemName(input.system()), spec.commandLine().getErr());
         if (boot.detach()) {
-            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), system, boot.runDir(),
+            return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), options.name(), boot.runDir(),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        try (SystemClaim claim = SystemClaim.start(system)) {
-            return SystemRun.run(input.load(), claim, boot.engine(), boot.runDir(), policies, boot.initDom0less(),
-                    spec.commandLine().getErr());
-        }
+        return RunningSystem.boot(options, input::load);
     }
 }

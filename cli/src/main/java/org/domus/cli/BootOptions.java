@@ -1,9 +1,11 @@
 package org.domus.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.ExitPolicy;
+import org.domus.hypervisor.RunningSystem;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -62,7 +64,19 @@ final class BootOptions {
     /** --name, else the name of the file the system came from. */
     String systemName(Path source) {
         String n = name.getValue();
-        return n != null ? n : SystemRun.defaultName(source);
+        return n != null ? n : defaultName(source);
+    }
+
+    /** How system {@code name} runs, its problems printed to {@code problems}. */
+    RunningSystem.Options options(String name, PrintWriter problems) {
+        return new RunningSystem.Options(name, engine(), runDir(), policies(), initDom0less(), System.out, problems);
+    }
+
+    /** The name a system gets without --name: its file's, without the extension ("system" for system.dts). */
+    static String defaultName(Path system) {
+        String stem = system.getFileName().toString().replaceAll("\\.(dts|dtb|cmd|scr|txt)$", "");
+        String name = stem.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || name.startsWith(".") || name.startsWith("-") ? "default" : name;
     }
 
     ExitPolicies policies() {

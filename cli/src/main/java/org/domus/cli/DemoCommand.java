@@ -10,16 +10,12 @@ import java.util.concurrent.Callable;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.ModuleFiles;
-import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
-import org.domus.engine.EngineException;
 import org.domus.engine.payload.GuestPayload;
 import org.domus.engine.payload.PayloadCache;
-import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.Fdt;
-import org.domus.fdt.FdtException;
-import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ExitPolicies;
+import org.domus.hypervisor.RunningSystem;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -41,8 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, FdtException, EngineException, InterruptedException, PayloadException,
-            ControlException {
+    public Integer call() throws Exception {
         GuestPayload guest = GuestPayload.arm64();
         Path given = dir.getValue();
         Path demo = given != null ? given : PayloadCache.defaultRoot().resolve("demo");
@@ -53,10 +48,9 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(system, systemSource());
         spec.commandLine().getErr().println("domus: demo system " + system + " (kernel " + guest.kernelPackage()
                 + " " + guest.kernelVersion() + ")");
-        try (SystemClaim claim = SystemClaim.start("demo")) {
-            SystemConfig config = Validator.load(Fdt.fromDts(system), ModuleFiles.of(List.of(), demo), Host.current());
-            return SystemRun.run(config, claim, "auto", null, ExitPolicies.XL_DEFAULTS, false, spec.commandLine().getErr());
-        }
+        RunningSystem.Options options = new RunningSystem.Options("demo", "auto", null, ExitPolicies.XL_DEFAULTS, false,
+                System.out, spec.commandLine().getErr());
+        return RunningSystem.boot(options, () -> Validator.load(Fdt.fromDts(system), ModuleFiles.of(List.of(), demo), Host.current()));
     }
 
     /** The example: different memory sizes, one domain with two vCPUs, the seed's console and properties. */

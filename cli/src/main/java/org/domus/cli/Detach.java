@@ -14,6 +14,7 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlPaths;
 import org.domus.hypervisor.DomainInfo;
+import org.domus.hypervisor.RunningSystem;
 
 /**
  * {@code domus boot --detach}: the same JVM command again (its flags, module path and arguments, read from
@@ -36,7 +37,7 @@ final class Detach {
         if (ControlClient.running().contains(name)) {
             throw new ControlException("a system named '%s' is already running (socket %s): give this one another --name".formatted(name, socket));
         }
-        Path dir = runDir != null ? runDir : SystemRun.defaultRunDir(name);
+        Path dir = runDir != null ? runDir : RunningSystem.newRunDir(name);
         Files.createDirectories(dir);
         Path log = dir.resolve("domus.log");
         Process child = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

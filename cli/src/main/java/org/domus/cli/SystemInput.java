@@ -2,17 +2,9 @@ package org.domus.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.domus.dom0less.Host;
-import org.domus.dom0less.ModuleBytes;
 import org.domus.dom0less.ModuleFiles;
-import org.domus.dom0less.ModuleSource;
-import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
 import org.domus.engine.BootTrace;
@@ -48,7 +40,7 @@ final class SystemInput {
         return system.getValue();
     }
 
-    /** Reads and validates the system; every problem is in the result, with unused --module files as warnings. */
+    /** Reads and validates the system; every problem is in the result, unused --module files as warnings. */
     SystemConfig load() throws IOException, FdtException {
         ModuleFiles files;
         try {
@@ -62,28 +54,6 @@ final class SystemInput {
         Host host = new Host(cpus != null ? cpus : here.cpus(), memoryMib != null ? memoryMib << 20 : here.memoryBytes());
         Fdt fdt = Fdt.read(system());
         BootTrace.mark("system tree read");
-        // A file at an address no module node asked for is most likely a mistyped address: the validator's
-        // lookups are recorded, and every file never looked up gets a warning.
-        Set<Long> asked = ConcurrentHashMap.newKeySet();
-        SystemConfig config = Validator.load(fdt, new ModuleSource() {
-            @Override
-            public Optional<ModuleBytes> at(long address) {
-                asked.add(address);
-                return files.at(address);
-            }
-
-            @Override
-            public Optional<ModuleBytes> uefiBinary(String fileName) {
-                return files.uefiBinary(fileName);
-            }
-        }, host);
-        List<Problem> problems = new ArrayList<>(config.problems());
-        files.files().forEach((address, file) -> {
-            if (!asked.contains(address)) {
-                problems.add(Problem.warning("unused-module", "--module 0x%x=%s".formatted(address, file),
-                        "no module node is at this address, so the file is not used"));
-            }
-        });
-        return new SystemConfig(config.domains(), config.xen(), config.cpupoolPaths(), problems);
+        return Validator.load(fdt, files, host);
     }
 }

@@ -8,9 +8,7 @@ import java.util.concurrent.Callable;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.SystemConfig;
 import org.domus.engine.BootTrace;
-import org.domus.engine.EngineException;
-import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ExitPolicies;
+import org.domus.hypervisor.RunningSystem;
 import org.domus.uboot.BootRequest;
 import org.domus.uboot.Replay;
 import org.domus.uboot.ReplayException;
@@ -51,7 +49,7 @@ final class UbootCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, EngineException, InterruptedException, ReplayException, ControlException {
+    public Integer call() throws Exception {
         BootTrace.mark("command line parsed");
         Path tftpRootDir = tftpRoot.getValue();
         String tftpHost = tftpServer.getValue();
@@ -68,7 +66,9 @@ final class UbootCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        ExitPolicies policies = planOnly ? null : boot.policies();
+        if (!planOnly) {
+            boot.policies(); // a bad policy is a usage error before the script runs
+        }
         String name = boot.systemName(script);
         if (boot.detach() && !planOnly) {
             return Detach.run(spec.root().commandLine().getParseResult().originalArgs(), name, boot.runDir(),
@@ -77,18 +77,22 @@ final class UbootCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReplayDisplay display = new ReplayDisplay(out, err, System.console() != null && System.console().isTerminal());
-        // a boot claims its name while the script runs (--plan-only claims nothing)
-        try (SystemClaim claim = planOnly ? null : SystemClaim.start(name)) {
-            BootRequest request = Replay.run(script, new Replay.Options(tftp, root.getValue(), memory, display));
-            BootTrace.mark("replayed");
-            for (String note : request.notes()) {
-                display.event(request.location() + ": " + request.command() + ": " + note);
-            }
-            SystemConfig config = request.system(Host.current());
-            if (planOnly) {
-                return PlanCommand.print(name, config, false, out, err);
-            }
-            return SystemRun.run(config, claim, boot.engine(), boot.runDir(), policies, boot.initDom0less(), err);
+        Replay.Options replay = new Replay.Options(tftp, root.getValue(), memory, display);
+        if (planOnly) {
+            return PlanCommand.print(name, replayed(script, replay, display), false, out, err);
         }
+        // the system's name is claimed while the script runs
+        return RunningSystem.boot(boot.options(name, err), () -> replayed(script, replay, display));
+    }
+
+    /** The system the script hands over, its notes shown first. */
+    private static SystemConfig replayed(Path script, Replay.Options replay, ReplayDisplay display)
+            throws IOException, ReplayException {
+        BootRequest request = Replay.run(script, replay);
+        BootTrace.mark("replayed");
+        for (String note : request.notes()) {
+            display.event(request.location() + ": " + request.command() + ": " + note);
+        }
+        return request.system(Host.current());
     }
 }

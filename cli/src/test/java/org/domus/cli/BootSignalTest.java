@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +37,7 @@ class BootSignalTest {
                 // a name of its own: other systems may run on this host, and a kill -9 leaves its socket behind
                 "--name", name).redirectErrorStream(true).start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
+        Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(domus.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) {
@@ -73,6 +74,10 @@ class BootSignalTest {
                 assertThat(q.onExit().get(15, TimeUnit.SECONDS).isAlive()).as("QEMU %d", q.pid()).isFalse();
             }
             if (signal.equals("SIGTERM")) {
+                // the stop runs once, however many causes arrive together (the hook, the domains ending): no trace
+                assertThat(reader.join(Duration.ofSeconds(10))).isTrue();
+                lines.drainTo(seen);
+                assertThat(seen).as("Domus's output after SIGTERM").noneMatch(l -> l.contains("Exception") || l.startsWith("\tat "));
                 assertThat(ControlPaths.socket(name)).doesNotExist();
                 assertThat(ControlPaths.xenstoreSocket(name)).as("xenstored's socket goes with the system").doesNotExist();
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.domus.fdt.Fdt;
@@ -27,6 +28,34 @@ public final class Validator {
     /** Reads the system and validates it; problems (all of them, errors and warnings) are in the result. */
     public static SystemConfig load(Fdt fdt, ModuleSource modules, Host host) {
         return load(fdt, modules, host, (MemorySegment bytes) -> ImageProbe.probe(bytes));
+    }
+
+    /**
+     * As {@link #load(Fdt, ModuleSource, Host)} with the user's module files: a file at an address no module node
+     * looks up is most likely a mistyped address, so every file never looked up is a warning ({@code unused-module}).
+     */
+    public static SystemConfig load(Fdt fdt, ModuleFiles files, Host host) {
+        Set<Long> asked = ConcurrentHashMap.newKeySet();
+        SystemConfig config = load(fdt, new ModuleSource() {
+            @Override
+            public Optional<ModuleBytes> at(long address) {
+                asked.add(address);
+                return files.at(address);
+            }
+
+            @Override
+            public Optional<ModuleBytes> uefiBinary(String fileName) {
+                return files.uefiBinary(fileName);
+            }
+        }, host);
+        List<Problem> problems = new ArrayList<>(config.problems());
+        files.files().forEach((address, file) -> {
+            if (!asked.contains(address)) {
+                problems.add(Problem.warning("unused-module", "--module 0x%x=%s".formatted(address, file),
+                        "no module node is at this address, so the file is not used"));
+            }
+        });
+        return new SystemConfig(config.domains(), config.xen(), config.cpupoolPaths(), problems);
     }
 
     /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */

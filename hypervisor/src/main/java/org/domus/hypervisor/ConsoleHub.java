@@ -121,6 +121,11 @@ final class ConsoleHub {
         writer = null;
     }
 
+    /** The domain is built again ({@code domus create}): viewers may attach again. */
+    synchronized void reopen() {
+        ended = false;
+    }
+
     /** The last lines of the history, from a line's start (a partial prompt at the end included). */
     private byte[] replay() {
         byte[] all = new byte[historySize];

@@ -1,5 +1,6 @@
 package org.domus.hypervisor;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.domus.dom0less.Enhanced;
 import org.domus.engine.DomainHandle;
@@ -27,12 +30,25 @@ import org.domus.hypervisor.CpuAffinity.AffinityException;
 
 /**
  * One domain of a running system: its id for life, its name (the store's, see {@link #name()}), the engine
- * handle behind it (a new one after each restart), and its state. Its exits are handled by its own policies; nothing here touches another
- * domain, so one domain rebooting or crashing never stops the others.
+ * handle behind it (a new one after each restart), and its state. Its exits are handled by its own policies;
+ * nothing here touches another domain, so one domain rebooting or crashing never stops the others.
  * <p>
+ * The state is a machine with one owner: every transition happens under {@link #lock}, checks the state it
+ * leaves, and wakes whoever waits on {@link #changed}. Engine calls that can take seconds (a build) run outside
+ * the lock; what happened meanwhile (a destroy asked for, an engine domain that already ended) is looked at again
+ * when the lock is taken back. An engine domain's end is handled once, and only while it is the current one, so a
+ * late exit of an old engine domain never touches its successor, and the first final state of a guest sticks.
+ * <pre>
+ *   BUILDING ──start──▶ RUNNING ⇄ PAUSED
+ *      ▲                  │ exit: policy restart, or a reboot asked
+ *      │ create           ▼
+ *      │              RESTARTING ──rebuilt──▶ RUNNING
+ *      │                  │ exit: policy destroy / preserve, destroy asked, a failed rebuild
+ *   DESTROYED, SHUTDOWN, CRASHED (final: no engine domain)
+ * </pre>
  * The toolstack acts on it here: pause, shutdown and reboot (the power button first, then destroy or reset after a
- * timeout, as a guest may ignore the button), and vCPU pinning, which is kept per vCPU and applied again to the
- * new vCPU threads after every restart.
+ * timeout, as a guest may ignore the button), create (a stopped domain built again), and vCPU pinning, which is kept
+ * per vCPU and applied again to the new vCPU threads after every restart.
  */
 public final class Domain {
     private final int id;
@@ -43,26 +59,37 @@ public final class Domain {
     private final ExitPolicies policies;
     private final ConsoleMux mux;
     private final ConsoleHub hub = new ConsoleHub();
-    private final CountDownLatch finished = new CountDownLatch(1);
-    /** Per vCPU, the host CPUs it may run on; null: wherever the host scheduler puts it. Guarded by this. */
-    private final List<BitSet> affinity;
-
-    private volatile DomainState state = DomainState.BUILDING;
-    private volatile DomainHandle handle;
-    private volatile ExitReason lastExit;
-    private volatile boolean destroying;
-    private volatile boolean rebootRequested;
-    private volatile List<Long> vcpuThreads = List.of();
-    private volatile Instant started = Instant.now();
-    private volatile int restarts;
     /** Xen's store event channel and page frame for its guest; also the lock of its store entries. */
     private final StoreChannel storeChannel;
     /** Stable for the system's life, across restarts, as a domain's handle is in Xen. */
     private final UUID uuid = randomUuid();
+    private final BootFiles bootFiles;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Written under {@link #lock} only; volatile so that readers (list, info) need not take it. */
+    private volatile DomainState state = DomainState.BUILDING;
+    /** The current engine domain; null while none is (being built, ended). Written under the lock. */
+    private volatile DomainHandle handle;
+    private volatile ExitReason lastExit;
+    private volatile List<Long> vcpuThreads = List.of();
+    private volatile Instant started = Instant.now();
     private volatile Instant builtAt = Instant.now();
+    private volatile int restarts;
+    /** Guarded by {@link #lock}. */
+    private boolean destroyRequested;
+    private boolean rebootRequested;
+    /** An engine build is in flight: its result is looked at when it returns. */
+    private boolean building;
+    private boolean preserved;
+    /** Its system is stopping: nothing of it is built again. */
+    private boolean retired;
+    /** Per vCPU, the host CPUs it may run on; null: wherever the host scheduler puts it. Guarded by the lock. */
+    private final List<BitSet> affinity;
+
     private volatile SystemStore store;
     private volatile String lastName;
-    private volatile boolean preserved;
+    private volatile Runnable onChange = () -> { };
 
     Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux) {
         this(id, name, spec, engine, policies, mux, Collections.nCopies(spec.vcpus(), null), new StoreChannel(Enhanced.NONE, 0));
@@ -83,6 +110,7 @@ public final class Domain {
         this.policies = policies;
         this.mux = mux;
         this.affinity = new ArrayList<>(affinity);
+        this.bootFiles = BootFiles.of(spec);
     }
 
     public int id() {
@@ -128,6 +156,11 @@ public final class Domain {
         store = s;
     }
 
+    /** Run after every change of state (the system waits for its last live domain with it). */
+    void onChange(Runnable r) {
+        onChange = r;
+    }
+
     public DomainState state() {
         return state;
     }
@@ -155,75 +188,206 @@ public final class Domain {
         return hub;
     }
 
-    /** Builds the engine domain, stopped, with its console already being read. */
-    void build() throws EngineException {
-        DomainHandle h = engine.build(spec);
-        handle = h;
-        Thread.ofVirtual().name("console-d" + id).start(() -> ConsolePump.run(hub.tee(h.console().output()),
-                line -> mux.guestLine(id, line), partial -> mux.guestPartial(id, partial)));
-        // the threads exist while the machine is still stopped: pinned before the first guest instruction, and
-        // read here, where the domains of a system are built in parallel, rather than one by one at start
-        try {
-            vcpuThreads = h.vcpuThreadIds();
-            applyAffinity();
-        } catch (EngineException e) {
-            vcpuThreads = List.of();
-            event("cannot read its vCPU threads, so they are not pinned and vcpu-list cannot show them: " + e.getMessage());
-        }
-        builtAt = Instant.now();
-        SystemStore s = store;
-        if (s != null) {
-            s.built(this);
-        }
-    }
-
     /** Where bytes typed to the domain go: the console of its current engine domain (a new one after a restart). */
     OutputStream consoleInput() {
         DomainHandle h = handle;
         return h == null ? OutputStream.nullOutputStream() : h.console().input();
     }
 
-    /** Lets it run (its vCPUs were pinned at build), and from now on handles its exits. */
-    void start() throws EngineException {
-        DomainHandle h = handle;
+    // ---- building and starting ---------------------------------------------------------------------------------
+
+    /**
+     * Builds its first engine domain, stopped, with its console already being read. A domain destroyed before or
+     * while it is built ends {@link DomainState#DESTROYED} and this returns quietly: its system is stopping.
+     *
+     * @throws EngineException when the engine cannot build it (it is then {@link DomainState#CRASHED})
+     */
+    void build() throws EngineException {
+        lock.lock();
+        try {
+            if (destroyRequested || state != DomainState.BUILDING) {
+                return;
+            }
+            building = true;
+        } finally {
+            lock.unlock();
+        }
+        DomainHandle h;
+        try {
+            h = engine.build(spec);
+        } catch (EngineException | RuntimeException e) {
+            lock.lock();
+            try {
+                building = false;
+                lastExit = new ExitReason.Error(String.valueOf(e.getMessage()));
+                finish(destroyRequested ? DomainState.DESTROYED : DomainState.CRASHED);
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+        adopt(h);
+    }
+
+    /**
+     * Takes {@code h}, just built, as the current engine domain, unless a destroy came meanwhile. Its end is watched
+     * from now on (even before it starts: a QEMU can die while stopped), its console is read, its vCPUs pinned.
+     */
+    private boolean adopt(DomainHandle h) {
+        lock.lock();
+        try {
+            building = false;
+            if (destroyRequested) {
+                lastExit = new ExitReason.Destroyed();
+                event("destroyed");
+                finish(DomainState.DESTROYED);
+                h.destroy();
+                return false;
+            }
+            handle = h;
+        } finally {
+            lock.unlock();
+        }
         h.exited().thenAccept(reason -> Thread.ofVirtual().name("exit-d" + id).start(() -> exited(h, reason)));
-        h.start();
-        started = Instant.now();
-        state = DomainState.RUNNING;
-        SystemStore s = store;
-        if (s != null) {
-            s.started(this);
+        Thread.ofVirtual().name("console-d" + id).start(() -> ConsolePump.run(hub.tee(h.console().output()),
+                line -> mux.guestLine(id, line), partial -> mux.guestPartial(id, partial)));
+        // the threads exist while the machine is still stopped: pinned before the first guest instruction, and
+        // read here, where the domains of a system are built in parallel, rather than one by one at start
+        List<Long> threads;
+        try {
+            threads = h.vcpuThreadIds();
+        } catch (EngineException e) {
+            threads = List.of();
+            event("cannot read its vCPU threads, so they are not pinned and vcpu-list cannot show them: " + e.getMessage());
+        }
+        lock.lock();
+        try {
+            if (handle == h) {
+                vcpuThreads = threads;
+                applyAffinity();
+                builtAt = Instant.now();
+                SystemStore s = store;
+                if (s != null) {
+                    s.built(this);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /**
+     * Lets its current engine domain run (its vCPUs were pinned at build). A domain destroyed meanwhile is left
+     * alone.
+     *
+     * @throws EngineException when it cannot start, or ended before it could (its engine domain is then destroyed)
+     */
+    void start() throws EngineException {
+        DomainHandle h;
+        lock.lock();
+        try {
+            if (destroyRequested) {
+                return;
+            }
+            h = handle;
+            if (h == null || (state != DomainState.BUILDING && state != DomainState.RESTARTING)) {
+                ExitReason why = lastExit;
+                throw new EngineException("%s ended before it could start (%s)".formatted(this,
+                        why == null ? describeState() : describe(why)));
+            }
+            // RUNNING before the guest's first instruction: an exit at once then finds it running, and its
+            // final state is not overwritten by this start
+            started = Instant.now();
+            setState(DomainState.RUNNING);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            h.start();
+        } catch (EngineException | RuntimeException e) {
+            h.destroy();
+            throw e;
+        }
+        lock.lock();
+        try {
+            SystemStore s = store;
+            if (s != null && handle == h && !state.isFinal()) {
+                s.started(this);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Stops it for good, whatever its policies say. */
-    public void destroy() {
-        destroying = true;
-        DomainHandle h = handle;
+    // ---- the toolstack's actions -------------------------------------------------------------------------------
+
+    /**
+     * Stops it for good, whatever its policies say; returns at once (see {@link #awaitFinal}). False when it had
+     * already ended.
+     */
+    public boolean destroy() {
+        DomainHandle h;
+        lock.lock();
+        try {
+            if (state.isFinal()) {
+                return false;
+            }
+            destroyRequested = true;
+            h = handle;
+            if (h == null && !building) {
+                // nothing of it runs, and nothing is being built: it ends here (an exit or a build would otherwise)
+                lastExit = new ExitReason.Destroyed();
+                event("destroyed");
+                finish(DomainState.DESTROYED);
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
         if (h != null) {
             h.destroy();
         }
-        if (h == null) {
-            finish(DomainState.DESTROYED);
+        return true;
+    }
+
+    /** Its system is stopping: destroyed, and never built again (a {@link #create} racing the stop is refused). */
+    void retire() {
+        lock.lock();
+        try {
+            retired = true;
+        } finally {
+            lock.unlock();
         }
+        destroy();
     }
 
     /** Stops its vCPUs; its memory and console stay. */
-    public synchronized void pause() throws EngineException, ControlException {
-        if (state != DomainState.RUNNING) {
-            throw new ControlException(this + " is " + describeState() + ": only a running domain can be paused");
+    public void pause() throws EngineException, ControlException {
+        lock.lock();
+        try {
+            if (state != DomainState.RUNNING) {
+                throw new ControlException(this + " is " + describeState() + ": only a running domain can be paused");
+            }
+            handle.pause();
+            setState(DomainState.PAUSED);
+        } finally {
+            lock.unlock();
         }
-        handle.pause();
-        state = DomainState.PAUSED;
         event("paused");
     }
 
-    public synchronized void unpause() throws EngineException, ControlException {
-        if (state != DomainState.PAUSED) {
-            throw new ControlException(this + " is " + describeState() + ", not paused");
+    public void unpause() throws EngineException, ControlException {
+        lock.lock();
+        try {
+            if (state != DomainState.PAUSED) {
+                throw new ControlException(this + " is " + describeState() + ", not paused");
+            }
+            handle.start();
+            setState(DomainState.RUNNING);
+        } finally {
+            lock.unlock();
         }
-        handle.start();
-        state = DomainState.RUNNING;
         event("unpaused");
     }
 
@@ -245,14 +409,23 @@ public final class Domain {
 
     /**
      * Reboots it as a new engine domain built from the modules kept at boot, same id and name: the power button
-     * first, and after {@code timeout} (at once when {@code force}) the old engine domain is destroyed. Whatever
-     * the guest does on the button (power off, reboot, nothing), the domain comes back.
+     * first, and after {@code timeout} (at once when {@code force}, or when it is paused and so cannot answer the
+     * button) the old engine domain is destroyed. Whatever the guest does on the button (power off, reboot,
+     * nothing), the domain comes back.
      */
     public DomainHandle reboot(Duration timeout, boolean force) throws EngineException, ControlException {
-        DomainHandle h = live("rebooted");
-        rebootRequested = true;
-        if (force) {
-            event("reboot: resetting");
+        DomainHandle h;
+        boolean paused;
+        lock.lock();
+        try {
+            h = live("rebooted");
+            paused = state == DomainState.PAUSED;
+            rebootRequested = true;
+        } finally {
+            lock.unlock();
+        }
+        if (force || paused) {
+            event(paused ? "reboot: paused, so it cannot answer the power button: resetting" : "reboot: resetting");
             Thread.ofVirtual().name("reboot-d" + id).start(h::destroy);
             return h;
         }
@@ -266,19 +439,69 @@ public final class Domain {
     }
 
     /**
+     * {@code xl create} for a domain that has stopped (destroyed, powered off, crashed): built again from the modules
+     * kept at boot, checked to be unchanged, with the same id, name and uuid, and started. Returns once it runs.
+     */
+    public void create() throws ControlException {
+        lock.lock();
+        try {
+            if (retired) {
+                throw new ControlException(this + ": its system is stopping");
+            }
+            if (!state.isFinal()) {
+                throw new ControlException("%s is %s: only a stopped domain can be created again".formatted(this, describeState()));
+            }
+            try {
+                bootFiles.check();
+            } catch (IOException e) {
+                throw new ControlException(this + ": " + e.getMessage(), e);
+            }
+            SystemStore s = store;
+            if (preserved && s != null) {
+                s.restarting(this); // a preserved domain kept its entries: they are written anew at build
+            }
+            destroyRequested = false;
+            rebootRequested = false;
+            preserved = false;
+            hub.reopen();
+            setState(DomainState.BUILDING);
+        } finally {
+            lock.unlock();
+        }
+        event("create: building it again from the modules kept at boot");
+        String failed = rebuild();
+        if (failed != null) {
+            throw new ControlException("%s: cannot create it: %s".formatted(this, failed));
+        }
+    }
+
+    /**
      * Waits until engine domain {@code old} is gone and the domain has settled: running on a new engine domain, or
      * ended for good. False when {@code max} passed first.
      */
     public boolean awaitAfter(DomainHandle old, Duration max) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            DomainState s = state;
-            if (s.isFinal() || (handle != old && (s == DomainState.RUNNING || s == DomainState.PAUSED))) {
-                return true;
+        return await(max.toNanos(), () -> state.isFinal()
+                || (handle != old && (state == DomainState.RUNNING || state == DomainState.PAUSED)));
+    }
+
+    /** Waits until the domain has ended (destroyed, shut down or crashed); false when {@code timeout} passed first. */
+    public boolean awaitFinal(long timeout, TimeUnit unit) throws InterruptedException {
+        return await(unit.toNanos(timeout), () -> state.isFinal());
+    }
+
+    private boolean await(long nanos, BooleanSupplier settled) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!settled.getAsBoolean()) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
             }
-            Thread.sleep(50);
+            return true;
+        } finally {
+            lock.unlock();
         }
-        return false;
     }
 
     /**
@@ -290,8 +513,9 @@ public final class Domain {
             throw new ControlException("%s has no vCPU %d (it has %s)".formatted(this, vcpu,
                     spec.vcpus() == 1 ? "vCPU 0" : "vCPUs 0-" + (spec.vcpus() - 1)));
         }
-        List<Long> threads = vcpuThreads;
-        synchronized (this) {
+        lock.lock();
+        try {
+            List<Long> threads = vcpuThreads;
             for (int v = 0; v < spec.vcpus(); v++) {
                 if (vcpu != -1 && v != vcpu) {
                     continue;
@@ -305,10 +529,14 @@ public final class Domain {
                     }
                 }
             }
+        } finally {
+            lock.unlock();
         }
         event("vCPU %s pinned to CPUs %s".formatted(vcpu == -1 ? "all" : Integer.toString(vcpu),
                 CpuSet.format(cpus, Hypervisor.hostCpus())));
     }
+
+    // ---- what the toolstack shows ------------------------------------------------------------------------------
 
     /** Its vCPUs: thread, last CPU, state, time, affinity (as the kernel has it, when running). */
     public List<VcpuInfo> vcpus() {
@@ -329,16 +557,17 @@ public final class Domain {
         List<VcpuInfo> vcpus = vcpus();
         double cpu = vcpus.stream().mapToDouble(VcpuInfo::seconds).sum();
         boolean anyRunning = vcpus.stream().anyMatch(v -> v.state().equals("r"));
-        String flags = switch (state) {
+        DomainState now = state;
+        String flags = switch (now) {
             case RUNNING -> anyRunning ? "r-----" : "-b----";
             case PAUSED -> "--p---";
             case SHUTDOWN -> "---s--";
             case CRASHED -> "----c-";
-            case RESTARTING, DESTROYED -> "-----d";
-            case BUILDING -> "------";
+            case RESTARTING -> "-----d";
+            case BUILDING, DESTROYED -> "------";
         };
         ExitReason exit = lastExit;
-        return new DomainInfo(id, name(), state.name().toLowerCase(Locale.ROOT), flags, spec.memoryBytes() / 1024,
+        return new DomainInfo(id, name(), now.name().toLowerCase(Locale.ROOT), flags, spec.memoryBytes() / 1024,
                 spec.vcpus(), cpu, running() ? age().toMillis() / 1000.0 : 0, restarts, exit == null ? "" : describe(exit),
                 engine.name(), String.valueOf(spec.kernel()), spec.initrd() == null ? "" : spec.initrd().toString(),
                 spec.cmdline(), String.valueOf(spec.workDir()), vcpus.stream().map(VcpuInfo::affinity).toList());
@@ -349,16 +578,176 @@ public final class Domain {
         return spec.workDir().resolve("console.log");
     }
 
-    /** Waits until the domain is shut down, crashed or destroyed for good. */
-    public boolean awaitFinal(long timeout, TimeUnit unit) throws InterruptedException {
-        return finished.await(timeout, unit);
+    /** Whether its last exit was a crash (or an engine failure): a system with one ends with status 1. */
+    public boolean crashed() {
+        return lastExit instanceof ExitReason.Crash || lastExit instanceof ExitReason.Error;
     }
+
+    // ---- exits -------------------------------------------------------------------------------------------------
+
+    /**
+     * Engine domain {@code h} has ended for {@code reason}. Only the current engine domain's end counts; what follows
+     * is decided here, under the lock, once: destroyed (asked for, or the policy), preserved, or rebuilt.
+     */
+    private void exited(DomainHandle h, ExitReason reason) {
+        String rebuildWhy = null;
+        lock.lock();
+        try {
+            if (h != handle) {
+                return; // an engine domain already let go of (its successor runs, or the domain ended)
+            }
+            handle = null;
+            vcpuThreads = List.of();
+            lastExit = reason;
+            if (destroyRequested) {
+                event("destroyed");
+                finish(DomainState.DESTROYED);
+            } else if (state == DomainState.BUILDING || state == DomainState.RESTARTING) {
+                event("ended before it started: " + describe(reason));
+                finish(DomainState.CRASHED);
+            } else if (rebootRequested) {
+                rebootRequested = false;
+                rebuildWhy = "reboot requested";
+            } else {
+                rebuildWhy = applyPolicy(reason);
+            }
+            if (rebuildWhy != null) {
+                setState(DomainState.RESTARTING);
+                SystemStore s = store;
+                if (s != null) {
+                    s.restarting(this);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        h.destroy(); // whatever ended it, nothing of the engine domain may linger
+        if (rebuildWhy != null) {
+            event(rebuildWhy + ", restarting");
+            String failed = rebuild();
+            if (failed == null) {
+                restarts++;
+            } else {
+                event("restart failed: " + failed);
+            }
+        }
+    }
+
+    /** The policy for {@code reason}, applied under the lock; the reason to rebuild, or null when it ended. */
+    private String applyPolicy(ExitReason reason) {
+        ExitPolicy policy;
+        DomainState preservedAs;
+        switch (reason) {
+            case ExitReason.PowerOff p -> {
+                policy = policies.onPoweroff();
+                preservedAs = DomainState.SHUTDOWN;
+            }
+            case ExitReason.Reboot r -> {
+                policy = policies.onReboot();
+                preservedAs = DomainState.SHUTDOWN;
+            }
+            case ExitReason.Crash c -> {
+                policy = policies.onCrash();
+                preservedAs = DomainState.CRASHED;
+            }
+            case ExitReason.Error e -> {
+                policy = policies.onCrash();
+                preservedAs = DomainState.CRASHED;
+            }
+            case ExitReason.Destroyed d -> {
+                // destroyed from outside Domus (its QEMU killed): nothing to restart
+                event("destroyed by the engine");
+                finish(DomainState.DESTROYED);
+                return null;
+            }
+        }
+        if (policy == ExitPolicy.RESTART) {
+            return describe(reason);
+        }
+        event("%s (%s)".formatted(describe(reason), policy));
+        preserved = policy == ExitPolicy.PRESERVE;
+        finish(preserved ? preservedAs : DomainState.DESTROYED);
+        return null;
+    }
+
+    /**
+     * A new engine domain from the same spec (the same module files, checked unchanged), same id and name, started
+     * at once; the domain is RESTARTING or BUILDING. Null when it runs, else why not (it has then ended).
+     */
+    private String rebuild() {
+        lock.lock();
+        try {
+            if (destroyRequested || state.isFinal()) {
+                return destroyRequested ? "destroyed meanwhile" : describeState();
+            }
+            try {
+                bootFiles.check();
+            } catch (IOException e) {
+                lastExit = new ExitReason.Error(e.getMessage());
+                finish(DomainState.CRASHED);
+                return e.getMessage();
+            }
+            building = true;
+        } finally {
+            lock.unlock();
+        }
+        DomainHandle h;
+        try {
+            h = engine.build(spec);
+        } catch (EngineException | RuntimeException e) {
+            lock.lock();
+            try {
+                building = false;
+                lastExit = new ExitReason.Error(String.valueOf(e.getMessage()));
+                finish(destroyRequested ? DomainState.DESTROYED : DomainState.CRASHED);
+            } finally {
+                lock.unlock();
+            }
+            return String.valueOf(e.getMessage());
+        }
+        if (!adopt(h)) {
+            return "destroyed meanwhile";
+        }
+        try {
+            start();
+        } catch (EngineException e) {
+            return e.getMessage();
+        }
+        return state == DomainState.RUNNING ? null : describeState();
+    }
+
+    /**
+     * The domain has no engine domain any more and none is coming: its final state (the first one sticks), its
+     * store entries released (kept when preserved), its console viewers let go. Under the lock.
+     */
+    private void finish(DomainState end) {
+        if (state.isFinal()) {
+            return;
+        }
+        vcpuThreads = List.of();
+        setState(end);
+        hub.end(this + " has ended (" + describeState() + ")");
+        SystemStore s = store;
+        if (s != null) {
+            s.ended(this, preserved);
+        }
+    }
+
+    /** Under the lock. */
+    private void setState(DomainState to) {
+        state = to;
+        changed.signalAll();
+        onChange.run();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
 
     private boolean running() {
-        return state == DomainState.RUNNING || state == DomainState.PAUSED;
+        DomainState s = state;
+        return s == DomainState.RUNNING || s == DomainState.PAUSED;
     }
 
-    private synchronized String affinityText(int vcpu, long tid) {
+    private String affinityText(int vcpu, long tid) {
         BitSet host = Hypervisor.hostCpus();
         if (tid >= 0) {
             try {
@@ -367,10 +756,17 @@ public final class Domain {
                 // the thread went between reading its stat and its mask: fall back to what was asked
             }
         }
-        BitSet asked = affinity.get(vcpu);
+        BitSet asked;
+        lock.lock();
+        try {
+            asked = affinity.get(vcpu);
+        } finally {
+            lock.unlock();
+        }
         return asked == null ? "all" : CpuSet.format(asked, host);
     }
 
+    /** The current engine domain of a running or paused domain. */
     private DomainHandle live(String what) throws ControlException {
         DomainHandle h = handle;
         if (!running() || h == null) {
@@ -391,13 +787,20 @@ public final class Domain {
         };
     }
 
-    /** Runs {@code fallback} when {@code h} is still running after {@code timeout}. */
+    /** Runs {@code fallback} when {@code h} is still the running engine domain after {@code timeout}. */
     private void watchdog(DomainHandle h, Duration timeout, Runnable fallback) {
         Thread.ofVirtual().name("watchdog-d" + id).start(() -> {
             try {
                 h.exited().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                if (handle == h && !destroying) {
+                boolean still;
+                lock.lock();
+                try {
+                    still = handle == h && !destroyRequested;
+                } finally {
+                    lock.unlock();
+                }
+                if (still) {
                     fallback.run();
                 }
             } catch (ExecutionException | InterruptedException e) {
@@ -406,8 +809,8 @@ public final class Domain {
         });
     }
 
-    /** Pins each vCPU thread that has an affinity; a failure is reported and the domain runs unpinned. */
-    private synchronized void applyAffinity() {
+    /** Pins each vCPU thread that has an affinity; a failure is reported and the domain runs unpinned. Under the lock. */
+    private void applyAffinity() {
         List<Long> threads = vcpuThreads;
         for (int v = 0; v < affinity.size() && v < threads.size(); v++) {
             BitSet cpus = affinity.get(v);
@@ -434,91 +837,6 @@ public final class Domain {
             case ExitReason.Destroyed d -> "destroyed";
             case ExitReason.Error e -> "failed: " + e.detail();
         };
-    }
-
-    private void exited(DomainHandle h, ExitReason reason) {
-        lastExit = reason;
-        if (!destroying && rebootRequested) {
-            rebootRequested = false;
-            restart("reboot requested");
-            return;
-        }
-        if (destroying || reason instanceof ExitReason.Destroyed) {
-            event("destroyed");
-            finish(DomainState.DESTROYED);
-            return;
-        }
-        ExitPolicy policy;
-        DomainState after;
-        switch (reason) {
-            case ExitReason.PowerOff p -> {
-                policy = policies.onPoweroff();
-                after = DomainState.SHUTDOWN;
-            }
-            case ExitReason.Reboot r -> {
-                policy = policies.onReboot();
-                after = DomainState.SHUTDOWN;
-            }
-            case ExitReason.Crash c -> {
-                policy = policies.onCrash();
-                after = DomainState.CRASHED;
-            }
-            case ExitReason.Error e -> {
-                policy = policies.onCrash();
-                after = DomainState.CRASHED;
-            }
-            case ExitReason.Destroyed d -> throw new AssertionError("handled above");
-        }
-        h.destroy();
-        if (policy != ExitPolicy.RESTART) {
-            preserved = policy == ExitPolicy.PRESERVE;
-            event("%s (%s)".formatted(describe(reason), policy));
-            finish(after);
-            return;
-        }
-        restart(describe(reason));
-    }
-
-    /** A new engine domain from the same spec (the same module files), same id and name. */
-    private void restart(String why) {
-        event(why + ", restarting");
-        state = DomainState.RESTARTING;
-        SystemStore s = store;
-        if (s != null) {
-            s.restarting(this);
-        }
-        try {
-            build();
-            if (destroying) {
-                handle.destroy();
-                finish(DomainState.DESTROYED);
-                return;
-            }
-            restarts++;
-            start();
-        } catch (EngineException e) {
-            event("restart failed: " + e.getMessage());
-            lastExit = new ExitReason.Error(e.getMessage());
-            finish(DomainState.CRASHED);
-        }
-    }
-
-    /** The first final state sticks: destroying a crashed domain at exit does not hide that it crashed. */
-    private void finish(DomainState end) {
-        boolean ended;
-        synchronized (this) {
-            ended = !state.isFinal();
-            if (ended) {
-                state = end;
-            }
-            vcpuThreads = List.of();
-        }
-        hub.end(this + " has ended (" + describeState() + ")");
-        SystemStore s = store;
-        if (ended && s != null) {
-            s.ended(this, preserved);
-        }
-        finished.countDown();
     }
 
     /**

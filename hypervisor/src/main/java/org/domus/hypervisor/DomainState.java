@@ -8,4 +8,12 @@ public enum DomainState {
     public boolean isFinal() {
         return this == SHUTDOWN || this == CRASHED || this == DESTROYED;
     }
+
+    /**
+     * Whether {@code xl list} would show it: every domain that exists, a preserved (shut down, crashed) one
+     * included; a destroyed domain is gone ({@code list --all} still shows it, and {@code create} brings it back).
+     */
+    public boolean isListed() {
+        return this != DESTROYED;
+    }
 }

@@ -26,8 +26,9 @@ import org.domus.engine.EngineException;
 import org.domus.engine.GuestArch;
 
 /**
- * A running system: every domain of a plan built in parallel on its engine, then all started at the same
- * instant, as dom0less starts its domUs without waiting for a control domain. Closing it destroys them all.
+ * The domains of a running system (see {@link RunningSystem}, which owns the rest): every domain of a plan built in
+ * parallel on its engine, then all started at the same instant, as dom0less starts its domUs without waiting for a
+ * control domain. Closing it destroys them all.
  */
 public final class Hypervisor implements AutoCloseable {
     /** How long {@link #close()} waits for the domains to go (QEMU gets one second before it is killed). */
@@ -36,19 +37,32 @@ public final class Hypervisor implements AutoCloseable {
     private final List<Domain> domains;
     private final ConsoleMux mux;
     private final SystemStore store;
+    /** Notified whenever a domain changes state. */
+    private final Object settled = new Object();
 
     private Hypervisor(List<Domain> domains, ConsoleMux mux, SystemStore store) {
         this.domains = List.copyOf(domains);
         this.mux = mux;
         this.store = store;
+        for (Domain d : this.domains) {
+            d.onChange(this::changed);
+        }
+    }
+
+    /** Wakes {@link #awaitAll}; run under a domain's lock, so it takes no other. */
+    private void changed() {
+        synchronized (settled) {
+            settled.notifyAll();
+        }
     }
 
     /**
      * Boots {@code plan}: modules not backed by a file are written under {@code runDir/dN-name/}, each domain is built on the
      * engine {@code engineName} ("auto" picks by the kernel's architecture), then all start together. If any
-     * domain fails to build, those already built are destroyed and nothing starts.
+     * domain fails to build or to start, every domain is destroyed, and gone, before this throws: nothing of a
+     * system that did not boot keeps running.
      */
-    public static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies)
+    static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies)
             throws EngineException, IOException {
         return boot(plan, engineName, runDir, mux, policies, null);
     }
@@ -57,8 +71,19 @@ public final class Hypervisor implements AutoCloseable {
      * As {@link #boot(Plan, String, Path, ConsoleMux, ExitPolicies)}, with {@code store} (may be null) kept in step
      * with every domain: entries at build, introduced at start, released at the end.
      */
-    public static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies,
-                                  SystemStore store) throws EngineException, IOException {
+    static Hypervisor boot(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies,
+                           SystemStore store) throws EngineException, IOException {
+        Hypervisor hv = of(plan, engineName, runDir, mux, policies, store);
+        hv.start();
+        return hv;
+    }
+
+    /**
+     * The domains of {@code plan}, made but not built: {@link #start()} builds and starts them. Made first so that a
+     * stop during the boot ({@link #close()}) reaches the domains being built too.
+     */
+    static Hypervisor of(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies,
+                         SystemStore store) throws EngineException, IOException {
         if (store != null) {
             store.reportTo(mux);
         }
@@ -76,8 +101,16 @@ public final class Hypervisor implements AutoCloseable {
             domain.useStore(store);
             domains.add(domain);
         }
-        Hypervisor hv = new Hypervisor(domains, mux, store);
         BootTrace.mark("domains made");
+        return new Hypervisor(domains, mux, store);
+    }
+
+    /**
+     * Builds every domain in parallel, then starts them all together. If any fails to build or to start, every
+     * domain is destroyed, and gone, before this throws.
+     */
+    void start() throws EngineException {
+        EngineException failed = null;
         try (ExecutorService builders = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> builds = new ArrayList<>();
             for (Domain d : domains) {
@@ -86,28 +119,40 @@ public final class Hypervisor implements AutoCloseable {
                     return null;
                 }));
             }
+            // every build is waited for, failed or not: a domain still being built when the others are destroyed
+            // would otherwise come up after its system had gone
             for (int i = 0; i < builds.size(); i++) {
                 try {
                     builds.get(i).get();
                 } catch (ExecutionException e) {
-                    hv.close();
                     Throwable cause = e.getCause();
                     String why = cause instanceof EngineException ee ? ee.getMessage() : cause.toString();
-                    throw new EngineException("d%d %s: cannot build: %s".formatted(domains.get(i).id(), domains.get(i).name(), why), cause);
+                    if (failed == null) {
+                        failed = new EngineException("%s: cannot build: %s".formatted(domains.get(i), why), cause);
+                    }
                 } catch (InterruptedException e) {
-                    hv.close();
                     Thread.currentThread().interrupt();
-                    throw new EngineException("interrupted while building domains", e);
+                    builders.shutdownNow();
+                    failed = new EngineException("interrupted while building domains", e);
+                    break;
                 }
             }
         }
+        if (failed != null) {
+            close();
+            throw failed;
+        }
         BootTrace.mark("all built");
         for (Domain d : domains) {
-            d.start();
+            try {
+                d.start();
+            } catch (EngineException e) {
+                close();
+                throw new EngineException("%s: cannot start: %s".formatted(d, e.getMessage()), e);
+            }
         }
         BootTrace.mark("all started");
         mux.event("%d domain%s started".formatted(domains.size(), domains.size() == 1 ? "" : "s"));
-        return hv;
     }
 
     /**
@@ -208,25 +253,28 @@ public final class Hypervisor implements AutoCloseable {
         return domains;
     }
 
-    /** Waits until every domain is shut down, crashed or destroyed; 0 when none crashed, else 1. */
+    /**
+     * Waits until no domain is live any more (each destroyed, shut down or crashed; a domain brought back with
+     * {@code create} meanwhile is waited for too); 0 when none last ended by crashing, else 1.
+     */
     public int awaitAll() throws InterruptedException {
-        for (Domain d : domains) {
-            while (!d.awaitFinal(1, TimeUnit.HOURS)) {
-                // a domain may run for days: keep waiting
+        synchronized (settled) {
+            while (domains.stream().anyMatch(d -> !d.state().isFinal())) {
+                settled.wait();
             }
         }
-        return domains.stream().anyMatch(d -> d.state() == DomainState.CRASHED) ? 1 : 0;
+        return domains.stream().anyMatch(Domain::crashed) ? 1 : 0;
     }
 
     /**
-     * Destroys every domain and waits (a few seconds at most) until each is gone, so that Domus exits after its
-     * QEMU processes and the user sees each domain's last event; safe to call more than once and from a
-     * shutdown hook.
+     * Destroys every domain, for good (none can be created again), and waits (a few seconds at most) until each
+     * is gone, so that Domus exits after its QEMU processes and the user sees each domain's last event; safe to
+     * call more than once, from any thread.
      */
     @Override
     public void close() {
         for (Domain d : domains) {
-            d.destroy();
+            d.retire();
         }
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
         try {
@@ -236,6 +284,5 @@ public final class Hypervisor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        mux.close();
     }
 }

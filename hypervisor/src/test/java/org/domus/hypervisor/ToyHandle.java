@@ -33,6 +33,8 @@ final class ToyHandle implements DomainHandle, ConsoleStream {
     private final List<Long> vcpuThreads;
     volatile boolean paused;
     volatile int powerButtons;
+    /** Run inside {@link #start()}: a guest that ends the instant it is let run. */
+    volatile Runnable onStart = () -> { };
 
     ToyHandle(List<Long> vcpuThreads) {
         this.vcpuThreads = vcpuThreads;
@@ -82,6 +84,7 @@ final class ToyHandle implements DomainHandle, ConsoleStream {
     @Override
     public void start() {
         paused = false;
+        onStart.run();
     }
 
     @Override

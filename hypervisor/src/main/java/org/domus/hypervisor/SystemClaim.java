@@ -1,14 +1,9 @@
-package org.domus.cli;
+package org.domus.hypervisor;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-
-import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ControlPaths;
-import org.domus.hypervisor.ControlServer;
-import org.domus.hypervisor.SystemStore;
 
 /**
  * A system's name claimed (its control socket bound) and its xenstored started, on a thread of their own: neither
