@@ -219,7 +219,9 @@ class ControlServerTest {
             });
             server.close();
             // the answer was written before close() returned; reading it takes the client a moment at most
-            assertThat(answer.get(200, TimeUnit.MILLISECONDS).state()).isEqualTo("shutdown");
+            DomainInfo after = answer.get(200, TimeUnit.MILLISECONDS);
+            assertThat(after.state()).isEqualTo("destroyed");
+            assertThat(after.lastExit()).isEqualTo("powered off");
         }
     }
 
