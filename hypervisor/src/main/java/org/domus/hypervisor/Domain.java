@@ -469,7 +469,7 @@ public final class Domain {
             lock.unlock();
         }
         event("create: building it again from the modules kept at boot");
-        String failed = rebuild();
+        String failed = rebuild(false);
         if (failed != null) {
             throw new ControlException("%s: cannot create it: %s".formatted(this, failed));
         }
@@ -624,10 +624,8 @@ public final class Domain {
         h.destroy(); // whatever ended it, nothing of the engine domain may linger
         if (rebuildWhy != null) {
             event(rebuildWhy + ", restarting");
-            String failed = rebuild();
-            if (failed == null) {
-                restarts++;
-            } else {
+            String failed = rebuild(true);
+            if (failed != null) {
                 event("restart failed: " + failed);
             }
         }
@@ -672,9 +670,10 @@ public final class Domain {
 
     /**
      * A new engine domain from the same spec (the same module files, checked unchanged), same id and name, started
-     * at once; the domain is RESTARTING or BUILDING. Null when it runs, else why not (it has then ended).
+     * at once; the domain is RESTARTING ({@code restart}: counted) or BUILDING. Null when it runs, else why not (it
+     * has then ended).
      */
-    private String rebuild() {
+    private String rebuild(boolean restart) {
         lock.lock();
         try {
             if (destroyRequested || state.isFinal()) {
@@ -707,6 +706,9 @@ public final class Domain {
         }
         if (!adopt(h)) {
             return "destroyed meanwhile";
+        }
+        if (restart) {
+            restarts++; // before it runs: whoever sees it running again sees it counted
         }
         try {
             start();
