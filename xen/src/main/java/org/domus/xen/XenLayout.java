@@ -17,7 +17,8 @@ public record XenLayout(long grantBase, int grantFrames, long magicBase, int mag
     /** The region Domus reserves at the top of RAM: 64 grant frames (Xen's default maximum), then magic pages. */
     public static final long REGION = 1 << 20;
     public static final int DEFAULT_GRANT_FRAMES = 64;
-    public static final int MAGIC_PAGES = 4;
+    /** The second half of the region: console and xenstore pages, the rest kept free as Xen keeps its magic area. */
+    public static final int MAGIC_PAGES = (int) (REGION / 2 / PAGE);
 
     public XenLayout {
         if ((grantBase | magicBase) % PAGE != 0 || grantFrames < 1 || magicPages < 2) {
