@@ -169,6 +169,14 @@ public final class ConsoleRing {
         return n;
     }
 
+    private int outputAvailable() {
+        if (page == null) {
+            return 0;
+        }
+        int avail = Atomics.getIndex(page, OUT_PROD) - page.get(Atomics.INT, OUT_CONS);
+        return Integer.compareUnsigned(avail, OUT_SIZE) > 0 ? OUT_SIZE : avail;
+    }
+
     private final class Output extends InputStream {
         @Override
         public int read() throws java.io.InterruptedIOException {
@@ -189,10 +197,14 @@ public final class ConsoleRing {
                     if (n > 0) {
                         return n;
                     }
+                    int before = outputAvailable();
                     n = drainOutput(b, off, len);
                     if (n > 0) {
-                        // The guest may be waiting for room in its ring.
-                        notifyGuest();
+                        // A guest with a ring at least half full may be waiting for room; below that, hvc0 keeps
+                        // writing without waiting, and a notification per chunk would double its event traffic.
+                        if (before >= OUT_SIZE / 2) {
+                            notifyGuest();
+                        }
                         return n;
                     }
                     if (closed) {

@@ -190,6 +190,27 @@ class LinuxBootSequenceTest {
     }
 
     @Test
+    void theConsoleNotifiesAWriterOnlyWhenItsRingWasFillingUp() throws Exception {
+        XenSystem xen = new XenSystem();
+        XenDomain d = xen.create(new XenDomainConfig(4, 1, TestRam.BASE, 16 * MiB, false), r -> { });
+        d.finishBuild();
+        try (LinuxGuest g = new LinuxGuest(d)) {
+            long shared = g.mapSharedInfo();
+            int port = d.console().port();
+            InputStream out = d.console().output();
+            g.ram.writeLong(shared + 48, 0);
+            g.consoleWrite("short line\n");
+            assertThat(readLine(out)).isEqualTo("short line");
+            assertThat(g.pendingBit(shared, port)).isFalse();
+            String full = "x".repeat(2047) + "\n";
+            g.consoleWrite(full);
+            byte[] got = out.readNBytes(2048);
+            assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo(full);
+            assertThat(g.pendingBit(shared, port)).isTrue();
+        }
+    }
+
+    @Test
     void consoleIoWritesJoinTheConsoleOutput() throws Exception {
         XenSystem xen = new XenSystem();
         XenDomain d = xen.create(new XenDomainConfig(3, 1, TestRam.BASE, 16 * MiB, false), r -> { });
