@@ -14,6 +14,8 @@ package org.domus.xen;
  */
 public record XenLayout(long grantBase, int grantFrames, long magicBase, int magicPages) {
     public static final long PAGE = 4096;
+    /** Xen's event-channel upcall on Arm (GUEST_EVTCHN_PPI): the {@code /hypervisor} node's interrupt, active-low level. */
+    public static final int EVENT_CHANNEL_PPI = org.domus.xen.internal.HvmParams.EVTCHN_PPI;
     /** The region Domus reserves at the top of RAM: 64 grant frames (Xen's default maximum), then magic pages. */
     public static final long REGION = 1 << 20;
     public static final int DEFAULT_GRANT_FRAMES = 64;

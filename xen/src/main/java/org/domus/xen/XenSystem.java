@@ -19,6 +19,10 @@ public final class XenSystem {
         return d == null ? null : d.events();
     };
 
+    /** A system with no domains yet. */
+    public XenSystem() {
+    }
+
     /**
      * A new domain's Xen state. {@code onShutdown} hears SCHEDOP_shutdown, on the calling vCPU's thread: hand
      * the work (destroying, restarting) to another thread.

@@ -24,7 +24,7 @@ public final class DomainState {
     private volatile GuestMemory memory;
     private GrantTable grants;
     private Reservation reservation;
-    private Runstate[] runstates;
+    private volatile Runstate[] runstates;
     private boolean runstateUpdateFlag;
     private long startNanos;
     private int shutdownCode = -1;

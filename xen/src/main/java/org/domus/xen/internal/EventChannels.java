@@ -396,6 +396,9 @@ public final class EventChannels {
     }
 
     public PortStatus status(int port) {
+        if (port == 0) {
+            return new PortStatus(PortStatus.CLOSED, 0, 0, 0, 0);
+        }
         if (!valid(port)) {
             throw XenError.of(Errno.EINVAL);
         }

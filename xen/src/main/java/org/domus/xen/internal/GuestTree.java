@@ -17,7 +17,7 @@ import org.domus.fdt.Property;
 public final class GuestTree {
     static final String COMPATIBLE_VERSION = "xen,xen-" + VersionOp.MAJOR + "." + VersionOp.MINOR;
     /** GIC PPI 31 (cell 15 in the PPI space), flags: CPU mask 0xf, IRQ_TYPE_LEVEL_LOW (8). */
-    static final int[] EVTCHN_INTERRUPT = {1, 15, 0xf08};
+    static final int[] EVTCHN_INTERRUPT = {1, HvmParams.EVTCHN_PPI - 16, 0xf08};
 
     private GuestTree() {
     }

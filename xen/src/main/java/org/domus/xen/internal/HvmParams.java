@@ -11,8 +11,10 @@ public final class HvmParams {
     public static final int COUNT = 39;
     /** STORE_PFN while the store page is not there yet: the guest waits for the store's event (init-dom0less). */
     public static final long LATE_ALLOC = -1L;
-    /** Xen's value on Arm: type PPI (2) in bits 63:56, active-low level (2) in bits 15:8, PPI 31. */
-    public static final long CALLBACK_PPI_31 = (2L << 56) | (2L << 8) | 31;
+    /** Xen's event-channel upcall on Arm (GUEST_EVTCHN_PPI). */
+    public static final int EVTCHN_PPI = 31;
+    /** Xen's value on Arm: type PPI (2) in bits 63:56, active-low level (2) in bits 15:8, the PPI. */
+    public static final long CALLBACK_PPI_31 = (2L << 56) | (2L << 8) | EVTCHN_PPI;
 
     private final long[] values = new long[COUNT];
 

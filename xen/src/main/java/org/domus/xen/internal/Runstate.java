@@ -20,7 +20,7 @@ public final class Runstate {
     private long entryTime;
     private final long[] time = new long[4];
     private long va;
-    private Stage1 s1;
+    private volatile Stage1 s1;
     private long pa = -1;
 
     /** Guest-virtual area (VCPUOP_register_runstate_memory_area); 0 stops updates. */
