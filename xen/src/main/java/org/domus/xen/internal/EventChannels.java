@@ -27,8 +27,8 @@ public final class EventChannels {
     private final Binding[] ports;
     private final int[] notifyVcpu;
     private final int[][] virqPorts;
-    private SharedInfo shared;
-    private VcpuInfo[] vcpuInfo;
+    private volatile SharedInfo shared;
+    private volatile VcpuInfo[] vcpuInfo;
     private volatile Upcalls upcalls = vcpu -> { };
 
     public EventChannels(int domid, int vcpus, int maxPort, Peers peers) {

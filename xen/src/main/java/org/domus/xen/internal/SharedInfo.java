@@ -16,8 +16,8 @@ public final class SharedInfo {
     /** Ports a 2-level shared_info can name: 64 words of 64 bits. */
     public static final int PORTS = 64 * 64;
 
-    private MemorySegment page = MemorySegment.ofArray(new long[GuestMemory.PAGE / 8]);
-    private long gfn = -1;
+    private volatile MemorySegment page = MemorySegment.ofArray(new long[GuestMemory.PAGE / 8]);
+    private volatile long gfn = -1;
 
     /** Maps the page at guest frame {@code gfn}, carrying its contents over. */
     public void mapAt(GuestMemory mem, long gfn) {

@@ -15,7 +15,7 @@ public final class VcpuInfo {
     private final int vcpu;
     private final SharedInfo shared;
     private final MemorySegment dummy = MemorySegment.ofArray(new long[SharedInfo.VCPU_INFO_SIZE / 8]);
-    private MemorySegment registered;
+    private volatile MemorySegment registered;
 
     VcpuInfo(int vcpu, SharedInfo shared) {
         this.vcpu = vcpu;
