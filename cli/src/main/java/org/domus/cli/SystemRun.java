@@ -2,7 +2,6 @@ package org.domus.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.domus.dom0less.Plan;
@@ -16,6 +15,7 @@ import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlServer;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.Hypervisor;
+import org.domus.hypervisor.RunFolders;
 import org.domus.hypervisor.SystemStore;
 
 /** Boots a validated system and runs it until every domain is done: what {@code boot} and {@code demo} share. */
@@ -114,9 +114,6 @@ final class SystemRun {
     }
 
     static Path defaultRunDir(String systemName) throws IOException {
-        String base = System.getenv("XDG_RUNTIME_DIR");
-        Path root = Path.of(base != null ? base : System.getProperty("java.io.tmpdir"), "domus");
-        Files.createDirectories(root);
-        return Files.createTempDirectory(root, systemName.replaceAll("\\.dt[sb]$", "") + "-");
+        return RunFolders.create(systemName);
     }
 }

@@ -6,11 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.domus.dom0less.ExampleSystem;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class DetachRaceTest {
     private static final Pattern STARTED = Pattern.compile("runs in the background \\(pid (\\d+)\\); its output goes to (\\S+)/domus.log");
     private final List<ProcessHandle> started = new ArrayList<>();
+    private Path dir;
 
     /** What one launcher printed and how it ended. */
     private record Launch(Path runDir, int exit, String said) {
@@ -42,11 +45,18 @@ class DetachRaceTest {
             p.destroyForcibly();
             below.forEach(ProcessHandle::destroyForcibly);
         }
+        if (dir != null) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     @Test
     void ofTwoDetachedBootsOfOneNameOnlyTheOneThatRunsSaysSoWithItsOwnPid() throws Exception {
-        Path dir = Files.createTempDirectory("domus-detach-race-");
+        dir = Files.createTempDirectory("domus-detach-race-");
         TestGuest.copyInto(dir);
         String name = "race-" + ProcessHandle.current().pid();
         Path system = dir.resolve("system.dts");
