@@ -29,7 +29,7 @@ final class BootOptions {
         engine = Cli.option(spec, "--engine", "NAME", String.class, "auto",
                 "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.");
         runDir = Cli.option(spec, "--run-dir", "DIR", Path.class,
-                "Where each domain's files and console log go (default: a new folder under $XDG_RUNTIME_DIR or /tmp).");
+                "Where each domain's files and console log go (default: a new folder in $XDG_RUNTIME_DIR/domus/run or /tmp/domus-UID/run).");
         onPoweroff = Cli.option(spec, "--on-poweroff", "POLICY", String.class, "destroy",
                 "destroy, restart or preserve (xl's on_poweroff). Default: ${DEFAULT-VALUE}.");
         onReboot = Cli.option(spec, "--on-reboot", "POLICY", String.class, "restart",

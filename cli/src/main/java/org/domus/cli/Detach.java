@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,14 +15,15 @@ import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlPaths;
 import org.domus.hypervisor.DomainInfo;
-import org.domus.hypervisor.RunningSystem;
+import org.domus.hypervisor.RunFolders;
+import org.domus.hypervisor.TerminalText;
 
 /**
  * {@code domus boot --detach}: the same JVM command again (its flags, module path and arguments, read from
  * /proc/self/cmdline), without --detach and with the run folder and name fixed, in a session of its own
- * ({@code setsid}), output to {@code domus.log}. This process waits until the system answers on its control socket,
- * that is until every domain started, then says where the consoles are and exits; a system that fails to boot
- * has its log's last lines printed instead.
+ * ({@code setsid}), output to {@code domus.log}. This process waits until that child answers on its control socket,
+ * that is until every domain started, then says where the consoles are and exits; a child that fails to boot has
+ * its log's last lines printed instead, even when a system of the same name (another boot's) answers meanwhile.
  */
 final class Detach {
     /** Building N domains on a shared 2-core host can take a while; a hung boot should not hang the caller. */
@@ -37,14 +39,24 @@ final class Detach {
         if (ControlClient.running().contains(name)) {
             throw new ControlException("a system named '%s' is already running (socket %s): give this one another --name".formatted(name, socket));
         }
-        Path dir = runDir != null ? runDir : RunningSystem.newRunDir(name);
+        Path dir = runDir != null ? runDir : RunFolders.create(name);
         Files.createDirectories(dir);
         Path log = dir.resolve("domus.log");
         Process child = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
-        // the socket appears before the domains are built; the first answer comes once they all started
-        while (!listening(name)) {
+        // The socket appears before the domains are built; the first answer comes once they all started. Another
+        // boot of the same name (two --detach at once) may be the one that answers: only the child started here is
+        // reported on, and that other system's answer is waited for aside, so that this child's end is seen at once.
+        CompletableFuture<Started> asking = null;
+        while (true) {
+            if (asking != null && asking.isDone()) {
+                Started started = asking.join();
+                if (started != null && ours(child, started.pid())) {
+                    return report(name, started, log, out);
+                }
+                asking = null;
+            }
             if (!child.isAlive()) {
                 return failed(child, log, err);
             }
@@ -53,39 +65,47 @@ final class Detach {
                 err.println("domus: the system did not start within %d s (log %s)".formatted(BOOT_TIMEOUT_SECONDS, log));
                 return Main.EXIT_INPUT;
             }
+            if (asking == null) {
+                CompletableFuture<Started> f = new CompletableFuture<>();
+                Thread.ofVirtual().name("detach-ask").start(() -> f.complete(ask(name)));
+                asking = f;
+            }
             Thread.sleep(20);
         }
-        List<DomainInfo> domains;
-        JsonNode system;
+    }
+
+    /** A system that answered on the control socket: its process, and its domains once they all started. */
+    private record Started(long pid, List<DomainInfo> domains) {
+    }
+
+    /** What the system of that name says once every domain started; null while nobody answers (or it is stopping). */
+    private static Started ask(String name) {
         try (ControlClient client = ControlClient.connect(name)) {
-            system = client.call(ControlClient.request("system"));
-            domains = client.list();
+            JsonNode system = client.call(ControlClient.request("system"));
+            return new Started(system.path("pid").asLong(), client.list());
         } catch (ControlException e) {
-            // most likely the boot failed and the child is going: its log says why
-            child.waitFor(5, TimeUnit.SECONDS);
-            if (child.isAlive()) {
-                throw e;
-            }
-            return failed(child, log, err);
+            // nobody listens yet (the socket is not bound, or stale), or the boot failed: the caller looks at its child
+            return null;
         }
-        out.printf("domus: system '%s' runs in the background (pid %d); its output goes to %s%n", name,
-                system.path("pid").asLong(), log);
-        for (DomainInfo d : domains) {
-            out.printf("  d%d %-16s domus console --name %s %s    (log %s)%n", d.id(), d.name(), name, d.name(),
-                    Path.of(d.runDir()).resolve("console.log"));
+    }
+
+    /**
+     * Whether the system in process {@code pid} is the one {@code child} runs: setsid runs it in place (a child of a
+     * JVM leads no process group), and were it to fork, --wait keeps it the parent of the system it started.
+     */
+    private static boolean ours(Process child, long pid) {
+        return pid == child.pid() || ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                .orElse(-1L) == child.pid();
+    }
+
+    private static int report(String name, Started started, Path log, PrintWriter out) {
+        out.printf("domus: system '%s' runs in the background (pid %d); its output goes to %s%n", name, started.pid(), log);
+        for (DomainInfo d : started.domains()) {
+            out.printf("  d%d %-16s domus console --name %s %s    (log %s)%n", d.id(), TerminalText.escape(d.name()), name,
+                    TerminalText.escape(d.name()), Path.of(d.runDir()).resolve("console.log"));
         }
         out.printf("domus: Ctrl-] detaches a console; domus list|shutdown|destroy --name %s manage the system%n", name);
         return 0;
-    }
-
-    /** Someone listens on the socket: the child has bound it (a stale file refuses; a live other was ruled out above). */
-    private static boolean listening(String name) {
-        try {
-            ControlClient.connect(name).close();
-            return true;
-        } catch (ControlException e) {
-            return false;
-        }
     }
 
     private static int failed(Process child, Path log, PrintWriter err) throws IOException, InterruptedException {
@@ -108,7 +128,7 @@ final class Detach {
         if (jvmArgs < 0 || !List.of(all).subList(jvmArgs, all.length).equals(domusArgs)) {
             throw new ControlException("cannot tell this process's JVM arguments from its domus arguments: run it without --detach, in the background");
         }
-        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        List<String> cmd = new ArrayList<>(List.of("setsid", "--wait", java));
         cmd.addAll(List.of(all).subList(0, jvmArgs));
         boolean skipValue = false;
         for (String a : domusArgs) {

@@ -7,12 +7,13 @@ import java.util.concurrent.Callable;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.DomainInfo;
+import org.domus.hypervisor.TerminalText;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-/** {@code domus info DOMAIN}: everything Domus knows about one domain. */
+/** {@code domus info DOMAIN}: everything Domus knows about one domain (text others chose shown with its controls escaped). */
 final class InfoCommand implements Callable<Integer> {
     private final CommandSpec spec = Cli.command(this, "info", "Show one domain of a running system in full.");
     private final ControlOptions control = new ControlOptions(spec);
@@ -33,18 +34,18 @@ final class InfoCommand implements Callable<Integer> {
         if (json.<Boolean>getValue()) {
             out.println(JsonOut.write(d));
         } else {
-            out.printf(Locale.ROOT, "%-10s d%d %s%n", "domain", d.id(), d.name());
+            out.printf(Locale.ROOT, "%-10s d%d %s%n", "domain", d.id(), TerminalText.escape(d.name()));
             out.printf(Locale.ROOT, "%-10s %s (%s)%n", "state", d.state(), d.flags());
             out.printf(Locale.ROOT, "%-10s %d MiB%n", "memory", d.memoryKib() / 1024);
             out.printf(Locale.ROOT, "%-10s %d, affinity %s%n", "vcpus", d.vcpus(), String.join(" ", d.affinity()));
             out.printf(Locale.ROOT, "%-10s %.1f s CPU, up %.1f s, %d restart%s%n", "time", d.cpuSeconds(),
                     d.uptimeSeconds(), d.restarts(), d.restarts() == 1 ? "" : "s");
-            out.printf(Locale.ROOT, "%-10s %s%n", "last exit", d.lastExit().isEmpty() ? "none" : d.lastExit());
+            out.printf(Locale.ROOT, "%-10s %s%n", "last exit", d.lastExit().isEmpty() ? "none" : TerminalText.escape(d.lastExit()));
             out.printf(Locale.ROOT, "%-10s %s%n", "engine", d.engine());
-            out.printf(Locale.ROOT, "%-10s %s%n", "kernel", d.kernel());
-            out.printf(Locale.ROOT, "%-10s %s%n", "ramdisk", d.ramdisk().isEmpty() ? "none" : d.ramdisk());
-            out.printf(Locale.ROOT, "%-10s %s%n", "cmdline", d.cmdline());
-            out.printf(Locale.ROOT, "%-10s %s%n", "run dir", d.runDir());
+            out.printf(Locale.ROOT, "%-10s %s%n", "kernel", TerminalText.escape(d.kernel()));
+            out.printf(Locale.ROOT, "%-10s %s%n", "ramdisk", d.ramdisk().isEmpty() ? "none" : TerminalText.escape(d.ramdisk()));
+            out.printf(Locale.ROOT, "%-10s %s%n", "cmdline", TerminalText.escape(d.cmdline()));
+            out.printf(Locale.ROOT, "%-10s %s%n", "run dir", TerminalText.escape(d.runDir()));
         }
         out.flush();
         return 0;

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.DomainInfo;
+import org.domus.hypervisor.TerminalText;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -52,12 +53,15 @@ final class ListCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** xl's columns and widths; a name longer than its column pushes the row right rather than being cut. */
+    /**
+     * xl's columns and widths; a name longer than its column pushes the row right rather than being cut. A name is
+     * the store's, which any writer of it chose: its controls are shown escaped, never sent to the terminal.
+     */
     static String table(List<DomainInfo> domains) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-32s %5s %6s %5s %10s %9s%n",
                 "Name", "ID", "Mem", "VCPUs", "State", "Time(s)"));
         for (DomainInfo d : domains) {
-            s.append(String.format(Locale.ROOT, "%-32s %5d %6d %5d %10s %9.1f%n", d.name(), d.id(), d.memoryKib() / 1024,
+            s.append(String.format(Locale.ROOT, "%-32s %5d %6d %5d %10s %9.1f%n", TerminalText.escape(d.name()), d.id(), d.memoryKib() / 1024,
                     d.vcpus(), d.flags(), d.cpuSeconds()));
         }
         return s.toString();

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.domus.cli.ToolstackTest.Run;
 import org.domus.dom0less.ExampleSystem;
@@ -128,6 +129,12 @@ class XenstoreSystemTest {
         Run list = ToolstackTest.domus("list", "--name", name);
         assertThat(list.out()).containsPattern("renamed +2 +128 +1").doesNotContain("domU2");
         assertThat(ToolstackTest.domus("info", "--name", name, "renamed").out()).contains("d2 renamed");
+        // whoever writes the store chooses the name: its terminal controls are shown escaped, never obeyed
+        assertThat(tool("xenstore-write", "/local/domain/2/name", "\033]0;pwned\007web\033[2J").exit()).isZero();
+        String shown = "\\e]0;pwned\\aweb\\e[2J";
+        assertThat(ToolstackTest.domus("list", "--name", name).out()).containsPattern(Pattern.quote(shown) + " +2 +128 +1")
+                .doesNotContain("\033");
+        assertThat(ToolstackTest.domus("info", "--name", name, "d2").out()).contains("d2 " + shown).doesNotContain("\033");
         assertThat(tool("xenstore-write", "/local/domain/2/name", "domU2").exit()).isZero();
         assertThat(ToolstackTest.domus("list", "--name", name).out()).containsPattern("domU2 +2 +128 +1");
     }

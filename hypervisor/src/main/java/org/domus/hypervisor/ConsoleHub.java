@@ -74,7 +74,7 @@ final class ConsoleHub {
 
     /** A line of Domus's own about this domain (it rebooted, it ended), shown to viewers as its own line. */
     synchronized void note(String text) {
-        byte[] line = ("\r\n(domus) " + text + "\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = ("\r\n(domus) " + TerminalText.escape(text) + "\r\n").getBytes(StandardCharsets.UTF_8);
         for (Viewer v : List.copyOf(viewers)) {
             v.send(line);
         }

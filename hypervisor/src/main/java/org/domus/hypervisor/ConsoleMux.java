@@ -20,12 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * shell's prompt, the echo of what is being typed) is shown as it comes, or a user would type blind. Another
  * line printed meanwhile erases that partial line, takes its place, and the partial line is drawn again below.
  * Without console input nothing holds the focus and every line is printed whole, as before.
+ * <p>
+ * Nothing a guest prints reaches the terminal as a control (see {@link TerminalText}): a finished line shows its
+ * controls escaped, a carriage return included, so the text before it stays in sight; the holder's unfinished
+ * line is shown as the terminal would show it after the guest's line editing (backspace, carriage return, cursor
+ * left and right, erase), drawn by Domus. The log file gets each line's bytes as the guest sent them.
  */
 public final class ConsoleMux implements AutoCloseable {
     private static final int NO_FOCUS = Integer.MIN_VALUE;
     /** Back to column 0 and clear the row: where a partial line was. */
     private static final String ERASE = "\r\033[K";
-    private static final String CURSOR_QUERY = "\033[6n";
+    private static final String CURSOR_QUERY = TerminalText.CURSOR_QUERY;
 
     private final PrintStream terminal;
     private final EventLog events = new EventLog();
@@ -34,8 +39,12 @@ public final class ConsoleMux implements AutoCloseable {
     private final Map<Integer, String> partials = new HashMap<>();
     /** Who holds console input. Guarded by terminal. */
     private int focus = NO_FOCUS;
-    /** The focused domain's partial line as it is on screen now, null when none is. Guarded by terminal. */
+    /**
+     * The focused domain's partial line as it is on screen now (edited, see {@link TerminalText#edit}), null when
+     * none is; {@code shownBack}: how far the cursor stands left of its end. Guarded by terminal.
+     */
     private String shown;
+    private int shownBack;
     /** Input has stopped: the holder's partial line is no longer shown as it grows. Guarded by terminal. */
     private boolean frozen;
 
@@ -58,23 +67,25 @@ public final class ConsoleMux implements AutoCloseable {
         return events;
     }
 
-    /** A line the guest printed (without its line ending). */
+    /** A line the guest printed (without its line ending), its bytes as they came, controls and all. */
     public void guestLine(int id, String text) {
         synchronized (terminal) {
             partials.remove(id);
             // a finished line asks the terminal nothing: its answer would be typed into whoever holds input, or
             // into the user's shell once Domus has gone (busybox's prompt has such a query)
             if (id == focus && shown != null) {
-                if (text.startsWith(shown)) {
-                    terminal.println(text.substring(shown.length()).replace(CURSOR_QUERY, ""));
+                // the line the user watched being edited ends as they saw it
+                String edited = TerminalText.edit(text).text();
+                if (shownBack == 0 && edited.startsWith(shown)) {
+                    terminal.println(edited.substring(shown.length()).replace(CURSOR_QUERY, ""));
                 } else {
                     // the line went another way than shown (a UTF-8 character split across reads): print it whole
                     terminal.print(ERASE);
-                    terminal.println("(d" + id + ") " + text.replace(CURSOR_QUERY, ""));
+                    terminal.println("(d" + id + ") " + edited.replace(CURSOR_QUERY, ""));
                 }
                 shown = null;
             } else {
-                printLine("(d" + id + ") " + text.replace(CURSOR_QUERY, ""));
+                printLine("(d" + id + ") " + TerminalText.line(text));
             }
             terminal.flush();
         }
@@ -108,9 +119,9 @@ public final class ConsoleMux implements AutoCloseable {
 
     /** One of Domus's own events; it is also kept for {@code domus dmesg}. */
     public void event(String text) {
-        events.add(text);
+        String safe = events.add(text).text();
         synchronized (terminal) {
-            printLine("(domus) " + text);
+            printLine("(domus) " + safe);
             terminal.flush();
         }
     }
@@ -127,7 +138,7 @@ public final class ConsoleMux implements AutoCloseable {
             }
             focus = id;
             frozen = false;
-            terminal.println("(domus) " + message);
+            terminal.println("(domus) " + TerminalText.escape(message));
             String partial = partials.get(id);
             if (partial != null) {
                 show(partial);
@@ -155,18 +166,28 @@ public final class ConsoleMux implements AutoCloseable {
         terminal.print(ERASE);
         terminal.println(line);
         // drawn again without the cursor query: it was answered the first time
-        terminal.print("(d" + focus + ") " + shown.replace(CURSOR_QUERY, ""));
+        terminal.print("(d" + focus + ") " + shown.replace(CURSOR_QUERY, "") + left(shownBack));
     }
 
+    /** Shows the holder's partial line {@code text} (raw, as the guest sent it) in place of what is shown. */
     private void show(String text) {
+        TerminalText.Edited edited = TerminalText.edit(text);
+        String now = edited.text();
         if (shown == null) {
-            terminal.print("(d" + focus + ") " + text);
-        } else if (text.startsWith(shown)) {
-            terminal.print(text.substring(shown.length()));
+            terminal.print("(d" + focus + ") " + now);
+        } else if (shownBack == 0 && now.startsWith(shown)) {
+            terminal.print(now.substring(shown.length()));
         } else {
-            terminal.print(ERASE + "(d" + focus + ") " + text);
+            terminal.print(ERASE + "(d" + focus + ") " + now);
         }
-        shown = text;
+        terminal.print(left(edited.back()));
+        shown = now;
+        shownBack = edited.back();
+    }
+
+    /** Moves the cursor {@code cells} to the left, where the guest's line editor has it. */
+    private static String left(int cells) {
+        return cells == 0 ? "" : "\033[" + cells + "D";
     }
 
     @Override

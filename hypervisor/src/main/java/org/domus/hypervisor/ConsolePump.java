@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Splits a console byte stream into lines for the multiplexer. A guest that never ends a line still gets its
- * text out: a line is cut at {@link #MAX_LINE} bytes, so one flooding domain cannot hold memory or the terminal.
+ * Splits a console byte stream into lines for the multiplexer, each as the guest sent it, controls and carriage
+ * returns included (the multiplexer neutralises them for the terminal and logs them as they are). A guest that
+ * never ends a line still gets its text out: a line is cut at {@link #MAX_LINE} bytes, so one flooding domain
+ * cannot hold memory or the terminal.
  */
 final class ConsolePump {
     static final int MAX_LINE = 4096;
@@ -30,22 +32,14 @@ final class ConsolePump {
         byte[] buf = new byte[8192];
         try {
             int n;
-            boolean cr = false;
             while ((n = in.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
                     byte b = buf[i];
                     if (b == '\n') {
                         emit(line, lines);
-                        cr = false;
-                    } else if (b == '\r') {
-                        cr = true;
                     } else {
-                        if (cr) {
-                            // a carriage return that no line feed follows starts the line over, as on a terminal:
-                            // a shell redrawing its prompt and line (Ctrl-U, history), a progress counter
-                            line.reset();
-                            cr = false;
-                        }
+                        // a carriage return stays in the line: what comes after it does not erase what came before
+                        // (a progress counter, a shell redrawing its line); the multiplexer decides how to show it
                         line.write(b);
                         if (line.size() >= MAX_LINE) {
                             emit(line, lines);
@@ -64,8 +58,14 @@ final class ConsolePump {
         }
     }
 
-    private static void emit(ByteArrayOutputStream line, Consumer<String> lines) {
-        lines.accept(line.toString(StandardCharsets.UTF_8));
+    /** Hands out the line without the carriage returns that end it (a terminal's CR LF, or CR CR LF). */
+        private static void emit(ByteArrayOutputStream line, Consumer<String> lines) {
+        byte[] bytes = line.toByteArray();
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == '\r') {
+            end--;
+        }
+        lines.accept(new String(bytes, 0, end, StandardCharsets.UTF_8));
         line.reset();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Where the control sockets of running systems are: {@code $XDG_RUNTIME_DIR/domus/NAME.sock} for a user session,
- * {@code /run/domus/NAME.sock} for root, else {@code /tmp/domus-UID/}; the folder is the user's alone (0700).
+ * {@code /run/domus/NAME.sock} for root, else {@code /tmp/domus-UID/}. The folder must be the user's alone (see
+ * {@link PrivateFolder}): a socket in a folder someone else controls is neither bound nor connected to.
  */
 public final class ControlPaths {
     /** A system's name becomes a file name: letters, digits, '.', '_', '-'. */
@@ -28,20 +28,23 @@ public final class ControlPaths {
 
     /** The folder of the sockets (not created). */
     public static Path directory() {
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "domus");
+        return directory(System.getenv("XDG_RUNTIME_DIR"), PrivateFolder.currentUid());
+    }
+
+    static Path directory(String xdgRuntimeDir, long uid) {
+        if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank()) {
+            return Path.of(xdgRuntimeDir, "domus");
         }
-        long uid = uid();
         return uid == 0 ? Path.of("/run/domus") : Path.of("/tmp", "domus-" + uid);
     }
 
-    /** The socket of system {@code name}. */
+    /** The socket of system {@code name}; refused when its folder exists and is not the user's alone. */
     public static Path socket(String name) throws ControlException {
         if (!NAME.matcher(name).matches()) {
-            throw new ControlException("'%s' is not a system name: use letters, digits, '.', '_' and '-' (64 at most)".formatted(name));
+            throw new ControlException("'%s' is not a system name: use letters, digits, '.', '_' and '-' (64 at most)"
+                    .formatted(TerminalText.escape(name)));
         }
-        Path socket = directory().resolve(name + SUFFIX);
+        Path socket = checkedDirectory().resolve(name + SUFFIX);
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             throw new ControlException("control socket path %s is longer than Unix sockets allow (%d bytes)".formatted(socket, MAX_SOCKET_PATH));
         }
@@ -59,13 +62,24 @@ public final class ControlPaths {
         return store;
     }
 
-    /** Creates the folder, owner-only, if it is missing. */
-    static Path createDirectory() throws IOException {
+    /** The folder of the sockets, refused when it exists and someone else could change it (not created). */
+    public static Path checkedDirectory() throws ControlException {
         Path dir = directory();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        String problem;
+        try {
+            problem = PrivateFolder.problem(dir, PrivateFolder.currentUid());
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
+        if (problem != null) {
+            throw new ControlException(problem);
         }
         return dir;
+    }
+
+    /** Creates the folder, owner-only, if it is missing; refuses it when it is not the user's alone. */
+    static Path createDirectory() throws IOException {
+        return PrivateFolder.ensure(directory(), PrivateFolder.currentUid(), true);
     }
 
     /** The names that have a socket file, live or stale. */
@@ -80,11 +94,4 @@ public final class ControlPaths {
         return names;
     }
 
-    private static long uid() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
-        } catch (IOException | UnsupportedOperationException e) {
-            return -1;
-        }
-    }
 }

@@ -19,11 +19,17 @@ public final class EventLog {
     EventLog() {
     }
 
-    synchronized void add(String text) {
-        events.addLast(new Event(Instant.now(), text));
+    /**
+     * Records {@code text}, with its controls shown escaped: events quote names a guest or a host tool chose, and are
+     * printed on terminals and in {@code domus.log}; returns the event as kept.
+     */
+    synchronized Event add(String text) {
+        Event e = new Event(Instant.now(), TerminalText.escape(text));
+        events.addLast(e);
         if (events.size() > KEPT) {
             events.removeFirst();
         }
+        return e;
     }
 
     public synchronized List<Event> events() {

@@ -3,7 +3,6 @@ package org.domus.hypervisor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +30,7 @@ public final class RunningSystem {
      *
      * @param name          its name: control socket {@code NAME.sock}, xenstored {@code NAME.xenstored}
      * @param engine        "auto", "qemu", …
-     * @param runDir        where each domain's files go; null: a new folder of the user's (see {@link #newRunDir})
+     * @param runDir        where each domain's files go; null: a new folder of the user's (see {@link RunFolders})
      * @param initDom0less  the init-dom0less handshake of each enhanced domain as it starts
      * @param terminal      where consoles and events print
      * @param problems      where the plan's problems print
@@ -92,7 +91,7 @@ public final class RunningSystem {
         Thread hook = new Thread(this::stop, "stop-system");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Path dir = options.runDir() != null ? options.runDir() : newRunDir(options.name());
+            Path dir = options.runDir() != null ? options.runDir() : RunFolders.create(options.name());
             mux.event("run folder " + dir);
             if (control.tookOverStale()) {
                 mux.event("removed the stale control socket of a Domus that was killed");
@@ -161,13 +160,5 @@ public final class RunningSystem {
         } finally {
             stopped.countDown();
         }
-    }
-
-    /** A new run folder for system {@code name}: its domains' files and console logs. */
-    public static Path newRunDir(String name) throws IOException {
-        String base = System.getenv("XDG_RUNTIME_DIR");
-        Path root = Path.of(base != null ? base : System.getProperty("java.io.tmpdir"), "domus");
-        Files.createDirectories(root);
-        return Files.createTempDirectory(root, name.replaceAll("\\.dt[sb]$", "") + "-");
     }
 }

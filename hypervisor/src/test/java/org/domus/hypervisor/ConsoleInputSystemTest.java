@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Typing into two real guests' shells (busybox sh on the console) through JLine's software tty: a command typed
- * while d1 holds input runs on d1, three Ctrl-A move input to d2, and the next command runs there.
+ * while d1 holds input runs on d1 (a typo taken back shows as taken back), three Ctrl-A move input to d2, and the
+ * next command runs there.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConsoleInputSystemTest {
@@ -38,6 +39,14 @@ class ConsoleInputSystemTest {
             console.awaitPartial(p -> p.startsWith("(d1) ") && p.endsWith("# "), BOOT);
             type(keyboard, "echo marker-1\r");
             console.await(l -> ConsoleCapture.onScreen(l).equals("(d1) marker-1"), 1, ANSWER);
+            // a typo taken back with the backspace key (DEL): busybox echoes it as BS and erase-to-end, which the
+            // line on screen must show applied, not as control characters
+            type(keyboard, "echo markex");
+            console.awaitPartial(p -> p.endsWith("# echo markex"), ANSWER);
+            type(keyboard, new byte[] {0x7f});
+            console.awaitPartial(p -> p.endsWith("# echo marke"), ANSWER);
+            type(keyboard, "r-3\r");
+            console.await(l -> ConsoleCapture.onScreen(l).equals("(d1) marker-3"), 1, ANSWER);
 
             type(keyboard, new byte[] {CTRL_A, CTRL_A, CTRL_A});
             console.await(l -> l.equals("(domus) console input: d2 right (Ctrl-A x3 to switch)"), 1, ANSWER);
@@ -49,6 +58,8 @@ class ConsoleInputSystemTest {
         assertThat(shown).contains("(d1) marker-1", "(d2) marker-2")
                 .doesNotContain("(d2) marker-1", "(d1) marker-2");
         assertThat(shown).anySatisfy(l -> assertThat(l).startsWith("(d1) ").endsWith("# echo marker-1"));
+        assertThat(shown).anySatisfy(l -> assertThat(l).startsWith("(d1) ").endsWith("# echo marker-3"));
+        assertThat(console.lines()).noneMatch(l -> l.indexOf('\b') >= 0 || l.indexOf('\u007f') >= 0);
         assertThat(dir.resolve("run/d2-right/console.log")).content().contains("marker-2").doesNotContain("marker-1");
     }
 

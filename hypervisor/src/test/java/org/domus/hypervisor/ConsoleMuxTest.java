@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What reaches the screen, byte for byte: whole lines, and the partial line of the domain holding input. */
 class ConsoleMuxTest {
@@ -105,5 +108,41 @@ class ConsoleMuxTest {
         mux.guestLine(1, "/ # \033[6n");
         assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) / # "
                 + ERASE + "(d2) bye\n(d1) / # " + "\n");
+    }
+
+    @Test
+    void aGuestsControlSequencesAreShownEscapedAndItsLogKeepsThemRaw(@TempDir Path dir) throws Exception {
+        mux.attachLog(1, dir.resolve("console.log"));
+        String attack = "\033]0;pwned\007\033[2J\033P$qm\033\\\033[21t";
+        mux.guestLine(1, attack);
+        mux.guestLine(1, "50%\r100%");
+        mux.guestLine(1, "\033[1;32mOK\033[0m café ✓ 😀\tdone");
+        mux.close();
+        assertThat(screen()).isEqualTo("(d1) \\e]0;pwned\\a\\e[2J\\eP$qm\\e\\\\e[21t\n(d1) 50%\\r100%\n(d1) OK café ✓ 😀\tdone\n");
+        assertThat(Files.readString(dir.resolve("console.log")))
+                .isEqualTo(attack + "\n50%\r100%\n\033[1;32mOK\033[0m café ✓ 😀\tdone\n");
+    }
+
+    @Test
+    void theHoldersLineIsEditedAsATerminalWouldShowItWithoutItsControls() {
+        mux.focus(1, "console input: d1 one");
+        mux.guestPartial(1, "~ # lx");
+        mux.guestPartial(1, "~ # lx\b\033[J");                 // backspace, as busybox echoes it
+        mux.guestPartial(1, "~ # lx\b\033[Js");
+        mux.guestPartial(1, "~ # lx\b\033[Js\b");             // the cursor one to the left
+        mux.guestLine(2, "tick");
+        mux.guestLine(1, "~ # lx\b\033[Js\b");
+        assertThat(screen()).isEqualTo("(domus) console input: d1 one\n(d1) ~ # lx"
+                + ERASE + "(d1) ~ # l" + "s" + "\033[1D"
+                + ERASE + "(d2) tick\n(d1) ~ # ls\033[1D"
+                + ERASE + "(d1) ~ # ls\n");
+    }
+
+    @Test
+    void namesInEventsAndMessagesAreShownEscaped() {
+        mux.event("d1 \033]0;evil\007: rebooted");
+        mux.focus(1, "console input: d1 \033[2J");
+        assertThat(screen()).isEqualTo("(domus) d1 \\e]0;evil\\a: rebooted\n(domus) console input: d1 \\e[2J\n");
+        assertThat(mux.events().events()).extracting(EventLog.Event::text).containsExactly("d1 \\e]0;evil\\a: rebooted");
     }
 }

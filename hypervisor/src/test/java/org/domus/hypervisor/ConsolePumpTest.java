@@ -45,9 +45,12 @@ class ConsolePumpTest {
     }
 
     @Test
-    void aCarriageReturnWithoutLineFeedStartsTheLineOver() {
+    void aCarriageReturnStaysInTheLineAndOnlyTheOnesEndingItGo() {
+        // what follows a carriage return no longer erases what came before it: the multiplexer shows both
         List<String> seen = new ArrayList<>();
-        ConsolePump.run(chunks("/ # ech\r", "/ # ls\r", "\n10%\r20%\r\r\n"), l -> seen.add("line " + l), p -> seen.add("partial " + p));
-        assertThat(seen).containsExactly("partial / # ech", "partial / # ls", "line / # ls", "line 20%");
+        ConsolePump.run(chunks("/ # ech\r", "/ # ls\r", "\n10%\r20%\r\r\n\033]0;x\007\n"), l -> seen.add("line " + l),
+                p -> seen.add("partial " + p));
+        assertThat(seen).containsExactly("partial / # ech\r", "partial / # ech\r/ # ls\r", "line / # ech\r/ # ls",
+                "line 10%\r20%", "line \033]0;x\007");
     }
 }
