@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.DomainInfo;
 
 /**
@@ -55,10 +55,10 @@ final class Detach {
             Thread.sleep(20);
         }
         List<DomainInfo> domains;
-        JsonNode system;
+        ControlReply.SystemInfo system;
         try (ControlClient client = ControlClient.connect(name)) {
-            system = client.call(ControlClient.request("system"));
-            domains = client.list();
+            system = client.call(new ControlRequest.SystemQuery());
+            domains = client.call(new ControlRequest.ListDomains(false)).domains();
         } catch (ControlException e) {
             // most likely the boot failed and the child is going: its log says why
             child.waitFor(5, TimeUnit.SECONDS);
@@ -68,7 +68,7 @@ final class Detach {
             return failed(child, log, err);
         }
         out.printf("domus: system '%s' runs in the background (pid %d); its output goes to %s%n", name,
-                system.path("pid").asLong(), log);
+                system.pid(), log);
         for (DomainInfo d : domains) {
             out.printf("  d%d %-16s domus console --name %s %s    (log %s)%n", d.id(), d.name(), name, d.name(),
                     Path.of(d.runDir()).resolve("console.log"));
