@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.hypervisor.ControlRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -241,8 +242,13 @@ class ToolstackTest {
         assertThat(dmesg.out()).contains("d1 domU1: paused", "d2 domU2: vCPU 0 pinned to CPUs 1",
                 "d3 domU3: reboot: power button pressed", "d3 domU3: reboot requested, restarting", "d3 domU3: reboot: resetting",
                 "d3 domU3: powered off (destroy)", "d1 domU1: did not power off within 1 s: destroying", "d1 domU1: destroyed");
+        // as xl list: the ended domains leave the list, --all shows them too
         Run list = domus("list", "--name", name);
-        assertThat(list.out()).containsPattern("domU1 +1 +128 +1 +-----d").containsPattern("domU2 +2 +128 +1 +[-rb]{6}")
+        assertThat(list.out()).containsPattern("domU2 +2 +128 +1 +[-rb]{6}").doesNotContain("domU1", "domU3");
+        Run all = domus("list", "--all", "--name", name);
+        assertThat(all.out()).containsPattern("domU1 +1 +128 +1 +-----d").containsPattern("domU2 +2 +128 +1 +[-rb]{6}")
+                .containsPattern("domU3 +3 +128 +1 +---s--");
+        assertThat(domus("list", "--name", name, "domU3").out()).as("a domain named is shown whatever its state")
                 .containsPattern("domU3 +3 +128 +1 +---s--");
     }
 
@@ -309,7 +315,7 @@ class ToolstackTest {
         assertThat(detach.exitValue()).as(said).isZero();
         assertThat(said).contains("system '" + name + "' runs in the background", "domus console --name " + name + " first");
         try (ControlClient client = ControlClient.connect(name)) {
-            detachedPid = client.call(ControlClient.request("system")).path("pid").asLong();
+            detachedPid = client.call(new ControlRequest.SystemQuery()).pid();
         }
         JsonNode vcpus = JSON.readTree(domus("vcpu-list", "--name", name, "--json").out());
         assertThat(vcpus).hasSize(2);

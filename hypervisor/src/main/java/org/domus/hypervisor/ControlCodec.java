@@ -72,51 +72,39 @@ public final class ControlCodec {
 
     // ---- requests ----
 
-    /** {@code request} as its line, newline included. */
+    /**
+     * {@code request} as its line, newline included. (Here and wherever the short-lived client passes, tests of
+     * type rather than a pattern switch: each pattern switch bootstraps a class at its first run, which no AOT cache
+     * holds; the round-trip tests stand in for the compiler's exhaustiveness check.)
+     */
     static byte[] encode(ControlRequest<?> request) {
         return line(g -> {
             g.writeStartObject();
             g.writeNumberField("v", VERSION);
             g.writeStringField("op", request.op());
-            switch (request) {
-                case ControlRequest.SystemQuery q -> { }
-                case ControlRequest.ListDomains l -> g.writeBooleanField("all", l.all());
-                case ControlRequest.Info r -> g.writeStringField("domain", r.domain());
-                case ControlRequest.Pause r -> g.writeStringField("domain", r.domain());
-                case ControlRequest.Unpause r -> g.writeStringField("domain", r.domain());
-                case ControlRequest.Shutdown r -> {
-                    g.writeStringField("domain", r.domain());
-                    g.writeNumberField("timeout", r.timeout().toSeconds());
-                    g.writeBooleanField("wait", r.await());
+            if (request instanceof ControlRequest.OnDomain d) {
+                g.writeStringField("domain", d.domain());
+            }
+            if (request instanceof ControlRequest.ListDomains l) {
+                g.writeBooleanField("all", l.all());
+            } else if (request instanceof ControlRequest.Shutdown r) {
+                g.writeNumberField("timeout", r.timeout().toSeconds());
+                g.writeBooleanField("wait", r.await());
+            } else if (request instanceof ControlRequest.Reboot r) {
+                g.writeNumberField("timeout", r.timeout().toSeconds());
+                g.writeBooleanField("force", r.force());
+                g.writeBooleanField("wait", r.await());
+            } else if (request instanceof ControlRequest.VcpuList r && r.domain() != null) {
+                g.writeStringField("domain", r.domain());
+            } else if (request instanceof ControlRequest.VcpuPin r) {
+                if (r.vcpu() == ControlRequest.VcpuPin.ALL) {
+                    g.writeStringField("vcpu", "all");
+                } else {
+                    g.writeNumberField("vcpu", r.vcpu());
                 }
-                case ControlRequest.Reboot r -> {
-                    g.writeStringField("domain", r.domain());
-                    g.writeNumberField("timeout", r.timeout().toSeconds());
-                    g.writeBooleanField("force", r.force());
-                    g.writeBooleanField("wait", r.await());
-                }
-                case ControlRequest.Destroy r -> g.writeStringField("domain", r.domain());
-                case ControlRequest.Create r -> g.writeStringField("domain", r.domain());
-                case ControlRequest.VcpuList r -> {
-                    if (r.domain() != null) {
-                        g.writeStringField("domain", r.domain());
-                    }
-                }
-                case ControlRequest.VcpuPin r -> {
-                    g.writeStringField("domain", r.domain());
-                    if (r.vcpu() == ControlRequest.VcpuPin.ALL) {
-                        g.writeStringField("vcpu", "all");
-                    } else {
-                        g.writeNumberField("vcpu", r.vcpu());
-                    }
-                    g.writeStringField("cpus", r.cpus());
-                }
-                case ControlRequest.Dmesg d -> { }
-                case ControlRequest.InitDom0less i -> { }
-                case ControlRequest.Console r -> {
-                    g.writeStringField("domain", r.domain());
-                    g.writeBooleanField("input", r.input());
-                }
+                g.writeStringField("cpus", r.cpus());
+            } else if (request instanceof ControlRequest.Console r) {
+                g.writeBooleanField("input", r.input());
             }
             g.writeEndObject();
         });
@@ -235,31 +223,29 @@ public final class ControlCodec {
             throw new Malformed("the answer is of control protocol version %d, this domus speaks %d: use the same domus for both"
                     .formatted(v, VERSION));
         }
-        ControlReply reply = readResult(m, request);
-        return request.replyType().cast(reply);
+        return request.replyType().cast(readResult(m, request.replyType()));
     }
 
-    private static ControlReply readResult(JsonMembers answer, ControlRequest<?> request) throws Malformed {
-        String where = "the answer's result";
-        return switch (request) {
-            case ControlRequest.SystemQuery q -> systemInfo(answer.object("result").named(where));
-            case ControlRequest.ListDomains l -> new ControlReply.Domains(answer.named(where).list("result", ControlCodec::domainInfo));
-            case ControlRequest.Info r -> oneDomain(answer, where);
-            case ControlRequest.Pause r -> oneDomain(answer, where);
-            case ControlRequest.Unpause r -> oneDomain(answer, where);
-            case ControlRequest.Shutdown r -> oneDomain(answer, where);
-            case ControlRequest.Reboot r -> oneDomain(answer, where);
-            case ControlRequest.Destroy r -> oneDomain(answer, where);
-            case ControlRequest.Create r -> oneDomain(answer, where);
-            case ControlRequest.VcpuList r -> new ControlReply.Vcpus(answer.named(where).list("result", ControlCodec::vcpuInfo));
-            case ControlRequest.VcpuPin r -> new ControlReply.Vcpus(answer.named(where).list("result", ControlCodec::vcpuInfo));
-            case ControlRequest.Dmesg d -> new ControlReply.Events(answer.named(where).list("result", ControlCodec::logLine));
-            case ControlRequest.InitDom0less i -> new ControlReply.Dom0lessInit(storeInitReport(answer.object("result").named(where)));
-            case ControlRequest.Console c -> {
-                JsonMembers r = answer.object("result").named(where);
-                yield new ControlReply.ConsoleAttached(r.text("domain"), r.flag("input"));
-            }
-        };
+    /** The result of an answer, as the reply type its request names. */
+    private static ControlReply readResult(JsonMembers answer, Class<? extends ControlReply> type) throws Malformed {
+        JsonMembers a = answer.named("the answer's result");
+        if (type == ControlReply.OneDomain.class) {
+            return new ControlReply.OneDomain(domainInfo(answer.object("result").named(a.where())));
+        } else if (type == ControlReply.Domains.class) {
+            return new ControlReply.Domains(a.list("result", ControlCodec::domainInfo));
+        } else if (type == ControlReply.Vcpus.class) {
+            return new ControlReply.Vcpus(a.list("result", ControlCodec::vcpuInfo));
+        } else if (type == ControlReply.Events.class) {
+            return new ControlReply.Events(a.list("result", ControlCodec::logLine));
+        } else if (type == ControlReply.SystemInfo.class) {
+            return systemInfo(answer.object("result").named(a.where()));
+        } else if (type == ControlReply.Dom0lessInit.class) {
+            return new ControlReply.Dom0lessInit(storeInitReport(answer.object("result").named(a.where())));
+        } else if (type == ControlReply.ConsoleAttached.class) {
+            JsonMembers r = answer.object("result").named(a.where());
+            return new ControlReply.ConsoleAttached(r.text("domain"), r.flag("input"));
+        }
+        throw new IllegalArgumentException("no reader for " + type.getSimpleName());
     }
 
     /**
@@ -280,63 +266,59 @@ public final class ControlCodec {
     // ---- the replies' members ----
 
     private static void writeResult(JsonGenerator g, ControlReply reply) throws IOException {
-        switch (reply) {
-            case ControlReply.SystemInfo s -> {
+        if (reply instanceof ControlReply.OneDomain d) {
+            write(g, d.domain());
+        } else if (reply instanceof ControlReply.Domains l) {
+            g.writeStartArray();
+            for (DomainInfo d : l.domains()) {
+                write(g, d);
+            }
+            g.writeEndArray();
+        } else if (reply instanceof ControlReply.Vcpus l) {
+            g.writeStartArray();
+            for (VcpuInfo v : l.vcpus()) {
+                write(g, v);
+            }
+            g.writeEndArray();
+        } else if (reply instanceof ControlReply.Events l) {
+            g.writeStartArray();
+            for (ControlReply.LogLine e : l.events()) {
                 g.writeStartObject();
-                g.writeStringField("name", s.name());
-                g.writeNumberField("pid", s.pid());
-                g.writeStringField("runDir", s.runDir());
-                g.writeStringField("socket", s.socket());
-                g.writeStringField("started", s.started());
-                g.writeNumberField("domains", s.domains());
-                g.writeStringField("xenstore", s.xenstore());
+                g.writeStringField("time", e.time());
+                g.writeStringField("text", e.text());
                 g.writeEndObject();
             }
-            case ControlReply.OneDomain d -> write(g, d.domain());
-            case ControlReply.Domains l -> {
-                g.writeStartArray();
-                for (DomainInfo d : l.domains()) {
-                    write(g, d);
-                }
-                g.writeEndArray();
-            }
-            case ControlReply.Vcpus l -> {
-                g.writeStartArray();
-                for (VcpuInfo v : l.vcpus()) {
-                    write(g, v);
-                }
-                g.writeEndArray();
-            }
-            case ControlReply.Events l -> {
-                g.writeStartArray();
-                for (ControlReply.LogLine e : l.events()) {
-                    g.writeStartObject();
-                    g.writeStringField("time", e.time());
-                    g.writeStringField("text", e.text());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            case ControlReply.Dom0lessInit i -> {
+            g.writeEndArray();
+        } else if (reply instanceof ControlReply.SystemInfo s) {
+            g.writeStartObject();
+            g.writeStringField("name", s.name());
+            g.writeNumberField("pid", s.pid());
+            g.writeStringField("runDir", s.runDir());
+            g.writeStringField("socket", s.socket());
+            g.writeStringField("started", s.started());
+            g.writeNumberField("domains", s.domains());
+            g.writeStringField("xenstore", s.xenstore());
+            g.writeEndObject();
+        } else if (reply instanceof ControlReply.Dom0lessInit i) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("domains");
+            for (StoreInit d : i.report().domains()) {
                 g.writeStartObject();
-                g.writeArrayFieldStart("domains");
-                for (StoreInit d : i.report().domains()) {
-                    g.writeStartObject();
-                    g.writeNumberField("id", d.id());
-                    g.writeStringField("name", d.name());
-                    g.writeStringField("outcome", d.outcome());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeStringField("guestView", i.report().guestView());
+                g.writeNumberField("id", d.id());
+                g.writeStringField("name", d.name());
+                g.writeStringField("outcome", d.outcome());
                 g.writeEndObject();
             }
-            case ControlReply.ConsoleAttached c -> {
-                g.writeStartObject();
-                g.writeStringField("domain", c.domain());
-                g.writeBooleanField("input", c.input());
-                g.writeEndObject();
-            }
+            g.writeEndArray();
+            g.writeStringField("guestView", i.report().guestView());
+            g.writeEndObject();
+        } else if (reply instanceof ControlReply.ConsoleAttached c) {
+            g.writeStartObject();
+            g.writeStringField("domain", c.domain());
+            g.writeBooleanField("input", c.input());
+            g.writeEndObject();
+        } else {
+            throw new IllegalArgumentException("no writer for " + reply.getClass().getSimpleName());
         }
     }
 
@@ -376,10 +358,6 @@ public final class ControlCodec {
         g.writeNumberField("seconds", v.seconds());
         g.writeStringField("affinity", v.affinity());
         g.writeEndObject();
-    }
-
-    private static ControlReply.OneDomain oneDomain(JsonMembers answer, String where) throws Malformed {
-        return new ControlReply.OneDomain(domainInfo(answer.object("result").named(where)));
     }
 
     private static DomainInfo domainInfo(Object item, String where) throws Malformed {

@@ -16,6 +16,11 @@ public sealed interface ControlRequest<R extends ControlReply> {
     /** The reply it gets. */
     Class<R> replyType();
 
+    /** A request about one domain, named by its name, id or dN. */
+    interface OnDomain {
+        String domain();
+    }
+
     /** Which system this is: {@link ControlReply.SystemInfo}. */
     record SystemQuery() implements ControlRequest<ControlReply.SystemInfo> {
         public static final String OP = "system";
@@ -50,7 +55,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
     }
 
     /** One domain in full. */
-    record Info(String domain) implements ControlRequest<ControlReply.OneDomain> {
+    record Info(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "info";
 
         public Info {
@@ -68,7 +73,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
         }
     }
 
-    record Pause(String domain) implements ControlRequest<ControlReply.OneDomain> {
+    record Pause(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "pause";
 
         public Pause {
@@ -86,7 +91,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
         }
     }
 
-    record Unpause(String domain) implements ControlRequest<ControlReply.OneDomain> {
+    record Unpause(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "unpause";
 
         public Unpause {
@@ -108,7 +113,8 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * The power button; the domain is destroyed if still running after {@code timeout}. With {@code await} the reply
      * comes once it has ended.
      */
-    record Shutdown(String domain, Duration timeout, boolean await) implements ControlRequest<ControlReply.OneDomain> {
+    record Shutdown(String domain, Duration timeout, boolean await)
+            implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "shutdown";
 
         public Shutdown {
@@ -136,7 +142,8 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * The power button, and after {@code timeout} (at once when {@code force}) a reset: rebuilt from the modules kept
      * at boot. With {@code await} the reply comes once it runs again (or has ended).
      */
-    record Reboot(String domain, Duration timeout, boolean force, boolean await) implements ControlRequest<ControlReply.OneDomain> {
+    record Reboot(String domain, Duration timeout, boolean force, boolean await)
+            implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "reboot";
 
         public Reboot {
@@ -161,7 +168,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
     }
 
     /** Stops it at once, whatever its policies say. */
-    record Destroy(String domain) implements ControlRequest<ControlReply.OneDomain> {
+    record Destroy(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "destroy";
 
         public Destroy {
@@ -180,7 +187,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
     }
 
     /** Starts a stopped domain again, as {@code xl create}: from the modules kept at boot, same id and name. */
-    record Create(String domain) implements ControlRequest<ControlReply.OneDomain> {
+    record Create(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
         public static final String OP = "create";
 
         public Create {
@@ -228,7 +235,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * Pins vCPU {@code vcpu} ({@link #ALL}: every one) of {@code domain} to host CPUs {@code cpus}, a list such as
      * {@code 0-1,3} or {@code all}; the host's CPUs are known only where the system runs, so it reads the list.
      */
-    record VcpuPin(String domain, int vcpu, String cpus) implements ControlRequest<ControlReply.Vcpus> {
+    record VcpuPin(String domain, int vcpu, String cpus) implements ControlRequest<ControlReply.Vcpus>, OnDomain {
         public static final String OP = "vcpu-pin";
         /** Every vCPU of the domain; {@code "all"} on the wire and on the command line. */
         public static final int ALL = -1;
@@ -304,7 +311,7 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * Attaches to a domain's console, holding its input if {@code input} and nobody holds it yet. After the reply
      * the connection carries the raw console both ways until the client closes it or the domain ends.
      */
-    record Console(String domain, boolean input) implements ControlRequest<ControlReply.ConsoleAttached> {
+    record Console(String domain, boolean input) implements ControlRequest<ControlReply.ConsoleAttached>, OnDomain {
         public static final String OP = "console";
 
         public Console {

@@ -173,10 +173,14 @@ public final class ControlServer implements AutoCloseable {
         try {
             return ControlCodec.encodeReply(dispatch(hv, request));
         } catch (ControlException | EngineException | IllegalArgumentException e) {
-            return ControlCodec.encodeError(e.getMessage());
+            return ControlCodec.encodeError(e.getMessage() != null ? e.getMessage() : e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ControlCodec.encodeError("interrupted");
+        } catch (RuntimeException e) {
+            // a bug of ours: the client still gets its one line, the system its event, and the connection goes on
+            hv.mux().event("internal error answering %s: %s".formatted(request.op(), e));
+            return ControlCodec.encodeError("internal error answering %s: %s (see domus dmesg)".formatted(request.op(), e));
         }
     }
 
