@@ -7,11 +7,9 @@ module org.domus.hypervisor {
     requires transitive org.domus.engine;
     requires org.domus.xenstore;
     requires org.jline.terminal;
-    requires transitive com.fasterxml.jackson.databind; // ControlClient takes and gives JSON requests
+    requires com.fasterxml.jackson.core; // the control protocol, streaming API only (see ControlCodec)
 
     uses org.domus.engine.Engine;
 
     exports org.domus.hypervisor;
-    // the control protocol's records are read and written by Jackson
-    opens org.domus.hypervisor to com.fasterxml.jackson.databind;
 }

@@ -8,7 +8,8 @@ import org.domus.hypervisor.ControlException;
 /**
  * The launcher's AOT training run (not a command): one real boot of a one-domain system and, while it runs, the
  * toolstack commands against it, in one JVM, so that the cache holds the classes of both. A cache trained by the
- * boot alone left {@code domus list} loading Jackson's databind from its jar at every call (~400 ms a call).
+ * boot alone left {@code domus list} loading its classes from the jars at every call (~400 ms a call, when the
+ * client still used Jackson's databind).
  */
 public final class AotTraining {
     private AotTraining() {
@@ -22,7 +23,8 @@ public final class AotTraining {
         Thread boot = Thread.ofPlatform().name("training-boot").start(
                 () -> Main.commandLine("boot").execute("boot", system, "--name", name, "--run-dir", runDir));
         if (awaitControlSocket(name)) {
-            for (List<String> command : List.of(List.of("list", "--name", name), List.of("list", "--json", "--name", name),
+            for (List<String> command : List.of(List.of("list", "--name", name), List.of("list", "--all", "--name", name),
+                    List.of("list", "--json", "--name", name),
                     List.of("info", "--name", name, "d1"), List.of("vcpu-list", "--name", name), List.of("dmesg", "--name", name))) {
                 String[] a = command.toArray(String[]::new);
                 Main.commandLine(a).execute(a);

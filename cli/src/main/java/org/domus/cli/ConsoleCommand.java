@@ -7,7 +7,8 @@ import java.util.concurrent.Callable;
 import org.domus.hypervisor.ConsoleAttach;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ControlServer.ConsoleAttached;
+import org.domus.hypervisor.ControlReply.ConsoleAttached;
+import org.domus.hypervisor.ControlRequest;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -34,7 +35,7 @@ final class ConsoleCommand implements Callable<Integer> {
         ControlClient client = control.connect();
         ConsoleAttached attached;
         try {
-            attached = client.attach(domain.getValue(), !readOnly);
+            attached = client.call(new ControlRequest.Console(domain.getValue(), !readOnly));
         } catch (ControlException e) {
             client.close();
             throw e;

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.DomainInfo;
 import org.domus.hypervisor.RunFolders;
 import org.domus.hypervisor.TerminalText;
@@ -81,8 +81,8 @@ final class Detach {
     /** What the system of that name says once every domain started; null while nobody answers (or it is stopping). */
     private static Started ask(String name) {
         try (ControlClient client = ControlClient.connect(name)) {
-            JsonNode system = client.call(ControlClient.request("system"));
-            return new Started(system.path("pid").asLong(), client.list());
+            ControlReply.SystemInfo system = client.call(new ControlRequest.SystemQuery());
+            return new Started(system.pid(), client.call(new ControlRequest.ListDomains(false)).domains());
         } catch (ControlException e) {
             // nobody listens yet (the socket is not bound, or stale), or the boot failed: the caller looks at its child
             return null;

@@ -1,12 +1,12 @@
 package org.domus.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ControlServer.LogLine;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -24,15 +24,17 @@ final class DmesgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ControlException {
-        List<LogLine> events;
+        ControlReply.Events events;
         try (ControlClient client = control.connect()) {
-            events = client.dmesg();
+            events = client.call(new ControlRequest.Dmesg());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.<Boolean>getValue()) {
             out.println(JsonOut.write(events));
         } else {
-            events.forEach(e -> out.println("[" + e.time() + "] " + e.text()));
+            for (ControlReply.LogLine e : events.events()) {
+                out.println("[" + e.time() + "] " + e.text());
+            }
         }
         out.flush();
         return 0;

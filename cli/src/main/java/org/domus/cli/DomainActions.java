@@ -1,12 +1,13 @@
 package org.domus.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.DomainInfo;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,15 +16,15 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The commands that act on one domain and print what became of it: destroy, pause, unpause, shutdown, reboot.
- * The others keep running whatever happens to this one.
+ * The commands that act on one domain and print what became of it: destroy, pause, unpause, shutdown, reboot (and
+ * {@link CreateCommand}). The others keep running whatever happens to this one.
  */
 final class DomainActions {
     private DomainActions() {
     }
 
     /** What every one of them shares: the system, the domain, --json, and one request. */
-    abstract static class Action implements Callable<Integer> {
+    abstract static class Action<Q extends ControlRequest<ControlReply.OneDomain>> implements Callable<Integer> {
         final CommandSpec spec;
         private final ControlOptions control;
         private final OptionSpec json;
@@ -40,63 +41,83 @@ final class DomainActions {
             return spec;
         }
 
-        /** Adds the options of this request. */
-        void arguments(ObjectNode request) {
-        }
+        /** The request for {@code domain}, from this command's options. */
+        abstract Q request(String domain);
 
         /** What to say when it is done, e.g. "paused". */
-        abstract String done(DomainInfo after);
+        abstract String done(Q request, DomainInfo after);
 
         @Override
         public Integer call() throws ControlException {
-            ObjectNode request = ControlClient.request(spec.name(), domain.<String>getValue());
-            arguments(request);
-            DomainInfo after;
-            try (ControlClient client = control.connect()) {
-                after = client.call(request, DomainInfo.class);
+            Q request;
+            try {
+                request = request(domain.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
+            ControlReply.OneDomain reply;
+            try (ControlClient client = control.connect()) {
+                reply = client.call(request);
+            }
+            DomainInfo after = reply.domain();
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json.<Boolean>getValue() ? JsonOut.write(after) : "d%d %s: %s".formatted(after.id(), after.name(), done(after)));
+            out.println(json.<Boolean>getValue() ? JsonOut.write(reply)
+                    : "d%d %s: %s".formatted(after.id(), after.name(), done(request, after)));
             out.flush();
             return 0;
         }
     }
 
-    static final class Destroy extends Action {
+    static final class Destroy extends Action<ControlRequest.Destroy> {
         Destroy() {
             super("destroy", "Stop a domain at once (its engine process is killed), whatever its on_poweroff says.");
         }
 
         @Override
-        String done(DomainInfo after) {
+        ControlRequest.Destroy request(String domain) {
+            return new ControlRequest.Destroy(domain);
+        }
+
+        @Override
+        String done(ControlRequest.Destroy request, DomainInfo after) {
             return "destroyed";
         }
     }
 
-    static final class Pause extends Action {
+    static final class Pause extends Action<ControlRequest.Pause> {
         Pause() {
             super("pause", "Stop a domain's vCPUs; its memory and console stay.");
         }
 
         @Override
-        String done(DomainInfo after) {
+        ControlRequest.Pause request(String domain) {
+            return new ControlRequest.Pause(domain);
+        }
+
+        @Override
+        String done(ControlRequest.Pause request, DomainInfo after) {
             return "paused";
         }
     }
 
-    static final class Unpause extends Action {
+    static final class Unpause extends Action<ControlRequest.Unpause> {
         Unpause() {
             super("unpause", "Let a paused domain run again.");
         }
 
         @Override
-        String done(DomainInfo after) {
+        ControlRequest.Unpause request(String domain) {
+            return new ControlRequest.Unpause(domain);
+        }
+
+        @Override
+        String done(ControlRequest.Unpause request, DomainInfo after) {
             return "running";
         }
     }
 
     /** shutdown and reboot: the power button, then the hard way after a timeout. */
-    abstract static class Graceful extends Action {
+    abstract static class Graceful<Q extends ControlRequest<ControlReply.OneDomain>> extends Action<Q> {
         private final OptionSpec await;
         private final OptionSpec timeout;
 
@@ -104,42 +125,53 @@ final class DomainActions {
             super(name, description);
             await = Cli.flag(spec, new String[] {"-w", "--wait"},
                     "Return only when it is done: shut down, or running again after a reboot.");
-            timeout = Cli.option(spec, "--timeout", "SECONDS", long.class, "10",
-                    "How long the guest gets to act on the power button. Default: ${DEFAULT-VALUE}.");
+            timeout = Cli.option(spec, "--timeout", "SECONDS", Long.class,
+                    "How long the guest gets to act on the power button. Default: %d.".formatted(
+                            ControlRequest.DEFAULT_TIMEOUT.toSeconds()));
         }
 
         boolean await() {
             return await.getValue();
         }
 
-        long timeout() {
-            return timeout.getValue();
-        }
-
-        @Override
-        void arguments(ObjectNode request) {
-            if (timeout() < 0) {
-                throw new ParameterException(spec.commandLine(), "--timeout must not be negative");
+        /** --timeout, or the request's default when not given. */
+        Duration timeout() {
+            Long seconds = timeout.getValue();
+            if (seconds == null) {
+                return ControlRequest.DEFAULT_TIMEOUT;
             }
-            request.put("timeout", timeout());
-            request.put("wait", await());
+            if (seconds < 0) {
+                throw new IllegalArgumentException("--timeout must not be negative");
+            }
+            return Duration.ofSeconds(seconds);
         }
     }
 
-    static final class Shutdown extends Graceful {
+    static final class Shutdown extends Graceful<ControlRequest.Shutdown> {
         Shutdown() {
             super("shutdown", "Press a domain's power button; if it is still running after --timeout, destroy it.",
                     "Its on_poweroff policy applies when the guest powers off.");
         }
 
         @Override
-        String done(DomainInfo after) {
-            return await() ? after.state().replace("shutdown", "shut down")
-                    : "power button pressed (destroyed if still running in %d s)".formatted(timeout());
+        ControlRequest.Shutdown request(String domain) {
+            return new ControlRequest.Shutdown(domain, timeout(), await());
+        }
+
+        @Override
+        String done(ControlRequest.Shutdown request, DomainInfo after) {
+            if (!request.await()) {
+                return "power button pressed (destroyed if still running in %d s)".formatted(request.timeout().toSeconds());
+            }
+            // under on_poweroff=destroy a domain that shut down is gone (destroyed): what the user asked for happened
+            if (after.state().equals("running")) {
+                return "shut down, running again (restart %d)".formatted(after.restarts());
+            }
+            return after.lastExit().equals("powered off") ? "shut down" : after.state();
         }
     }
 
-    static final class Reboot extends Graceful {
+    static final class Reboot extends Graceful<ControlRequest.Reboot> {
         private final OptionSpec force;
 
         Reboot() {
@@ -149,17 +181,17 @@ final class DomainActions {
         }
 
         @Override
-        void arguments(ObjectNode request) {
-            super.arguments(request);
-            request.put("force", force.<Boolean>getValue());
+        ControlRequest.Reboot request(String domain) {
+            return new ControlRequest.Reboot(domain, timeout(), force.getValue(), await());
         }
 
         @Override
-        String done(DomainInfo after) {
-            if (await()) {
+        String done(ControlRequest.Reboot request, DomainInfo after) {
+            if (request.await()) {
                 return after.state().equals("running") ? "running again (restart %d)".formatted(after.restarts()) : after.state();
             }
-            return force.<Boolean>getValue() ? "resetting" : "power button pressed (reset if still running in %d s)".formatted(timeout());
+            return request.force() ? "resetting"
+                    : "power button pressed (reset if still running in %d s)".formatted(request.timeout().toSeconds());
         }
     }
 }

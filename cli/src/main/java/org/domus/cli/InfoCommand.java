@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.DomainInfo;
 import org.domus.hypervisor.TerminalText;
 
@@ -26,13 +28,14 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ControlException {
-        DomainInfo d;
+        ControlReply.OneDomain reply;
         try (ControlClient client = control.connect()) {
-            d = client.call(ControlClient.request("info", domain.<String>getValue()), DomainInfo.class);
+            reply = client.call(new ControlRequest.Info(domain.getValue()));
         }
+        DomainInfo d = reply.domain();
         PrintWriter out = spec.commandLine().getOut();
         if (json.<Boolean>getValue()) {
-            out.println(JsonOut.write(d));
+            out.println(JsonOut.write(reply));
         } else {
             out.printf(Locale.ROOT, "%-10s d%d %s%n", "domain", d.id(), TerminalText.escape(d.name()));
             out.printf(Locale.ROOT, "%-10s %s (%s)%n", "state", d.state(), d.flags());

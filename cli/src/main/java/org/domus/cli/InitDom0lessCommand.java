@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.StoreInit;
 import org.domus.hypervisor.StoreInitReport;
 
@@ -30,13 +32,14 @@ final class InitDom0lessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ControlException {
-        StoreInitReport report;
+        ControlReply.Dom0lessInit reply;
         try (ControlClient client = control.connect()) {
-            report = client.initDom0less();
+            reply = client.call(new ControlRequest.InitDom0less());
         }
+        StoreInitReport report = reply.report();
         PrintWriter out = spec.commandLine().getOut();
         if (json.<Boolean>getValue()) {
-            out.println(JsonOut.write(report));
+            out.println(JsonOut.write(reply));
         } else {
             for (StoreInit d : report.domains()) {
                 out.printf("d%d %s: %s%n", d.id(), d.name(), d.outcome());

@@ -1,20 +1,17 @@
 package org.domus.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.domus.hypervisor.ControlCodec;
+import org.domus.hypervisor.ControlReply;
 
-/** What --json prints: one indented JSON document. */
+/**
+ * What the toolstack commands' --json prints: the reply's result as one indented JSON document, written by the
+ * control protocol's own codec (so the members are the wire's, and no object mapper is loaded).
+ */
 final class JsonOut {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private JsonOut() {
     }
 
-    static String write(Object value) {
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("records of the control protocol always serialize", e);
-        }
+    static String write(ControlReply reply) {
+        return ControlCodec.toJson(reply);
     }
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.DomainInfo;
 import org.domus.hypervisor.TerminalText;
 
@@ -20,8 +22,12 @@ final class ListCommand implements Callable<Integer> {
     private final CommandSpec spec = Cli.command(this, "list",
             "List the domains of a running system: Name, ID, Mem (MiB), VCPUs, State, Time(s).",
             "State is xl's: r running, b blocked (idle), p paused, s shut down, c crashed, d dying or restarting.",
-            "Time(s) is the CPU time its vCPUs used since it last started.");
+            "Time(s) is the CPU time its vCPUs used since it last started.",
+            "As xl list, only the domains that exist: one destroyed, shut down or crashed (and not restarted by its "
+                    + "policy) leaves the list; --all shows it too, and `domus create` starts it again.");
     private final ControlOptions control = new ControlOptions(spec);
+    private final OptionSpec all = Cli.flag(spec, new String[] {"-a", "--all"},
+            "Also the domains that are defined but stopped (shut down, crashed or destroyed).");
     private final OptionSpec json = Cli.flag(spec, "--json", "Print the domains as one JSON array.");
     private final PositionalParamSpec only = Cli.positionals(spec, 0, "DOMAIN", "Only these domains (name, id or dN).");
 
@@ -34,18 +40,19 @@ final class ListCommand implements Callable<Integer> {
         List<String> only = Cli.values(this.only);
         List<DomainInfo> domains;
         try (ControlClient client = control.connect()) {
-            domains = client.list();
-            if (!only.isEmpty()) {
-                List<DomainInfo> picked = new ArrayList<>();
+            if (only.isEmpty()) {
+                domains = client.call(new ControlRequest.ListDomains(all.<Boolean>getValue())).domains();
+            } else {
+                // named domains are shown whatever their state, as xl list does
+                domains = new ArrayList<>();
                 for (String ref : only) {
-                    picked.add(client.call(ControlClient.request("info", ref), DomainInfo.class));
+                    domains.add(client.call(new ControlRequest.Info(ref)).domain());
                 }
-                domains = picked;
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.<Boolean>getValue()) {
-            out.println(JsonOut.write(domains));
+            out.println(JsonOut.write(new ControlReply.Domains(domains)));
         } else {
             out.print(table(domains));
         }

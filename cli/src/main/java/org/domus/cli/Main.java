@@ -28,7 +28,7 @@ public final class Main {
      * the command it runs, and help (or a mistyped command) all of them.
      */
     private static final List<String> COMMANDS = List.of("demo", "boot", "plan", "uboot", "list", "info", "console",
-            "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "dt",
+            "create", "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "dt",
             "help");
 
     /**
@@ -45,6 +45,7 @@ public final class Main {
             case "list" -> new ListCommand().spec();
             case "info" -> new InfoCommand().spec();
             case "console" -> new ConsoleCommand().spec();
+            case "create" -> new CreateCommand().spec();
             case "shutdown" -> new DomainActions.Shutdown().spec();
             case "reboot" -> new DomainActions.Reboot().spec();
             case "destroy" -> new DomainActions.Destroy().spec();

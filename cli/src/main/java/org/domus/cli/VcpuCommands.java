@@ -5,15 +5,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.ControlReply;
+import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.VcpuInfo;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
 
 /** {@code domus vcpu-list} and {@code domus vcpu-pin}: where vCPUs run, and where they may. */
 final class VcpuCommands {
@@ -46,13 +47,12 @@ final class VcpuCommands {
 
         @Override
         public Integer call() throws ControlException {
-            String one = domain.getValue();
-            List<VcpuInfo> vcpus;
+            ControlReply.Vcpus vcpus;
             try (ControlClient client = control.connect()) {
-                vcpus = client.vcpus(one == null ? ControlClient.request("vcpu-list") : ControlClient.request("vcpu-list", one));
+                vcpus = client.call(new ControlRequest.VcpuList(domain.<String>getValue()));
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus));
+            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus.vcpus()));
             out.flush();
             return 0;
         }
@@ -74,15 +74,18 @@ final class VcpuCommands {
 
         @Override
         public Integer call() throws ControlException {
-            ObjectNode request = ControlClient.request("vcpu-pin", domain.<String>getValue());
-            request.put("vcpu", vcpu.<String>getValue());
-            request.put("cpus", cpus.<String>getValue());
-            List<VcpuInfo> vcpus;
+            ControlRequest.VcpuPin request;
+            try {
+                request = new ControlRequest.VcpuPin(domain.getValue(), ControlRequest.VcpuPin.vcpu(vcpu.getValue()), cpus.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            ControlReply.Vcpus vcpus;
             try (ControlClient client = control.connect()) {
-                vcpus = client.vcpus(request);
+                vcpus = client.call(request);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus));
+            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus.vcpus()));
             out.flush();
             return 0;
         }

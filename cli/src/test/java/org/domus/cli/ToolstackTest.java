@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.hypervisor.ControlRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -225,7 +226,8 @@ class ToolstackTest {
         await(l -> l.startsWith("(d2) DOMUS-TICK"), d2 + 3, BOOT);
         Run again = domus("shutdown", "--name", name, "domU3");
         assertThat(again.exit()).isEqualTo(1);
-        assertThat(again.err().strip()).isEqualTo("domus: d3 domU3 is shut down: it cannot be shut down");
+        // on_poweroff=destroy: a domain that shut down is gone, as in xl
+        assertThat(again.err().strip()).isEqualTo("domus: d3 domU3 is destroyed: it cannot be shut down");
     }
 
     @Test
@@ -241,9 +243,14 @@ class ToolstackTest {
         assertThat(dmesg.out()).contains("d1 domU1: paused", "d2 domU2: vCPU 0 pinned to CPUs 1",
                 "d3 domU3: reboot: power button pressed", "d3 domU3: reboot requested, restarting", "d3 domU3: reboot: resetting",
                 "d3 domU3: powered off (destroy)", "d1 domU1: did not power off within 1 s: destroying", "d1 domU1: destroyed");
+        // as xl list: the ended domains leave the list, --all shows them too
         Run list = domus("list", "--name", name);
-        assertThat(list.out()).containsPattern("domU1 +1 +128 +1 +-----d").containsPattern("domU2 +2 +128 +1 +[-rb]{6}")
-                .containsPattern("domU3 +3 +128 +1 +---s--");
+        assertThat(list.out()).containsPattern("domU2 +2 +128 +1 +[-rb]{6}").doesNotContain("domU1", "domU3");
+        Run all = domus("list", "--all", "--name", name);
+        assertThat(all.out()).containsPattern("domU1 +1 +128 +1 +------").containsPattern("domU2 +2 +128 +1 +[-rb]{6}")
+                .containsPattern("domU3 +3 +128 +1 +------");
+        assertThat(domus("list", "--name", name, "domU3").out()).as("a domain named is shown whatever its state")
+                .containsPattern("domU3 +3 +128 +1 +------");
     }
 
     @Test
@@ -272,6 +279,21 @@ class ToolstackTest {
 
     @Test
     @Order(9)
+    void createBuildsAStoppedDomainAgainWithTheSameIdAndName() throws Exception {
+        Run running = domus("create", "--name", name, "domU2");
+        assertThat(running.exit()).isEqualTo(1);
+        assertThat(running.err().strip()).isEqualTo("domus: d2 domU2 is running: only a stopped domain can be created again");
+        Run create = domus("create", "--name", name, "domU1");
+        assertThat(create.exit()).as(create.err()).isZero();
+        assertThat(create.out().strip()).isEqualTo("d1 domU1: running");
+        // a new guest: its counter starts again from 0, and the domain is listed again under its id
+        await(l -> l.equals("(d1) DOMUS-TICK domU1 0"), 2, BOOT);
+        assertThat(domus("list", "--name", name).out()).containsPattern("domU1 +1 +128 +1 +[-rb]{6}");
+        assertThat(domus("dmesg", "--name", name).out()).contains("d1 domU1: create: building it again from the modules kept at boot");
+    }
+
+    @Test
+    @Order(10)
     void schedNullRefusesMoreVcpusThanHostCpus() throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
         List<ExampleSystem.Domain> many = new ArrayList<>();
@@ -287,7 +309,7 @@ class ToolstackTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void killMinus9LeavesNoQemuAndTheNextBootTakesTheName() throws Exception {
         Path socket = ControlPaths.socket(name);
         assertThat(socket).exists();
@@ -309,7 +331,7 @@ class ToolstackTest {
         assertThat(detach.exitValue()).as(said).isZero();
         assertThat(said).contains("system '" + name + "' runs in the background", "domus console --name " + name + " first");
         try (ControlClient client = ControlClient.connect(name)) {
-            detachedPid = client.call(ControlClient.request("system")).path("pid").asLong();
+            detachedPid = client.call(new ControlRequest.SystemQuery()).pid();
         }
         JsonNode vcpus = JSON.readTree(domus("vcpu-list", "--name", name, "--json").out());
         assertThat(vcpus).hasSize(2);

@@ -195,7 +195,8 @@ class XenstoreSystemTest {
         Tool gone = tool("xenstore-read", "/local/domain/2/name");
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(tool("xenstore-ls", "/local/domain").out()).contains(" name = \"domU1\"").doesNotContain("domU2");
-        assertThat(ToolstackTest.domus("list", "--name", name).out()).containsPattern("domU2 +2 +128 +1 +-----d");
+        assertThat(ToolstackTest.domus("list", "--name", name).out()).doesNotContain("domU2");
+        assertThat(ToolstackTest.domus("list", "--all", "--name", name).out()).containsPattern("domU2 +2 +128 +1 +------");
     }
 
     @Test

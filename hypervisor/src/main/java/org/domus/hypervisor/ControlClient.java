@@ -13,10 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * A connection to a running system's control socket, for {@code domus list} and the other toolstack commands. The
  * system is found by name; without one, the only system running is taken.
@@ -56,22 +52,12 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    /** Whether something listens on {@code socket}. */
-    static boolean answers(Path socket) {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** The names of the systems that answer on their sockets. */
     public static List<String> running() {
         List<String> live = new ArrayList<>();
         for (String n : ControlPaths.names()) {
             try {
-                if (answers(ControlPaths.socket(n))) {
+                if (SocketProbe.answers(ControlPaths.socket(n))) {
                     live.add(n);
                 }
             } catch (ControlException e) {
@@ -96,79 +82,35 @@ public final class ControlClient implements AutoCloseable {
         return name;
     }
 
-    /** Sends {@code request} and returns its result; an error answer is thrown as its one line. */
-    public JsonNode call(ObjectNode request) throws ControlException {
-        JsonNode answer;
+    /**
+     * Sends {@code request} and returns its reply; a refusal is thrown as the system's one line. After a
+     * {@link ControlRequest.Console} reply the connection carries the console: see {@link #consoleOutput()}.
+     */
+    public <R extends ControlReply> R call(ControlRequest<R> request) throws ControlException {
+        byte[] answer;
         try {
-            ControlWire.write(out, request);
-            answer = ControlWire.read(in);
+            out.write(ControlCodec.encode(request));
+            out.flush();
+            answer = ControlCodec.readLine(in);
         } catch (IOException e) {
             throw new ControlException("system '%s' did not answer: %s".formatted(name, e.getMessage()), e);
         }
         if (answer == null) {
             throw new ControlException("system '%s' closed the connection without an answer (it is stopping?)".formatted(name));
         }
-        if (!answer.path("ok").asBoolean(false)) {
-            throw new ControlException(answer.path("error").asText("malformed answer: " + answer));
-        }
-        return answer.path("result");
-    }
-
-    /** A request of operation {@code op}, to add arguments to. */
-    public static ObjectNode request(String op) {
-        return ControlWire.request(op);
-    }
-
-    /** A request about one domain. */
-    public static ObjectNode request(String op, String domain) {
-        ObjectNode r = ControlWire.request(op);
-        r.put("domain", domain);
-        return r;
-    }
-
-    /** As {@link #call(ObjectNode)}, the result read as {@code type} (one of the protocol's records). */
-    public <T> T call(ObjectNode request, Class<T> type) throws ControlException {
-        JsonNode result = call(request);
         try {
-            return ControlWire.JSON.treeToValue(result, type);
-        } catch (IOException e) {
-            throw new ControlException("malformed answer: " + e.getMessage(), e);
+            return ControlCodec.decodeReply(answer, request);
+        } catch (ControlCodec.Malformed e) {
+            throw new ControlException("system '%s' sent a malformed answer to '%s': %s".formatted(name, request.op(), e.getMessage()));
         }
     }
 
-    public List<DomainInfo> list() throws ControlException {
-        return ControlWire.JSON.convertValue(call(request("list")), new TypeReference<List<DomainInfo>>() { });
-    }
-
-    public List<VcpuInfo> vcpus(ObjectNode request) throws ControlException {
-        return ControlWire.JSON.convertValue(call(request), new TypeReference<List<VcpuInfo>>() { });
-    }
-
-    /** Runs init-dom0less in the system: the handshake of every enhanced domain that has not had it. */
-    public StoreInitReport initDom0less() throws ControlException {
-        return call(request("init-dom0less"), StoreInitReport.class);
-    }
-
-    public List<ControlServer.LogLine> dmesg() throws ControlException {
-        return ControlWire.JSON.convertValue(call(request("dmesg")), new TypeReference<List<ControlServer.LogLine>>() { });
-    }
-
-    /**
-     * Attaches to the console of {@code domain}; afterwards {@link #consoleOutput()} and {@link #consoleInput()} are
-     * the raw console, and closing this detaches.
-     */
-    public ControlServer.ConsoleAttached attach(String domain, boolean input) throws ControlException {
-        ObjectNode r = request("console", domain);
-        r.put("input", input);
-        return call(r, ControlServer.ConsoleAttached.class);
-    }
-
-    /** After {@link #attach}: what the guest prints (the replay first); ends when the domain ends. */
+    /** After a console reply: what the guest prints (the replay first); ends when the domain ends. */
     public InputStream consoleOutput() {
         return in;
     }
 
-    /** After {@link #attach}: keys for the guest. */
+    /** After a console reply: keys for the guest. */
     public OutputStream consoleInput() {
         return out;
     }

@@ -61,7 +61,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             ControlPaths.createDirectory();
             if (Files.exists(socket)) {
-                if (ControlClient.answers(socket)) {
+                if (SocketProbe.answers(socket)) {
                     throw new ControlException("a system named '%s' is already running (socket %s): give this one another --name"
                             .formatted(name, socket));
                 }
@@ -110,14 +110,35 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers the client's requests in turn, each with one line, until it closes: a line that is no request of this
+     * protocol is answered with what is wrong with it, and the next line is read as the next request (as QMP does).
+     * Only an over-long line ends the connection, as what follows it cannot be framed.
+     */
     private void serveClient(Hypervisor hv, SocketChannel client) {
         try (client) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(client));
             OutputStream out = Channels.newOutputStream(client);
-            ControlJson.Request request;
-            while ((request = ControlJson.readRequest(in)) != null) {
-                if (request.text("op").equals("console") && request.number("v", -1) == ControlJson.VERSION) {
-                    if (console(hv, request, client, in, out)) {
+            while (true) {
+                byte[] line;
+                try {
+                    line = ControlCodec.readLine(in);
+                } catch (ControlCodec.LineTooLong e) {
+                    send(out, ControlCodec.encodeError(e.getMessage() + ": closing the connection"));
+                    return;
+                }
+                if (line == null) {
+                    return;
+                }
+                ControlRequest<?> request;
+                try {
+                    request = ControlCodec.decodeRequest(line);
+                } catch (ControlCodec.Malformed e) {
+                    send(out, ControlCodec.encodeError(e.getMessage()));
+                    continue;
+                }
+                if (request instanceof ControlRequest.Console console) {
+                    if (console(hv, console, client, in, out)) {
                         return; // the connection carried the console until the client detached
                     }
                     continue;
@@ -125,16 +146,21 @@ public final class ControlServer implements AutoCloseable {
                 answer(hv, request, out);
             }
         } catch (IOException e) {
-            // the client went away (or sent what is not JSON): nothing to answer
+            // the client went away: nothing to answer
         }
     }
 
-    private void answer(Hypervisor hv, ControlJson.Request request, OutputStream out) throws IOException {
+    private static void send(OutputStream out, byte[] line) throws IOException {
+        out.write(line);
+        out.flush();
+    }
+
+    private void answer(Hypervisor hv, ControlRequest<?> request, OutputStream out) throws IOException {
         synchronized (this) {
             answering++;
         }
         try {
-            answerNow(hv, request, out);
+            send(out, answerNow(hv, request));
         } finally {
             synchronized (this) {
                 answering--;
@@ -143,88 +169,95 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void answerNow(Hypervisor hv, ControlJson.Request request, OutputStream out) throws IOException {
-        if (request.number("v", -1) != ControlJson.VERSION) {
-            ControlJson.error(out, "control protocol version %s is not spoken here (this Domus speaks %d): use the same domus for both"
-                    .formatted(request.text("v", "none"), ControlJson.VERSION));
-            return;
-        }
-        Object result;
+    private byte[] answerNow(Hypervisor hv, ControlRequest<?> request) {
         try {
-            result = dispatch(hv, request);
+            return ControlCodec.encodeReply(dispatch(hv, request));
         } catch (ControlException | EngineException | IllegalArgumentException e) {
-            ControlJson.error(out, e.getMessage());
-            return;
+            return ControlCodec.encodeError(e.getMessage() != null ? e.getMessage() : e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ControlJson.error(out, "interrupted");
-            return;
+            return ControlCodec.encodeError("interrupted");
+        } catch (RuntimeException e) {
+            // a bug of ours: the client still gets its one line, the system its event, and the connection goes on
+            hv.mux().event("internal error answering %s: %s".formatted(request.op(), e));
+            return ControlCodec.encodeError("internal error answering %s: %s (see domus dmesg)".formatted(request.op(), e));
         }
-        ControlJson.ok(out, result);
     }
 
-    private Object dispatch(Hypervisor hv, ControlJson.Request r) throws ControlException, EngineException, InterruptedException {
-        String op = r.text("op");
-        return switch (op) {
-            case "system" -> new SystemInfo(name, ProcessHandle.current().pid(), String.valueOf(runDir),
-                    socket.toString(), started.toString(), hv.domains().size(),
+    /** What {@code request} does, through the hypervisor's and its domains' own API. */
+    private ControlReply dispatch(Hypervisor hv, ControlRequest<?> request) throws ControlException, EngineException, InterruptedException {
+        return switch (request) {
+            case ControlRequest.SystemQuery q -> new ControlReply.SystemInfo(name, ProcessHandle.current().pid(),
+                    String.valueOf(runDir), socket.toString(), started.toString(), hv.domains().size(),
                     hv.store().map(s -> s.socket().toString()).orElse(""));
-            case "init-dom0less" -> hv.store().orElseThrow(() -> new ControlException("system '%s' runs no xenstored".formatted(name)))
-                    .initDom0less(hv.domains());
-            case "list" -> hv.domains().stream().map(Domain::info).toList();
-            case "info" -> domain(hv, r).info();
-            case "pause" -> {
-                Domain d = domain(hv, r);
+            case ControlRequest.ListDomains l -> new ControlReply.Domains(hv.domains().stream()
+                    .filter(d -> l.all() || d.state().isListed()).map(Domain::info).toList());
+            case ControlRequest.Info r -> new ControlReply.OneDomain(hv.domain(r.domain()).info());
+            case ControlRequest.Pause r -> {
+                Domain d = hv.domain(r.domain());
                 d.pause();
-                yield d.info();
+                yield new ControlReply.OneDomain(d.info());
             }
-            case "unpause" -> {
-                Domain d = domain(hv, r);
+            case ControlRequest.Unpause r -> {
+                Domain d = hv.domain(r.domain());
                 d.unpause();
-                yield d.info();
+                yield new ControlReply.OneDomain(d.info());
             }
-            case "shutdown", "reboot" -> {
-                Domain d = domain(hv, r);
-                Duration timeout = Duration.ofSeconds(r.number("timeout", 10));
-                DomainHandle asked = op.equals("shutdown") ? d.shutdown(timeout)
-                        : d.reboot(timeout, r.flag("force", false));
-                if (r.flag("wait", false) && !d.awaitAfter(asked, timeout.plus(SETTLE))) {
-                    throw new ControlException("%s has not settled %d s after the %s".formatted(d, timeout.plus(SETTLE).toSeconds(), op));
+            case ControlRequest.Shutdown r -> {
+                Domain d = hv.domain(r.domain());
+                DomainHandle asked = d.shutdown(r.timeout());
+                if (r.await()) {
+                    settle(d, asked, r.timeout(), r.op());
                 }
-                yield d.info();
+                yield new ControlReply.OneDomain(d.info());
             }
-            case "destroy" -> {
-                Domain d = domain(hv, r);
-                if (d.state().isFinal()) {
+            case ControlRequest.Reboot r -> {
+                Domain d = hv.domain(r.domain());
+                DomainHandle asked = d.reboot(r.timeout(), r.force());
+                if (r.await()) {
+                    settle(d, asked, r.timeout(), r.op());
+                }
+                yield new ControlReply.OneDomain(d.info());
+            }
+            case ControlRequest.Destroy r -> {
+                Domain d = hv.domain(r.domain());
+                if (!d.destroy()) {
                     throw new ControlException(d + " has already ended (" + d.state().name().toLowerCase(Locale.ROOT) + ")");
                 }
-                d.destroy();
                 d.awaitFinal(SETTLE.toSeconds(), TimeUnit.SECONDS);
-                yield d.info();
+                yield new ControlReply.OneDomain(d.info());
             }
-            case "vcpu-list" -> {
+            case ControlRequest.Create r -> {
+                Domain d = hv.domain(r.domain());
+                d.create();
+                yield new ControlReply.OneDomain(d.info());
+            }
+            case ControlRequest.VcpuList r -> {
                 List<VcpuInfo> out = new ArrayList<>();
-                for (Domain d : r.has("domain") ? List.of(domain(hv, r)) : hv.domains()) {
+                for (Domain d : r.domain() != null ? List.of(hv.domain(r.domain())) : hv.domains()) {
                     out.addAll(d.vcpus());
                 }
-                yield out;
+                yield new ControlReply.Vcpus(out);
             }
-            case "vcpu-pin" -> {
-                Domain d = domain(hv, r);
-                String vcpu = r.text("vcpu");
-                int v;
-                try {
-                    v = vcpu.equals("all") ? -1 : Integer.parseInt(vcpu);
-                } catch (NumberFormatException e) {
-                    throw new ControlException("'%s' is not a vCPU number (or all)".formatted(vcpu));
-                }
-                d.pin(v, hostSubset(r.text("cpus")));
-                yield d.vcpus();
+            case ControlRequest.VcpuPin r -> {
+                Domain d = hv.domain(r.domain());
+                d.pin(r.vcpu(), hostSubset(r.cpus()));
+                yield new ControlReply.Vcpus(d.vcpus());
             }
-            case "dmesg" -> hv.mux().events().events().stream()
-                    .map(e -> new LogLine(e.time().toString(), e.text())).toList();
-            default -> throw new ControlException("unknown request '%s'".formatted(op));
+            case ControlRequest.Dmesg r -> new ControlReply.Events(hv.mux().events().events().stream()
+                    .map(e -> new ControlReply.LogLine(e.time().toString(), e.text())).toList());
+            case ControlRequest.InitDom0less r -> new ControlReply.Dom0lessInit(hv.store()
+                    .orElseThrow(() -> new ControlException("system '%s' runs no xenstored".formatted(name))).initDom0less(hv.domains()));
+            case ControlRequest.Console r -> throw new IllegalStateException("console requests are served apart: " + r);
         };
+    }
+
+    /** Waits after a shutdown or reboot until the domain has settled (ended, or running on a new engine domain). */
+    private static void settle(Domain d, DomainHandle asked, Duration timeout, String op) throws ControlException, InterruptedException {
+        Duration max = timeout.plus(SETTLE);
+        if (!d.awaitAfter(asked, max)) {
+            throw new ControlException("%s has not settled %d s after the %s".formatted(d, max.toSeconds(), op));
+        }
     }
 
     /** A CPU list every CPU of which the host has (and Domus may use). */
@@ -245,25 +278,19 @@ public final class ControlServer implements AutoCloseable {
         return cpus;
     }
 
-    private static Domain domain(Hypervisor hv, ControlJson.Request r) throws ControlException {
-        if (!r.has("domain")) {
-            throw new ControlException("request '%s' names no domain".formatted(r.text("op")));
-        }
-        return hv.domain(r.text("domain"));
-    }
-
     /**
      * Attaches the client to a domain's console: the answer says whether it holds input, then the replay and live
      * output flow to it, and what it sends goes to the guest (only from the one that holds input). The client
      * detaches by closing; the domain ending closes it from here. False when refused (the error is answered, and
      * the connection goes on carrying requests).
      */
-    private boolean console(Hypervisor hv, ControlJson.Request r, SocketChannel client, InputStream in, OutputStream out) throws IOException {
+    private boolean console(Hypervisor hv, ControlRequest.Console r, SocketChannel client, InputStream in, OutputStream out)
+            throws IOException {
         Domain d;
         try {
-            d = domain(hv, r);
+            d = hv.domain(r.domain());
         } catch (ControlException e) {
-            ControlJson.error(out, e.getMessage());
+            send(out, ControlCodec.encodeError(e.getMessage()));
             return false;
         }
         // the viewer's sender owns the output from here: closing it ends output only, input may still be read
@@ -281,12 +308,12 @@ public final class ControlServer implements AutoCloseable {
         ConsoleHub hub = d.consoleHub();
         ConsoleHub.Viewer viewer;
         synchronized (hub) {
-            viewer = d.state().isFinal() ? null : hub.attach(viewerOut, r.flag("input", true), "d" + d.id());
+            viewer = d.state().isFinal() ? null : hub.attach(viewerOut, r.input(), "d" + d.id());
             if (viewer == null) {
-                ControlJson.error(out, d + " has ended (" + d.state().name().toLowerCase(Locale.ROOT) + "): no console to attach to");
+                send(out, ControlCodec.encodeError(d + " has ended (" + d.state().name().toLowerCase(Locale.ROOT) + "): no console to attach to"));
                 return false;
             }
-            ControlJson.ok(out, new ConsoleAttached(d.toString(), hub.isWriter(viewer)));
+            send(out, ControlCodec.encodeReply(new ControlReply.ConsoleAttached(d.toString(), hub.isWriter(viewer))));
         }
         viewer.start();
         byte[] buf = new byte[4096];
@@ -338,18 +365,5 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             // a later boot finds it stale and removes it
         }
-    }
-
-    /** What {@code system} answers: which Domus this is; {@code xenstore} is its xenstored socket ("" if none). */
-    public record SystemInfo(String name, long pid, String runDir, String socket, String started, int domains,
-                             String xenstore) {
-    }
-
-    /** One event of {@code dmesg}. */
-    public record LogLine(String time, String text) {
-    }
-
-    /** The answer to {@code console}: which domain, and whether this client's keys reach it. */
-    public record ConsoleAttached(String domain, boolean input) {
     }
 }

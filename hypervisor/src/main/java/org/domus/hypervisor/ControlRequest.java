@@ -1,0 +1,351 @@
+package org.domus.hypervisor;
+
+import java.time.Duration;
+
+/**
+ * A request of the control protocol, one record per operation, each naming the reply it gets. The records are where
+ * the protocol's defaults and limits live: the CLI builds them, {@link ControlCodec} carries them, the server
+ * switches over them, and none of the three knows a default of its own.
+ *
+ * @param <R> what the system answers it with
+ */
+public sealed interface ControlRequest<R extends ControlReply> {
+    /** Its name on the wire ({@code "op"}). */
+    String op();
+
+    /** The reply it gets. */
+    Class<R> replyType();
+
+    /** A request about one domain, named by its name, id or dN. */
+    interface OnDomain {
+        String domain();
+    }
+
+    /** Which system this is: {@link ControlReply.SystemInfo}. */
+    record SystemQuery() implements ControlRequest<ControlReply.SystemInfo> {
+        public static final String OP = "system";
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.SystemInfo> replyType() {
+            return ControlReply.SystemInfo.class;
+        }
+    }
+
+    /**
+     * The domains, as {@code xl list}: those that exist (built, running, paused or restarting), and with {@code all}
+     * also those defined but stopped (shut down, crashed or destroyed).
+     */
+    record ListDomains(boolean all) implements ControlRequest<ControlReply.Domains> {
+        public static final String OP = "list";
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.Domains> replyType() {
+            return ControlReply.Domains.class;
+        }
+    }
+
+    /** One domain in full. */
+    record Info(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "info";
+
+        public Info {
+            checkDomain(domain);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    record Pause(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "pause";
+
+        public Pause {
+            checkDomain(domain);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    record Unpause(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "unpause";
+
+        public Unpause {
+            checkDomain(domain);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /**
+     * The power button; the domain is destroyed if still running after {@code timeout}. With {@code await} the reply
+     * comes once it has ended.
+     */
+    record Shutdown(String domain, Duration timeout, boolean await)
+            implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "shutdown";
+
+        public Shutdown {
+            checkDomain(domain);
+            checkTimeout(timeout);
+        }
+
+        /** With the default timeout and no waiting. */
+        public Shutdown(String domain) {
+            this(domain, DEFAULT_TIMEOUT, false);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /**
+     * The power button, and after {@code timeout} (at once when {@code force}) a reset: rebuilt from the modules kept
+     * at boot. With {@code await} the reply comes once it runs again (or has ended).
+     */
+    record Reboot(String domain, Duration timeout, boolean force, boolean await)
+            implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "reboot";
+
+        public Reboot {
+            checkDomain(domain);
+            checkTimeout(timeout);
+        }
+
+        /** With the default timeout, not forced, no waiting. */
+        public Reboot(String domain) {
+            this(domain, DEFAULT_TIMEOUT, false, false);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /** Stops it at once, whatever its policies say. */
+    record Destroy(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "destroy";
+
+        public Destroy {
+            checkDomain(domain);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /** Starts a stopped domain again, as {@code xl create}: from the modules kept at boot, same id and name. */
+    record Create(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "create";
+
+        public Create {
+            checkDomain(domain);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /** The vCPUs of every domain, or of {@code domain} alone when it is not null. */
+    record VcpuList(String domain) implements ControlRequest<ControlReply.Vcpus> {
+        public static final String OP = "vcpu-list";
+
+        public VcpuList {
+            if (domain != null) {
+                checkDomain(domain);
+            }
+        }
+
+        /** Every domain's. */
+        public VcpuList() {
+            this(null);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.Vcpus> replyType() {
+            return ControlReply.Vcpus.class;
+        }
+    }
+
+    /**
+     * Pins vCPU {@code vcpu} ({@link #ALL}: every one) of {@code domain} to host CPUs {@code cpus}, a list such as
+     * {@code 0-1,3} or {@code all}; the host's CPUs are known only where the system runs, so it reads the list.
+     */
+    record VcpuPin(String domain, int vcpu, String cpus) implements ControlRequest<ControlReply.Vcpus>, OnDomain {
+        public static final String OP = "vcpu-pin";
+        /** Every vCPU of the domain; {@code "all"} on the wire and on the command line. */
+        public static final int ALL = -1;
+
+        public VcpuPin {
+            checkDomain(domain);
+            if (vcpu < ALL) {
+                throw new IllegalArgumentException("vCPU %d: a vCPU is a number from 0, or all".formatted(vcpu));
+            }
+            if (cpus == null || cpus.isBlank()) {
+                throw new IllegalArgumentException("no host CPUs given: a list such as 0-1,3, or all");
+            }
+        }
+
+        /** {@code text} as a vCPU: a number, or {@code all}. */
+        public static int vcpu(String text) {
+            if (text.equals("all")) {
+                return ALL;
+            }
+            try {
+                int v = Integer.parseInt(text);
+                if (v >= 0) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException("'%s' is not a vCPU number (or all)".formatted(text));
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.Vcpus> replyType() {
+            return ControlReply.Vcpus.class;
+        }
+    }
+
+    /** Domus's own events, oldest first. */
+    record Dmesg() implements ControlRequest<ControlReply.Events> {
+        public static final String OP = "dmesg";
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.Events> replyType() {
+            return ControlReply.Events.class;
+        }
+    }
+
+    /** init-dom0less's handshake for every enhanced domain that has not had it. */
+    record InitDom0less() implements ControlRequest<ControlReply.Dom0lessInit> {
+        public static final String OP = "init-dom0less";
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.Dom0lessInit> replyType() {
+            return ControlReply.Dom0lessInit.class;
+        }
+    }
+
+    /**
+     * Attaches to a domain's console, holding its input if {@code input} and nobody holds it yet. After the reply
+     * the connection carries the raw console both ways until the client closes it or the domain ends.
+     */
+    record Console(String domain, boolean input) implements ControlRequest<ControlReply.ConsoleAttached>, OnDomain {
+        public static final String OP = "console";
+
+        public Console {
+            checkDomain(domain);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.ConsoleAttached> replyType() {
+            return ControlReply.ConsoleAttached.class;
+        }
+    }
+
+    /** How long the guest gets to act on the power button when the request does not say. */
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Beyond this a timeout is a mistake (and adding the settling time to it would overflow). */
+    Duration MAX_TIMEOUT = Duration.ofDays(365);
+
+    private static void checkDomain(String domain) {
+        if (domain == null || domain.isEmpty()) {
+            throw new IllegalArgumentException("no domain named: give its name, id or dN");
+        }
+    }
+
+    private static void checkTimeout(Duration timeout) {
+        // whole seconds: what the command line takes and the wire carries
+        if (timeout == null || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0 || timeout.getNano() != 0) {
+            throw new IllegalArgumentException("timeout %s: give 0 to %d whole seconds".formatted(
+                    timeout == null ? "missing" : timeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+                    MAX_TIMEOUT.toSeconds()));
+        }
+    }
+}
