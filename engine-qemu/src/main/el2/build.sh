@@ -11,7 +11,8 @@ for tool in gcc objcopy; do
 done
 src=$1 out=$2
 mkdir -p "$(dirname "$out")"
-elf=${out%.bin}.elf
+elf=$(mktemp)
+trap 'rm -f "$elf"' EXIT
 # -mstrict-align: the MMU is off at EL2, where all memory is Device memory and unaligned accesses fault.
 "${CROSS}gcc" -O2 -ffreestanding -nostdlib -nostartfiles -static -fno-pic -no-pie -mgeneral-regs-only -mstrict-align \
   -march=armv8-a -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -Wall -Werror \

@@ -1,0 +1,86 @@
+/*
+ * The test kernel's program. Every step reports through hypercalls, which the test's XenAbi records:
+ *  0x1001 (0x1111..0x5555) with known TTBR0/TTBR1/TCR, then 0x1002 (what 0x1001 returned): registers and x0;
+ *  HOSTILE random calls, then 0x1003 (count, sum of results);
+ *  UPCALLS rounds of 0x2001 (round) -> wait for virtual INTID 31 -> 0x2002 (round, INTID);
+ *  eight SGIs to itself with interrupts masked (more than the 4 list registers), then 0x3001 (SGIs seen);
+ *  then PSCI SYSTEM_OFF.
+ */
+#include <stdint.h>
+typedef uint64_t u64;
+typedef uint32_t u32;
+
+#define HOSTILE 20000
+#define UPCALLS 20
+#define GICR_SGI 0x080b0000ul          /* redistributor 0's SGI/PPI frame on virt */
+
+extern u64 xen_hvc(u64 op, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4);
+extern u64 smc0(u64 fid);
+
+static volatile u32 upcalls, last_intid, sgis;
+
+#define sysreg_read(r) ({ u64 v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+#define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" :: "r"((u64)(v)))
+
+void irq(void)
+{
+    for (;;) {
+        u32 intid = (u32)sysreg_read(icc_iar1_el1);
+        if (intid >= 1020) return;
+        if (intid == 31) {
+            last_intid = intid;
+            upcalls++;
+        } else if (intid < 16) {
+            sgis |= 1u << intid;
+        }
+        sysreg_write(icc_eoir1_el1, intid);
+    }
+}
+
+static u64 rng = 0x2545f4914f6cdd1dull;
+static u64 next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+
+void main(void)
+{
+    sysreg_write(ttbr0_el1, 0x41230000);
+    sysreg_write(ttbr1_el1, 0x41240000);
+    sysreg_write(tcr_el1, 0x19);
+    __asm__ volatile("isb");
+    u64 r = xen_hvc(0x1001, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555);
+    xen_hvc(0x1002, r, 0, 0, 0, 0);
+
+    u64 sum = 0;
+    for (u32 i = 0; i < HOSTILE; i++) {
+        u64 op = next(), a = next(), b = next(), c = next(), d = next(), e = next();
+        if (op == 0x1001 || op == 0x1002 || op == 0x1003 || op == 0x2001 || op == 0x2002 || op == 0x3001) op ^= 1ull << 63;
+        sum += xen_hvc(op, a, b, c, d, e);
+    }
+    xen_hvc(0x1003, HOSTILE, sum, 0, 0, 0);
+
+    /* the virtual CPU interface, as Linux's GIC driver sets it up */
+    sysreg_write(icc_sre_el1, 7);
+    __asm__ volatile("isb");
+    sysreg_write(icc_pmr_el1, 0xff);
+    sysreg_write(icc_igrpen1_el1, 1);
+    __asm__ volatile("isb; msr daifclr, #2");
+    for (u32 i = 0; i < UPCALLS; i++) {
+        u32 before = upcalls;
+        xen_hvc(0x2001, i, 0, 0, 0, 0);
+        while (upcalls == before) __asm__ volatile("wfi");
+        xen_hvc(0x2002, i, last_intid, 0, 0, 0);
+    }
+
+    __asm__ volatile("msr daifset, #2");
+    *(volatile u32 *)(GICR_SGI + 0x100) = 0xffff;     /* GICR_ISENABLER0: SGIs 0-15 */
+    for (u64 sgi = 1; sgi <= 8; sgi++) {
+        sysreg_write(icc_sgi1r_el1, (sgi << 24) | 1);  /* to this CPU (Aff0 0, target list bit 0) */
+        __asm__ volatile("isb");
+    }
+    u64 start = sysreg_read(cntvct_el0), freq = sysreg_read(cntfrq_el0);
+    __asm__ volatile("msr daifclr, #2");
+    while (sgis != 0x1fe && sysreg_read(cntvct_el0) - start < freq) { }
+    __asm__ volatile("msr daifset, #2");
+    xen_hvc(0x3001, sgis, 0, 0, 0, 0);
+
+    smc0(0x84000008);                                   /* PSCI SYSTEM_OFF */
+}
