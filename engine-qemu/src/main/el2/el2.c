@@ -513,6 +513,13 @@ void el2_primary_init(u32 cpu)
      * that never touches the distributor still gets our SPIs. */
     wr32(GICD, rd32(GICD) | 0x13);
     while (nchannels < MAX_VCPUS && channel_init(nchannels)) nchannels++;
+    for (u32 i = 0; i < nchannels; i++) {
+        /* GICD_IGROUPR: the channels' SPIs in group 1, the group EL2 takes as IRQ (the guest's driver later puts
+         * every SPI there too; until then, and for guests without one, this is the only place it happens) */
+        u32 intid = channel_intid(i);
+        u64 r = GICD + 0x80 + 4 * (intid / 32);
+        wr32(r, rd32(r) | 1u << (intid % 32));
+    }
     for (u32 i = 0; i < nchannels; i++) mailbox(i)->ready = CHANNEL_READY;
     if (nchannels) channel_route(0);
 }

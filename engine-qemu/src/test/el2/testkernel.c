@@ -71,6 +71,7 @@ void main(void)
     }
 
     __asm__ volatile("msr daifset, #2");
+    *(volatile u32 *)(GICR_SGI + 0x80) = 0xffffffff;  /* GICR_IGROUPR0: group 1, as Linux's driver sets it */
     *(volatile u32 *)(GICR_SGI + 0x100) = 0xffff;     /* GICR_ISENABLER0: SGIs 0-15 */
     for (u64 sgi = 1; sgi <= 8; sgi++) {
         sysreg_write(icc_sgi1r_el1, (sgi << 24) | 1);  /* to this CPU (Aff0 0, target list bit 0) */
