@@ -29,6 +29,18 @@ entry:
 3:  wfi
     b       3b
 
+/* PSCI CPU_ON's entry for vCPU 1 (through the EL2 program): its own stack and vectors, then secondary_main. */
+    .global secondary_entry
+secondary_entry:
+    ldr     x1, =stack2_top
+    mov     sp, x1
+    adr     x1, vectors
+    msr     vbar_el1, x1
+    isb
+    bl      secondary_main
+4:  wfi
+    b       4b
+
 /* x0 = xen_hvc(op, a0, a1, a2, a3, a4): Xen's calling convention, number in x16. */
     .global xen_hvc
 xen_hvc:
@@ -43,6 +55,12 @@ xen_hvc:
 
     .global smc0
 smc0:
+    smc     #0
+    ret
+
+/* x0 = smc3(fid, a1, a2, a3): an SMCCC call with three arguments (PSCI CPU_ON) */
+    .global smc3
+smc3:
     smc     #0
     ret
 

@@ -4,6 +4,8 @@
  *  HOSTILE random calls, then 0x1003 (count, sum of results);
  *  UPCALLS rounds of 0x2001 (round) -> wait for virtual INTID 31 -> 0x2002 (round, INTID);
  *  eight SGIs to itself with interrupts masked (more than the 4 list registers), then 0x3001 (SGIs seen);
+ *  on a 2-vCPU machine, vCPU 1 (started with PSCI CPU_ON, so through the EL2 program) calls 0x4001 (MPIDR), waits
+ *  for its own upcall and calls 0x4002 (round, INTID), while vCPU 0 goes on with the steps above;
  *  then PSCI SYSTEM_OFF.
  */
 #include <stdint.h>
@@ -16,8 +18,10 @@ typedef uint32_t u32;
 
 extern u64 xen_hvc(u64 op, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4);
 extern u64 smc0(u64 fid);
+extern u64 smc3(u64 fid, u64 a1, u64 a2, u64 a3);
+extern char secondary_entry[];
 
-static volatile u32 upcalls, last_intid, sgis;
+static volatile u32 upcalls, last_intid, sgis, upcalls1, secondary_done;
 
 #define sysreg_read(r) ({ u64 v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" :: "r"((u64)(v)))
@@ -27,7 +31,9 @@ void irq(void)
     for (;;) {
         u32 intid = (u32)sysreg_read(icc_iar1_el1);
         if (intid >= 1020) return;
-        if (intid == 31) {
+        if (intid == 31 && (sysreg_read(mpidr_el1) & 0xff) == 1) {
+            upcalls1++;
+        } else if (intid == 31) {
             last_intid = intid;
             upcalls++;
         } else if (intid < 16) {
@@ -40,8 +46,32 @@ void irq(void)
 static u64 rng = 0x2545f4914f6cdd1dull;
 static u64 next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
 
+static void gic_cpu_on(void)
+{
+    sysreg_write(icc_sre_el1, 7);
+    __asm__ volatile("isb");
+    sysreg_write(icc_pmr_el1, 0xff);
+    sysreg_write(icc_igrpen1_el1, 1);
+    __asm__ volatile("isb");
+}
+
+void secondary_main(void)
+{
+    gic_cpu_on();
+    __asm__ volatile("msr daifclr, #2");
+    for (u32 i = 0; i < 5; i++) {
+        u32 before = upcalls1;
+        xen_hvc(0x4001, sysreg_read(mpidr_el1), i, 0, 0, 0);
+        while (upcalls1 == before) __asm__ volatile("wfi");
+        xen_hvc(0x4002, i, 31, 0, 0, 0);
+    }
+    secondary_done = 1;
+}
+
 void main(void)
 {
+    /* vCPU 1, if the machine has one (PSCI says INVALID_PARAMETERS, -2, if not) */
+    int smp = (long)smc3(0xc4000003, 1, (u64)secondary_entry, 0) == 0;
     sysreg_write(ttbr0_el1, 0x41230000);
     sysreg_write(ttbr1_el1, 0x41240000);
     sysreg_write(tcr_el1, 0x19);
@@ -57,12 +87,8 @@ void main(void)
     }
     xen_hvc(0x1003, HOSTILE, sum, 0, 0, 0);
 
-    /* the virtual CPU interface, as Linux's GIC driver sets it up */
-    sysreg_write(icc_sre_el1, 7);
-    __asm__ volatile("isb");
-    sysreg_write(icc_pmr_el1, 0xff);
-    sysreg_write(icc_igrpen1_el1, 1);
-    __asm__ volatile("isb; msr daifclr, #2");
+    gic_cpu_on();                                       /* the virtual CPU interface, as Linux's GIC driver sets it up */
+    __asm__ volatile("msr daifclr, #2");
     for (u32 i = 0; i < UPCALLS; i++) {
         u32 before = upcalls;
         xen_hvc(0x2001, i, 0, 0, 0, 0);
@@ -82,6 +108,10 @@ void main(void)
     while (sgis != 0x1fe && sysreg_read(cntvct_el0) - start < freq) { }
     __asm__ volatile("msr daifset, #2");
     xen_hvc(0x3001, sgis, 0, 0, 0, 0);
+
+    start = sysreg_read(cntvct_el0);
+    while (smp && !secondary_done && sysreg_read(cntvct_el0) - start < 30 * freq) { }
+    xen_hvc(0x4003, smp, secondary_done, 0, 0, 0);
 
     smc0(0x84000008);                                   /* PSCI SYSTEM_OFF */
 }

@@ -19,7 +19,8 @@ import org.domus.engine.ExitReason;
 import org.domus.engine.GuestArch;
 import org.domus.engine.xen.Hypercall;
 import org.domus.engine.xen.XenGuest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +47,9 @@ class El2ChannelTest {
         return p;
     }
 
-    @Test
-    void hypercallsUpcallsAndListRegisterOverflow() throws Exception {
+    @ParameterizedTest(name = "{0} vCPUs")
+    @ValueSource(ints = {1, 2})
+    void hypercallsUpcallsAndListRegisterOverflow(int vcpus) throws Exception {
         TestQemu.require(GuestArch.ARM64);
         ScheduledExecutorService raiser = Executors.newSingleThreadScheduledExecutor();
         long[] raisedAt = new long[20];
@@ -70,10 +72,17 @@ class El2ChannelTest {
                 arrivedAt[(int) c.a0()] = System.nanoTime();
                 return 0L;
             }
+            if (c.op() == 0x4001) {
+                raiser.schedule(() -> self[0].upcalls.raise(c.vcpu()), 2, TimeUnit.MILLISECONDS);
+                return 0L;
+            }
+            if (c.op() == 0x4002 || c.op() == 0x4003) {
+                return 0L;
+            }
             return RecordingXenAbi.ENOSYS;
         });
         RecordingXenAbi abi = self[0];
-        var spec = new DomainSpec("tk", GuestArch.ARM64, 128 * TestQemu.MIB, 1, testKernel(work), null, null, work,
+        var spec = new DomainSpec("tk", GuestArch.ARM64, 128 * TestQemu.MIB, vcpus, testKernel(work), null, null, work,
                 new XenGuest(abi, dtb -> dtb));
         try (var d = TestQemu.ENGINE.build(spec)) {
             var console = ConsoleLog.follow(d);
@@ -88,7 +97,8 @@ class El2ChannelTest {
         } finally {
             raiser.shutdownNow();
         }
-        List<Hypercall> calls = abi.calls;
+        List<Hypercall> calls = abi.calls.stream().filter(c -> c.vcpu() == 0).toList();
+        List<Hypercall> second = abi.calls.stream().filter(c -> c.vcpu() != 0).toList();
 
         Hypercall first = calls.getFirst();
         assertThat(first.op()).isEqualTo(0x1001);
@@ -119,5 +129,18 @@ class El2ChannelTest {
 
         Hypercall sgis = calls.stream().filter(c -> c.op() == 0x3001).findFirst().orElseThrow();
         assertThat(sgis.a0()).as("SGIs 1-8, twice the list registers, all delivered").isEqualTo(0x1feL);
+
+        Hypercall smp = calls.stream().filter(c -> c.op() == 0x4003).findFirst().orElseThrow();
+        if (vcpus == 1) {
+            assertThat(smp.a0()).as("PSCI CPU_ON of a vCPU that does not exist fails").isZero();
+            assertThat(second).isEmpty();
+        } else {
+            assertThat(smp.a0()).as("vCPU 1 started").isEqualTo(1);
+            assertThat(smp.a1()).as("vCPU 1 got its five upcalls").isEqualTo(1);
+            assertThat(second).extracting(Hypercall::vcpu).containsOnly(1);
+            assertThat(second).extracting(Hypercall::op).containsExactly(0x4001L, 0x4002L, 0x4001L, 0x4002L, 0x4001L, 0x4002L,
+                    0x4001L, 0x4002L, 0x4001L, 0x4002L);
+            assertThat(second.getFirst().a0() & 0xff_00ff_ffffL).as("vCPU 1's MPIDR affinity").isEqualTo(1);
+        }
     }
 }
