@@ -71,7 +71,7 @@ set_stack:
 /* Enters the guest at EL1 at x0 with its first argument x1, every other register zero, as booting.txt asks. */
     .global enter_el1
 enter_el1:
-    msr     elr_el2, x0
+    msr     elr_el2, x0                /* ERET goes to the guest's entry */
     mov     x0, #0x3c5                 /* SPSR: EL1h with D, A, I and F masked, as Linux expects to be entered */
     msr     spsr_el2, x0
     mov     x0, x1

@@ -398,8 +398,8 @@ static void sysreg_trap(u64 esr, u64 *x)
     u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7, crn = (iss >> 10) & 15, crm = (iss >> 1) & 15;
     u64 v = rt == 31 ? 0 : x[rt];
     if (!read && op0 == 3 && op1 == 0 && crn == 12 && crm == 11) {
-        if (op2 == 5) sysreg_write(icc_sgi1r_el1, v);
-        else if (op2 == 6) sysreg_write(icc_asgi1r_el1, v);
+        if (op2 == 5) sysreg_write(icc_sgi1r_el1, v);   /* the guest's IPI, sent for real */
+        else if (op2 == 6) sysreg_write(icc_asgi1r_el1, v);  /* the same for the other group's */
         else if (op2 == 7) sysreg_write(icc_sgi0r_el1, v);
         isb();
     } else if (read && rt != 31) {
@@ -411,12 +411,12 @@ static void irq(u32 cpu)
 {
     struct cpu *c = &cpus[cpu];
     for (;;) {
-        u32 intid = (u32)sysreg_read(icc_iar1_el1);
+        u32 intid = (u32)sysreg_read(icc_iar1_el1);     /* acknowledge: the physical interrupt becomes active */
         if (intid >= 1020) return;                      /* nothing (more) pending */
-        sysreg_write(icc_eoir1_el1, intid);             /* priority drop only: EOImode is 1 */
+        sysreg_write(icc_eoir1_el1, intid);             /* priority drop only (EOImode 1): the next one can come */
         if (nchannels && intid >= channel_intid(nchannels - 1) && intid <= channel_intid(0)) {
             u32 owner = VIRTIO_SLOTS - 1 - (intid - VIRTIO_SPI0);
-            sysreg_write(icc_dir_el1, intid);
+            sysreg_write(icc_dir_el1, intid);           /* ours, not the guest's: deactivate it here */
             if (owner == cpu) {
                 channel_drain(cpu);
                 channel_upcall(cpu);
@@ -425,7 +425,7 @@ static void irq(u32 cpu)
                 wr64(GICD + 0x6000 + 8ul * intid, (owner % 16) | ((u64)(owner / 16) << 8));
             }
         } else if (intid == MAINT_INTID) {
-            sysreg_write(icc_dir_el1, intid);
+            sysreg_write(icc_dir_el1, intid);           /* ours too: the guest never sees the maintenance interrupt */
             refill(c);
         } else if (intid < 16) {
             sysreg_write(icc_dir_el1, intid);           /* an SGI is done once delivered: the guest gets its own */
@@ -448,11 +448,11 @@ void el2_trap(u64 kind, u64 *x)
         else x[0] = (u64)-1;                            /* SMCCC NOT_SUPPORTED: only Xen's immediate is served */
         return;
     case 0x17:                                          /* SMC trapped by TSC: ELR is the SMC itself */
-        sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+        sysreg_write(elr_el2, sysreg_read(elr_el2) + 4); /* return past it, as after an executed SMC */
         smc(x);
         return;
-    case 0x18:
-        sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+    case 0x18:                                          /* trapped MSR/MRS: ELR is the instruction itself */
+        sysreg_write(elr_el2, sysreg_read(elr_el2) + 4); /* return past it, it is emulated */
         sysreg_trap(esr, x);
         return;
     default:
@@ -492,10 +492,10 @@ void el2_cpu_setup(u32 cpu)
      * virtual EOI deactivates an interrupt forwarded with HW = 1. */
     sysreg_write(icc_ctlr_el1, sysreg_read(icc_ctlr_el1) | 2);
     sysreg_write(icc_pmr_el1, 0xff);                    /* physical priority mask: let every interrupt reach EL2 */
-    sysreg_write(icc_bpr1_el1, 0);
+    sysreg_write(icc_bpr1_el1, 0);                      /* no preemption groups at EL2: one interrupt at a time */
     sysreg_write(icc_igrpen1_el1, 1);                   /* physical group 1 on: it is the only group the guest has */
     nlrs = (u32)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
-    for (u32 i = 0; i < nlrs; i++) lr_write(i, 0);
+    for (u32 i = 0; i < nlrs; i++) lr_write(i, 0);      /* no virtual interrupt left from before a reset */
     sysreg_write(ich_vmcr_el2, 0);                      /* the guest sets its virtual PMR and group enables */
     sysreg_write(ich_hcr_el2, 1);                       /* En: the virtual CPU interface works */
     isb();

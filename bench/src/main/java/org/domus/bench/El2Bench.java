@@ -58,6 +58,10 @@ public final class El2Bench {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         System.out.printf("%-58s | %s%n", "measure", "result");
         channel(engine, work, nulls, rounds, idleSeconds);
+        if (runs == 0) {
+            row("load average before / after", loadBefore + " / " + Files.readString(Path.of("/proc/loadavg")).strip());
+            return;
+        }
         GuestPayload payload = GuestPayload.arm64();
         double[] plainIdle = new double[runs], el2Idle = new double[runs], plainBoot = new double[runs], el2Boot = new double[runs];
         for (int r = 0; r < runs; r++) {

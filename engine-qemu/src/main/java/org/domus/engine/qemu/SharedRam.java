@@ -25,6 +25,7 @@ import org.domus.engine.xen.GuestRam;
  * mapping. Discarding punches the pages out of the file ({@code fallocate(PUNCH_HOLE)} through FFM), which frees
  * them in QEMU too.
  */
+@SuppressWarnings("restricted") // open, fallocate and close through FFM; the launcher gives this module native access
 final class SharedRam implements GuestRam, AutoCloseable {
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;

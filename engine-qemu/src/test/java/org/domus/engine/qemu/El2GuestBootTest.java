@@ -42,8 +42,9 @@ class El2GuestBootTest {
             assertThat(console.await("DOMUS-READY", BOOT)).startsWith("DOMUS-READY x%d cpus=%d mem=".formatted(vcpus, vcpus));
             System.out.printf("x%d: DOMUS-READY %d ms after start under EL2 (%d vCPUs)%n", vcpus, (System.nanoTime() - t0) / 1_000_000, vcpus);
             assertThat(console.await("started at EL1", BOOT)).contains("All CPU(s) started at EL1");
+            // Linux says so on this CPU when its base address was randomised (KASLR on, as Debian ships it)
+            assertThat(console.count("kernel page table isolation forced ON by KASLR")).isEqualTo(1);
             assertThat(TestQemu.exit(d, BOOT)).isEqualTo(new ExitReason.PowerOff());
-            assertThat(console.count("nokaslr")).isZero();
         }
         assertThat(abi.calls).as("Linux without /hypervisor makes no Xen hypercall").isEmpty();
         assertThat(abi.ram).as("the ABI was given the domain's RAM").isNotNull();
