@@ -46,6 +46,7 @@ struct mailbox {
     volatile u64 upcalls_raised;       /* 0x70 Domus counts raises */
     volatile u64 upcalls_seen;         /* 0x78 EL2 counts the ones it injected */
     volatile u64 ready;                /* 0x80 "DOMUSEL2" once this vCPU's channel works */
+    volatile u64 sleeping;             /* 0x88 1 while the vCPU waits in WFI: only then Domus rings back */
 };
 #define CHANNEL_READY   0x324c4553554d4f44ull  /* "DOMUSEL2" */
 
@@ -102,6 +103,8 @@ extern void smc_call(u64 regs[18]);
 static struct cpu cpus[MAX_VCPUS];
 static u32 nchannels;                  /* channel devices found: one per vCPU */
 static u32 nlrs;                       /* list registers this GIC implements */
+static u64 spin_ticks;                 /* how long a call waits awake for its answer: SPIN_US in counter ticks */
+#define SPIN_US         100
 
 #define sysreg_read(r) ({ u64 v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" :: "r"((u64)(v)))
@@ -354,11 +357,19 @@ static void hypercall(u32 cpu, u64 *x)
     avail[1] = ++c->tx_avail;
     dsb();
     wr32(b + VM_QUEUE_NOTIFY, 1);
-    for (;;) {
+    /* Most answers come within tens of µs: waiting awake for them saves QEMU's main loop, the SPI and a vCPU wake-up
+     * from the round trip. After SPIN_US the vCPU sleeps, and says so, and Domus rings. Domus writes done then
+     * reads sleeping, we write sleeping then read done: one of us always sees the other. */
+    u64 deadline = sysreg_read(cntpct_el0) + spin_ticks;
+    while (mb->done != seq && sysreg_read(cntpct_el0) < deadline) { }
+    while (mb->done != seq) {
+        mb->sleeping = 1;
+        dsb();
         channel_drain(cpu);
         if (mb->done == seq) break;
         __asm__ volatile("wfi");                        /* PSTATE.I is set at EL2: the SPI wakes us, nothing is taken */
     }
+    mb->sleeping = 0;
     dsb();
     x[0] = mb->result;
     channel_upcall(cpu);
@@ -509,6 +520,7 @@ void el2_cpu_setup(u32 cpu)
 void el2_primary_init(u32 cpu)
 {
     (void)cpu;
+    spin_ticks = sysreg_read(cntfrq_el0) / 1000000 * SPIN_US;
     /* GICD_CTLR: both groups' enables and affinity routing, the state the guest's driver sets too. A test guest
      * that never touches the distributor still gets our SPIs. */
     wr32(GICD, rd32(GICD) | 0x13);

@@ -16,12 +16,12 @@ import org.domus.engine.xen.XenAbi;
 /**
  * One vCPU's line to the EL2 program: the vCPU's channel page in guest RAM (the mailbox of el2.c) and the chardev
  * socket of the virtio-serial device the EL2 program drives. A byte from the guest means "a hypercall is in the
- * mailbox"; a byte to the guest means "look at the mailbox" (an answer, or an upcall). One platform thread per
+ * mailbox"; a byte to the guest means "look at the mailbox" (an answer to a vCPU asleep in WFI, or an upcall). One platform thread per
  * vCPU blocks on the socket, so an idle guest costs nothing here.
  */
 final class El2Channel implements AutoCloseable {
     static final long SEQ = 0x00, DONE = 0x08, OP = 0x10, ARGS = 0x18, SCTLR = 0x48, TCR = 0x50, TTBR0 = 0x58,
-            TTBR1 = 0x60, RESULT = 0x68, UPCALLS_RAISED = 0x70, UPCALLS_SEEN = 0x78;
+            TTBR1 = 0x60, RESULT = 0x68, UPCALLS_RAISED = 0x70, UPCALLS_SEEN = 0x78, SLEEPING = 0x88;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final long ENOSYS = -38;
 
@@ -67,8 +67,12 @@ final class El2Channel implements AutoCloseable {
                 set(RESULT, x0);
                 VarHandle.fullFence();
                 set(DONE, seq);
-                synchronized (socket) {
-                    socket.write(answer.clear());
+                VarHandle.fullFence();
+                // a vCPU still waiting awake sees done by itself; one asleep in WFI needs the byte (its SPI)
+                if (get(SLEEPING) != 0) {
+                    synchronized (socket) {
+                        socket.write(answer.clear());
+                    }
                 }
             }
         } catch (IOException | IllegalStateException e) {
