@@ -7,6 +7,9 @@
  *  on a 2-vCPU machine, vCPU 1 (started with PSCI CPU_ON, so through the EL2 program) calls 0x4001 (MPIDR), waits
  *  for its own upcall and calls 0x4002 (round, INTID), while vCPU 0 goes on with the steps above;
  *  then PSCI SYSTEM_OFF.
+ * If the first call, 0x1000, returns 1, it is a hostile guest instead: it makes its channel's transmit descriptor
+ * point at 4 MiB of its RAM, calls (QEMU streams those bytes to Domus), fills its channel page with garbage, and
+ * keeps calling (its calls now go nowhere; it hurts only itself).
  */
 #include <stdint.h>
 typedef uint64_t u64;
@@ -68,8 +71,20 @@ void secondary_main(void)
     secondary_done = 1;
 }
 
+static void scribble(void)
+{
+    volatile u64 *page = (volatile u64 *)0x40210000;   /* vCPU 0's channel page (El2Program.CHANNEL_PAGES) */
+    page[0x100 / 8] = 0x40000000;                       /* transmit descriptor 0: address */
+    *(volatile u32 *)(0x40210000 + 0x108) = 4 << 20;    /* and length */
+    xen_hvc(0x1004, 0, 0, 0, 0, 0);
+    for (u32 i = 0; i < 512; i++) page[i] = next();
+    for (u32 i = 0; i < 100; i++) xen_hvc(next(), next(), next(), next(), next(), next());
+    for (;;) __asm__ volatile("wfi");
+}
+
 void main(void)
 {
+    if (xen_hvc(0x1000, 0, 0, 0, 0, 0) == 1) scribble();
     /* vCPU 1, if the machine has one (PSCI says INVALID_PARAMETERS, -2, if not) */
     int smp = (long)smc3(0xc4000003, 1, (u64)secondary_entry, 0) == 0;
     sysreg_write(ttbr0_el1, 0x41230000);
@@ -82,7 +97,7 @@ void main(void)
     u64 sum = 0;
     for (u32 i = 0; i < HOSTILE; i++) {
         u64 op = next(), a = next(), b = next(), c = next(), d = next(), e = next();
-        if (op == 0x1001 || op == 0x1002 || op == 0x1003 || op == 0x2001 || op == 0x2002 || op == 0x3001) op ^= 1ull << 63;
+        if (op == 0x1000 || op == 0x1001 || op == 0x1002 || op == 0x1003 || op == 0x2001 || op == 0x2002 || op == 0x3001) op ^= 1ull << 63;
         sum += xen_hvc(op, a, b, c, d, e);
     }
     xen_hvc(0x1003, HOSTILE, sum, 0, 0, 0);
