@@ -180,8 +180,11 @@ static void enable_maintenance(struct cpu *c, int on)
     hcr = on ? (hcr | 2) : (hcr & ~2ull);
     sysreg_write(ich_hcr_el2, hcr);
     if (on) {
-        /* the guest's GIC driver disables every PPI it does not use, the maintenance interrupt among them */
-        wr32(GICR + this_cpu() * GICR_STRIDE + 0x10000 + 0x100, 1u << MAINT_INTID);
+        /* the guest's GIC driver disables every PPI it does not use, the maintenance interrupt among them; a guest
+         * without one may leave it in group 0, which never reaches us as an IRQ */
+        u64 sgi = GICR + this_cpu() * GICR_STRIDE + 0x10000;
+        wr32(sgi + 0x80, rd32(sgi + 0x80) | 1u << MAINT_INTID);   /* GICR_IGROUPR0 */
+        wr32(sgi + 0x100, 1u << MAINT_INTID);                     /* GICR_ISENABLER0 */
     }
     (void)c;
 }
