@@ -64,7 +64,7 @@ final class El2Launch implements AutoCloseable {
     /** The arguments that replace {@code -kernel}: memory backend, channel devices, EL2 program, guest kernel, DTB. */
     static List<String> args(QemuCommandLine cl) {
         DomainSpec spec = cl.spec();
-        Path work = spec.workDir();
+        Path work = spec.workDir().toAbsolutePath(); // QEMU runs in the work folder: a relative path would resolve twice
         List<String> a = new ArrayList<>();
         a.addAll(List.of("-object", "memory-backend-file,id=%s,mem-path=%s,share=on,size=%dM".formatted(RAM_ID,
                 QemuCommandLine.opt(ramFile(spec).toString()), cl.memoryMiB()), "-machine", "memory-backend=" + RAM_ID));
@@ -223,22 +223,18 @@ final class El2Launch implements AutoCloseable {
                     El2Program.CHANNEL_PAGE);
             channels.add(El2Channel.connect(name, v, page, channelSocket(spec, v)));
         }
-        xen.abi().attach(ram, vcpu -> {
-            if (vcpu >= 0 && vcpu < channels.size()) {
-                channels.get(vcpu).raise();
-            }
-        });
+        try {
+            xen.abi().attach(ram, vcpu -> {
+                if (vcpu >= 0 && vcpu < channels.size()) {
+                    channels.get(vcpu).raise();
+                }
+            });
+        } catch (RuntimeException e) {
+            throw new EngineException("%s: the Xen ABI could not take the domain: %s".formatted(name, e.getMessage()), e);
+        }
         for (El2Channel c : channels) {
             c.serve(name, xen.abi());
         }
-    }
-
-    List<Path> sockets(DomainSpec spec) {
-        List<Path> s = new ArrayList<>();
-        for (int v = 0; v < spec.vcpus(); v++) {
-            s.add(channelSocket(spec, v));
-        }
-        return s;
     }
 
     /** After QEMU's exit: channels closed, Domus's view of the RAM unmapped, the file gone. */
