@@ -60,6 +60,16 @@ final class SharedRam implements GuestRam, AutoCloseable {
 
     /** Creates {@code file} (mode 0600, replacing a stale one) of {@code size} bytes and maps it. */
     static SharedRam create(Path file, long base, long size) throws EngineException {
+        try {
+            long free = Files.getFileStore(file.getParent()).getUsableSpace();
+            if (free < size) {
+                // tmpfs hands out pages as the guest touches them: a file that cannot grow kills QEMU with SIGBUS later
+                throw new EngineException("%s has %d MiB free, less than the domain's %d MiB of RAM (a container's /dev/shm is often 64 MiB)"
+                        .formatted(file.getParent(), free >> 20, size >> 20));
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot create the shared guest RAM %s: %s".formatted(file, e.getMessage()), e);
+        }
         Arena arena = Arena.ofShared();
         try {
             Files.deleteIfExists(file);
