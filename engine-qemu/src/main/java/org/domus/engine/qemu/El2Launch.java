@@ -156,7 +156,12 @@ final class El2Launch implements AutoCloseable {
         } catch (IOException e) {
             throw new EngineException("%s: cannot write %s: %s".formatted(spec.name(), work.resolve(GUEST_DTB), e.getMessage()), e);
         }
-        SharedRam ram = SharedRam.create(ramFile(spec), El2Program.RAM_BASE, cl.memoryMiB() * MIB);
+        SharedRam ram;
+        try {
+            ram = SharedRam.create(ramFile(spec), El2Program.RAM_BASE, cl.memoryMiB() * MIB);
+        } catch (EngineException e) {
+            throw new EngineException(spec.name() + ": " + e.getMessage(), e);
+        }
         return new El2Launch(spec.name(), spec.xen(), ram);
     }
 

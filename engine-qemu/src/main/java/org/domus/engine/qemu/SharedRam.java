@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.domus.engine.EngineException;
 import org.domus.engine.xen.GuestRam;
@@ -49,6 +50,7 @@ final class SharedRam implements GuestRam, AutoCloseable {
     private final Arena arena;
     private final MemorySegment memory;
     private final int fd;
+    private final AtomicBoolean unlinked = new AtomicBoolean();
 
     private SharedRam(Path file, long base, Arena arena, MemorySegment memory, int fd) {
         this.file = file;
@@ -98,12 +100,17 @@ final class SharedRam implements GuestRam, AutoCloseable {
         return file;
     }
 
-    /** Removes the file's name once QEMU has it open: nothing is left behind whatever happens next. */
+    /**
+     * Removes the file's name once QEMU has it open: nothing is left behind whatever happens next. Only once: by the
+     * time this RAM is closed, the same name may already belong to the next boot of the domain.
+     */
     void unlink() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // the name stays until the next boot of this domain replaces it
+        if (unlinked.compareAndSet(false, true)) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // the name stays until the next boot of this domain replaces it
+            }
         }
     }
 

@@ -54,6 +54,18 @@ class SharedRamTest {
         }
     }
 
+    /** A reboot creates the next RAM under the same name before the last one is closed: closing must not remove it. */
+    @Test
+    void closingAfterTheNameWasDroppedLeavesANewFileOfThatNameAlone() throws Exception {
+        Path file = dir.resolve("ram");
+        SharedRam old = SharedRam.create(file, BASE, SIZE);
+        old.unlink();
+        try (SharedRam next = SharedRam.create(file, BASE, SIZE)) {
+            old.close();
+            assertThat(file).exists();
+        }
+    }
+
     @Test
     void afterCloseTheViewIsGoneNotDangling() throws Exception {
         SharedRam ram = SharedRam.create(dir.resolve("ram"), BASE, SIZE);
