@@ -4,4 +4,5 @@ module org.domus.bench {
     requires org.domus.engine;
     requires org.domus.dom0less;
     requires org.domus.xenstore;
+    requires org.domus.engine.qemu;
 }

@@ -20,6 +20,8 @@ record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
     static final String CONSOLE_SOCKET = "console.sock";
     static final String QMP_SOCKET = "qmp.sock";
     static final String LOG = "qemu.log";
+    /** cortex-a57, not max: max emulates pointer authentication and boots 4-5x slower under TCG. */
+    static final String ARM64_CPU = "cortex-a57";
     private static final long MIB = 1024 * 1024;
 
     Path consoleSocket() {
@@ -41,7 +43,9 @@ record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
         a.addAll(machine());
         a.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none"));
         a.addAll(List.of("-m", memoryMiB() + "M", "-smp", Integer.toString(spec.vcpus())));
-        if (spec.kernel() != null) {
+        if (spec.xen() != null) {
+            a.addAll(El2Launch.args(this)); // the EL2 program is QEMU's kernel; the guest's is placed beside it
+        } else if (spec.kernel() != null) {
             a.addAll(List.of("-kernel", spec.kernel().toString()));
         }
         if (spec.initrd() != null) {
@@ -61,14 +65,15 @@ record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
 
     private List<String> machine() {
         if (spec.arch() == GuestArch.ARM64) {
-            // cortex-a57, not max: max emulates pointer authentication and boots 4-5x slower under TCG
-            return List.of("-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-accel", "tcg,thread=multi");
+            // a Xen guest runs at EL1 under the EL2 program, which needs the virtualization extensions
+            String machine = spec.xen() != null ? El2Launch.MACHINE : "virt,gic-version=3";
+            return List.of("-M", machine, "-cpu", ARM64_CPU, "-accel", "tcg,thread=multi");
         }
         return kvm ? List.of("-M", "pc", "-accel", "kvm", "-cpu", "host") : List.of("-M", "pc", "-accel", "tcg");
     }
 
     /** Whole MiB, rounded up: QEMU sizes RAM in MiB by default and Xen's KiB sizes rarely fall between. */
-    private long memoryMiB() {
+    long memoryMiB() {
         return Math.max(1, (spec.memoryBytes() + MIB - 1) / MIB);
     }
 

@@ -46,6 +46,7 @@ public final class QemuDomain implements DomainHandle {
     private final QmpClient qmp;
     private final ConsoleSocket console;
     private final PanicWatch panicWatch;
+    private final El2Launch xen;
     private final CompletableFuture<ExitReason> exited = new CompletableFuture<>();
     private final AtomicBoolean destroying = new AtomicBoolean();
     private volatile boolean destroyRequested;
@@ -53,7 +54,8 @@ public final class QemuDomain implements DomainHandle {
     private volatile String guestPanicked;
 
     private QemuDomain(String name, QemuProcess process, QmpClient qmp, ConsoleSocket console, PanicWatch panicWatch,
-                       String executable) {
+                       String executable, El2Launch xen) {
+        this.xen = xen;
         this.name = name;
         this.what = "%s (pid %d)".formatted(executable, process.pid());
         this.process = process;
@@ -66,8 +68,17 @@ public final class QemuDomain implements DomainHandle {
     static QemuDomain launch(QemuCommandLine cl) throws EngineException {
         String name = cl.spec().name();
         prepareWorkDir(cl);
-        BootTrace.mark(name + ": spawning QEMU");
-        QemuProcess process = QemuProcess.launch(name, cl.args(), cl.spec().workDir(), cl.log());
+        El2Launch xen = cl.spec().xen() == null ? null : El2Launch.prepare(cl);
+        QemuProcess process;
+        try {
+            BootTrace.mark(name + ": spawning QEMU");
+            process = QemuProcess.launch(name, cl.args(), cl.spec().workDir(), cl.log());
+        } catch (EngineException e) {
+            if (xen != null) {
+                xen.close();
+            }
+            throw e;
+        }
         BootTrace.mark(name + ": QEMU spawned");
         PanicWatch panicWatch = new PanicWatch();
         ConsoleSocket console = null;
@@ -83,7 +94,14 @@ public final class QemuDomain implements DomainHandle {
             if (tooOld.isPresent()) {
                 throw new EngineException(name + ": " + tooOld.get());
             }
+            if (xen != null) {
+                xen.attach(cl);
+                BootTrace.mark(name + ": EL2 channels connected");
+            }
         } catch (EngineException e) {
+            if (xen != null) {
+                xen.close();
+            }
             if (qmp != null) {
                 qmp.close();
             }
@@ -92,7 +110,7 @@ public final class QemuDomain implements DomainHandle {
             }
             throw startupFailure(process, cl.qemu(), name, e);
         }
-        var domain = new QemuDomain(name, process, qmp, console, panicWatch, cl.qemu().path().getFileName().toString());
+        var domain = new QemuDomain(name, process, qmp, console, panicWatch, cl.qemu().path().getFileName().toString(), xen);
         domain.watch();
         return domain;
     }
@@ -233,6 +251,9 @@ public final class QemuDomain implements DomainHandle {
                 process.logTail(LOG_TAIL_LINES)));
         qmp.close();
         console.close();
+        if (xen != null) {
+            xen.close();
+        }
     }
 
     private static void prepareWorkDir(QemuCommandLine cl) throws EngineException {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.GuestArch;
+import org.domus.engine.xen.XenGuest;
 import org.junit.jupiter.api.Test;
 
 class QemuCommandLineTest {
@@ -29,6 +30,30 @@ class QemuCommandLineTest {
                 "-chardev", "socket,id=qmp,path=/run/domus/d1/qmp.sock,server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control",
                 "-no-reboot", "-S");
+    }
+
+    /** A Xen guest: the EL2 program is QEMU's kernel, the guest's own kernel is placed raw beside it. */
+    @Test
+    void enhancedDomainRunsTheEl2ProgramWithSharedRamAndOneChannelPerVcpu() {
+        var spec = new DomainSpec("domU1", GuestArch.ARM64, 128 * MIB, 2, Path.of("/k/Image"), Path.of("/k/initrd.gz"),
+                "console=ttyAMA0", Path.of("/run/domus/d1"), new XenGuest(new RecordingXenAbi(), t -> t));
+        var args = new QemuCommandLine(QEMU_ARM, spec, false).args();
+        assertThat(args).containsSubsequence("-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
+                "-m", "128M", "-smp", "2",
+                "-object", "memory-backend-file,id=guestram,mem-path=" + El2Launch.ramFile(spec) + ",share=on,size=128M",
+                "-machine", "memory-backend=guestram",
+                "-global", "virtio-mmio.force-legacy=false",
+                "-chardev", "socket,id=el2c0,path=/run/domus/d1/el2-0.sock,server=on,wait=off",
+                "-device", "virtio-serial-device,id=el2s0,bus=virtio-mmio-bus.31",
+                "-device", "virtconsole,chardev=el2c0,bus=el2s0.0",
+                "-chardev", "socket,id=el2c1,path=/run/domus/d1/el2-1.sock,server=on,wait=off",
+                "-device", "virtio-serial-device,id=el2s1,bus=virtio-mmio-bus.30",
+                "-device", "virtconsole,chardev=el2c1,bus=el2s1.0",
+                "-kernel", "/run/domus/d1/el2.bin", "-dtb", "/run/domus/d1/guest.dtb",
+                "-device", "loader,file=/k/Image,addr=0x40400000,force-raw=on",
+                "-initrd", "/k/initrd.gz", "-append", "console=ttyAMA0",
+                "-no-reboot", "-S");
+        assertThat(El2Launch.ramFile(spec).toString()).startsWith("/dev/shm/domus-");
     }
 
     @Test
