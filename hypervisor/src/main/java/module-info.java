@@ -6,6 +6,7 @@ module org.domus.hypervisor {
     requires transitive org.domus.dom0less;
     requires transitive org.domus.engine;
     requires org.domus.xenstore;
+    requires org.domus.xen;
     requires org.jline.terminal;
     requires com.fasterxml.jackson.core; // the control protocol, streaming API only (see ControlCodec)
 

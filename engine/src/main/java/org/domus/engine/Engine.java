@@ -16,10 +16,11 @@ public interface Engine {
     Optional<String> unavailable(GuestArch arch);
 
     /**
-     * Whether its guests see Xen's guest ABI (hypercalls, event channels, the xenstore ring): without it a domain's
-     * store entries and name live on the host side only, and its guest cannot reach the store.
+     * Whether its {@code arch} guests can see Xen's guest ABI (hypercalls, event channels, the xenstore ring) when
+     * their spec asks for it ({@link DomainSpec#xen()}): without it a domain's store entries and name live on the
+     * host side only, and its guest cannot reach the store.
      */
-    default boolean guestXenAbi() {
+    default boolean guestXenAbi(GuestArch arch) {
         return false;
     }
 

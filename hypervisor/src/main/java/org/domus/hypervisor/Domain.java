@@ -27,6 +27,8 @@ import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
 import org.domus.hypervisor.CpuAffinity.AffinityException;
+import org.domus.xen.ShutdownReason;
+import org.domus.xen.XenDomain;
 
 /**
  * One domain of a running system: its id for life, its name (the store's, see {@link #name()}), the engine
@@ -87,6 +89,11 @@ public final class Domain {
     /** Per vCPU, the host CPUs it may run on; null: wherever the host scheduler puts it. Guarded by the lock. */
     private final List<BitSet> affinity;
 
+    /** Its Xen guest ABI, null for a plain domain: lives as long as the domain, each new guest attached to it. */
+    private final XenDomain xen;
+    /** Why the current guest asked Xen to stop (SCHEDOP_shutdown): its engine domain's end is that, not a destroy. */
+    private volatile ExitReason guestAsked;
+
     private volatile SystemStore store;
     private volatile String lastName;
     private volatile Runnable onChange = () -> { };
@@ -101,6 +108,13 @@ public final class Domain {
      */
     Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux,
            List<BitSet> affinity, StoreChannel storeChannel) {
+        this(id, name, spec, engine, policies, mux, affinity, storeChannel, null);
+    }
+
+    /** {@code xen}: the Xen guest ABI its guests see ({@code xen,enhanced} on an engine that gives one), or null. */
+    Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux,
+           List<BitSet> affinity, StoreChannel storeChannel, XenDomain xen) {
+        this.xen = xen;
         this.id = id;
         this.plannedName = name;
         this.lastName = name;
@@ -111,6 +125,11 @@ public final class Domain {
         this.mux = mux;
         this.affinity = new ArrayList<>(affinity);
         this.bootFiles = BootFiles.of(spec);
+        if (xen != null) {
+            // hvc0 outlives each guest (a reboot attaches the new one to the same ring): one reader for the domain's life
+            Thread.ofVirtual().name("hvc0-d" + id).start(() -> ConsolePump.run(hub.tee(xen.console().output()),
+                    line -> mux.guestLine(id, line), partial -> mux.guestPartial(id, partial)));
+        }
     }
 
     public int id() {
@@ -151,6 +170,11 @@ public final class Domain {
         return engine;
     }
 
+    /** Its Xen guest ABI, or null when its guests see none. */
+    XenDomain xen() {
+        return xen;
+    }
+
     /** Keeps {@code s} in step with this domain's life from now on. */
     void useStore(SystemStore s) {
         store = s;
@@ -188,10 +212,49 @@ public final class Domain {
         return hub;
     }
 
-    /** Where bytes typed to the domain go: the console of its current engine domain (a new one after a restart). */
+    /**
+     * Where bytes typed to the domain go: a Xen guest's PV console (hvc0, its console as Xen gives it), else the
+     * console of its current engine domain (a new one after a restart). Keys the guest has no room for are lost, as
+     * on a serial line.
+     */
     OutputStream consoleInput() {
+        if (xen != null) {
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    xen.console().input(b, off, len);
+                }
+            };
+        }
         DomainHandle h = handle;
         return h == null ? OutputStream.nullOutputStream() : h.console().input();
+    }
+
+    /**
+     * The guest asked Xen to stop ({@code SCHEDOP_shutdown}): its engine domain is ended, and that end is handled as
+     * the guest's reason (powered off, rebooted, crashed) with the domain's own policies. Called on a vCPU's
+     * thread, so the engine domain is destroyed from another.
+     */
+    void guestShutdown(ShutdownReason reason) {
+        ExitReason exit = switch (reason) {
+            case POWEROFF -> new ExitReason.PowerOff();
+            case REBOOT, SOFT_RESET -> new ExitReason.Reboot();
+            case CRASH -> new ExitReason.Crash("the guest reported a crash to Xen (SCHEDOP_shutdown crash)");
+            case WATCHDOG -> new ExitReason.Crash("the guest's Xen watchdog fired");
+            case SUSPEND -> null; // no save/restore here: the guest is told nothing and goes on
+        };
+        DomainHandle h = handle;
+        if (exit == null || h == null) {
+            return;
+        }
+        guestAsked = exit;
+        event("the guest asked Xen to stop: " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        Thread.ofVirtual().name("xen-shutdown-d" + id).start(h::destroy);
     }
 
     // ---- building and starting ---------------------------------------------------------------------------------
@@ -245,6 +308,7 @@ public final class Domain {
                 return false;
             }
             handle = h;
+            guestAsked = null;
         } finally {
             lock.unlock();
         }
@@ -598,6 +662,10 @@ public final class Domain {
             }
             handle = null;
             vcpuThreads = List.of();
+            ExitReason asked = guestAsked;
+            if (reason instanceof ExitReason.Destroyed && asked != null) {
+                reason = asked; // destroyed because the guest asked Xen to stop: its reason is what counts
+            }
             lastExit = reason;
             if (destroyRequested) {
                 event("destroyed");

@@ -15,8 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.engine.BootTrace;
@@ -24,6 +26,9 @@ import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.GuestArch;
+import org.domus.xen.XenDomain;
+import org.domus.xen.XenDomainConfig;
+import org.domus.xen.XenSystem;
 
 /**
  * The domains of a running system (see {@link RunningSystem}, which owns the rest): every domain of a plan built in
@@ -37,10 +42,18 @@ public final class Hypervisor implements AutoCloseable {
     private final List<Domain> domains;
     private final ConsoleMux mux;
     private final SystemStore store;
+    /** The Xen side of its xen,enhanced domains (event channels between them, their rings). */
+    private final XenSystem xen;
+    /**
+     * Where an Arm guest's RAM starts: Xen's GUEST_RAM0_BASE, and QEMU virt's RAM too, so a guest sees the same
+     * memory map under Domus as under Xen.
+     */
+    static final long GUEST_RAM_BASE = 0x4000_0000L;
     /** Notified whenever a domain changes state. */
     private final Object settled = new Object();
 
-    private Hypervisor(List<Domain> domains, ConsoleMux mux, SystemStore store) {
+    private Hypervisor(List<Domain> domains, ConsoleMux mux, SystemStore store, XenSystem xen) {
+        this.xen = xen;
         this.domains = List.copyOf(domains);
         this.mux = mux;
         this.store = store;
@@ -83,26 +96,40 @@ public final class Hypervisor implements AutoCloseable {
      * stop during the boot ({@link #close()}) reaches the domains being built too.
      */
     static Hypervisor of(Plan plan, String engineName, Path runDir, ConsoleMux mux, ExitPolicies policies,
-                         SystemStore store) throws EngineException, IOException {
-        if (store != null) {
-            store.reportTo(mux);
+                         SystemStore systemStore) throws EngineException, IOException {
+        if (systemStore != null) {
+            systemStore.reportTo(mux);
         }
         List<Domain> domains = new ArrayList<>();
+        XenSystem xen = new XenSystem();
         for (PlannedDomain d : plan.domains()) {
             Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
             Files.createDirectories(dir);
             GuestArch arch = GuestArch.valueOf(d.arch().name());
-            DomainSpec spec = new DomainSpec(d.name(), arch, d.memoryKib() * 1024, d.vcpus(),
+            Engine engine = Engine.pick(engineName, arch);
+            long memory = d.memoryKib() * 1024;
+            // Xen gives its guest ABI to xen,enhanced domUs only; an engine without one keeps the store host-side
+            AtomicReference<Domain> owner = new AtomicReference<>();
+            XenDomain xd = d.id() != 0 && d.enhanced() != Enhanced.NONE && engine.guestXenAbi(arch)
+                    ? xen.create(new XenDomainConfig(d.id(), d.vcpus(), GUEST_RAM_BASE, memory, d.enhanced().hasXenstore()),
+                            reason -> owner.get().guestShutdown(reason))
+                    : null;
+            if (xd != null) {
+                xd.finishBuild();
+            }
+            DomainSpec spec = new DomainSpec(d.name(), arch, memory, d.vcpus(),
                     write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
-                    d.cmdline(), dir);
+                    d.cmdline(), dir, xd == null ? null : xd.guest());
             mux.attachLog(d.id(), dir.resolve("console.log"));
-            Domain domain = new Domain(d.id(), d.name(), spec, Engine.pick(engineName, arch), policies, mux, affinity(d),
-                    new StoreChannel(d.enhanced(), d.storeEventChannel()));
-            domain.useStore(store);
+            StoreChannel store = xd == null ? new StoreChannel(d.enhanced(), d.storeEventChannel())
+                    : new StoreChannel(d.enhanced(), xd.storePort(), xd.layout().storePfn());
+            Domain domain = new Domain(d.id(), d.name(), spec, engine, policies, mux, affinity(d), store, xd);
+            owner.set(domain);
+            domain.useStore(systemStore);
             domains.add(domain);
         }
         BootTrace.mark("domains made");
-        return new Hypervisor(domains, mux, store);
+        return new Hypervisor(domains, mux, systemStore, xen);
     }
 
     /**
@@ -190,13 +217,13 @@ public final class Hypervisor implements AutoCloseable {
 
     /** Stand-in systems for tests: domains already built and started. */
     static Hypervisor of(List<Domain> domains, ConsoleMux mux) {
-        return new Hypervisor(domains, mux, null);
+        return new Hypervisor(domains, mux, null, new XenSystem());
     }
 
     /** Stand-in systems for tests, with a store that was given to each domain. */
     static Hypervisor of(List<Domain> domains, ConsoleMux mux, SystemStore store) {
         store.reportTo(mux);
-        return new Hypervisor(domains, mux, store);
+        return new Hypervisor(domains, mux, store, new XenSystem());
     }
 
     /** The system's xenstored, if it has one. */
@@ -283,6 +310,9 @@ public final class Hypervisor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Domain d : domains) {
+            xen.destroy(d.id()); // its ports closed, its hvc0 stream ended
         }
     }
 }

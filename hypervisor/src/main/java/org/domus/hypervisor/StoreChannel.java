@@ -22,12 +22,20 @@ final class StoreChannel {
 
     private final Enhanced enhanced;
     private final int eventChannel;
+    /** The frame init-dom0less gives the guest as its store page. */
+    private final long storeGfn;
     private long pfn;
     private boolean initialised;
 
     StoreChannel(Enhanced enhanced, int eventChannel) {
+        this(enhanced, eventChannel, STORE_GFN);
+    }
+
+    /** {@code storeGfn}: where a guest that sees Xen's ABI finds its store page (the xen module's layout). */
+    StoreChannel(Enhanced enhanced, int eventChannel, long storeGfn) {
         this.enhanced = enhanced;
         this.eventChannel = enhanced.hasXenstore() ? eventChannel : 0;
+        this.storeGfn = storeGfn;
         this.pfn = 0;
     }
 
@@ -57,15 +65,15 @@ final class StoreChannel {
     /** A new guest is built: it waits for its page, or gets it now if init-dom0less already ran for this domain. */
     synchronized void newGuest() {
         if (hasStore()) {
-            pfn = initialised ? STORE_GFN : LATE;
+            pfn = initialised ? storeGfn : LATE;
         }
     }
 
     /** init-dom0less's page allocation; false when the guest already had its page (nothing to do). */
     synchronized boolean givePage() {
         initialised = true;
-        boolean had = pfn == STORE_GFN;
-        pfn = STORE_GFN;
+        boolean had = pfn == storeGfn;
+        pfn = storeGfn;
         return !had;
     }
 

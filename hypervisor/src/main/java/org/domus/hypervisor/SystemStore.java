@@ -132,7 +132,7 @@ public final class SystemStore implements AutoCloseable {
         List<String> hostOnly = new ArrayList<>();
         String engine = "";
         for (Domain d : domains) {
-            if (d.id() != 0 && d.storeChannel().enhanced() != Enhanced.NONE && !d.engine().guestXenAbi()) {
+            if (d.id() != 0 && d.storeChannel().enhanced() != Enhanced.NONE && d.xen() == null) {
                 hostOnly.add(d.toString());
                 engine = d.engine().name();
             }

@@ -35,11 +35,15 @@ final class TestSystem {
     }
 
     static Plan plan(Path dir, List<Dom> domains) throws IOException {
+        return plan(dir, ExampleSystem.source("", domains.stream().map(d -> new ExampleSystem.Domain(d.name(), d.mib(),
+                d.vcpus(), "console=ttyAMA0 quiet domus.name=" + d.name() + " " + d.args())).toList(), "Image", "initramfs.cpio.gz"));
+    }
+
+    /** The system {@code dts}, whose modules are {@code xen,uefi-binary = "Image"} and {@code "initramfs.cpio.gz"}. */
+    static Plan plan(Path dir, String dts) throws IOException {
         GuestPayload guest = payload();
         Files.copy(guest.kernel(), dir.resolve("Image"));
         Files.copy(guest.initramfs(), dir.resolve("initramfs.cpio.gz"));
-        String dts = ExampleSystem.source("", domains.stream().map(d -> new ExampleSystem.Domain(d.name(), d.mib(),
-                d.vcpus(), "console=ttyAMA0 quiet domus.name=" + d.name() + " " + d.args())).toList(), "Image", "initramfs.cpio.gz");
         Path file = dir.resolve("system.dts");
         Files.writeString(file, dts);
         try {

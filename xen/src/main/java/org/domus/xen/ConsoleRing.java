@@ -126,6 +126,14 @@ public final class ConsoleRing {
 
     /** Moves buffered input into the ring's {@code in} half as far as the guest has made room. */
     private void flushInput() {
+        try {
+            flushInputToPage();
+        } catch (IllegalStateException gone) {
+            page = null; // the guest's RAM was unmapped: it ended, and the next guest brings its own page
+        }
+    }
+
+    private void flushInputToPage() {
         if (page == null || pendingInput.size() == 0) {
             return;
         }
@@ -149,6 +157,15 @@ public final class ConsoleRing {
 
     /** Takes what the guest wrote to the {@code out} half; a producer index too far ahead loses the oldest bytes, as xenconsoled does. */
     private int drainOutput(byte[] b, int off, int len) {
+        try {
+            return drainOutputFromPage(b, off, len);
+        } catch (IllegalStateException gone) {
+            page = null; // the guest's RAM was unmapped: it ended, and the next guest brings its own page
+            return 0;
+        }
+    }
+
+    private int drainOutputFromPage(byte[] b, int off, int len) {
         if (page == null) {
             return 0;
         }
@@ -173,8 +190,13 @@ public final class ConsoleRing {
         if (page == null) {
             return 0;
         }
-        int avail = Atomics.getIndex(page, OUT_PROD) - page.get(Atomics.INT, OUT_CONS);
-        return Integer.compareUnsigned(avail, OUT_SIZE) > 0 ? OUT_SIZE : avail;
+        try {
+            int avail = Atomics.getIndex(page, OUT_PROD) - page.get(Atomics.INT, OUT_CONS);
+            return Integer.compareUnsigned(avail, OUT_SIZE) > 0 ? OUT_SIZE : avail;
+        } catch (IllegalStateException gone) {
+            page = null;
+            return 0;
+        }
     }
 
     private final class Output extends InputStream {

@@ -185,7 +185,13 @@ public final class StoreRing {
             } else if (talked) {
                 renotify = MAX_RENOTIFY_NANOS;
             }
-            if (!readRequests() || !writeResponses()) {
+            boolean ok;
+            try {
+                ok = readRequests() && writeResponses();
+            } catch (IllegalStateException gone) {
+                ok = false; // the guest's RAM was unmapped under us: it has ended
+            }
+            if (!ok) {
                 detach();
                 return;
             }

@@ -41,6 +41,12 @@ public final class QemuEngine implements Engine {
         return Optional.empty();
     }
 
+    /** Arm64 guests run on the EL2 program, which forwards their hypercalls to the Xen ABI (see {@link El2Launch}). */
+    @Override
+    public boolean guestXenAbi(GuestArch arch) {
+        return arch == GuestArch.ARM64;
+    }
+
     /** Starts the domain's QEMU stopped, with its console and QMP connected. */
     @Override
     public QemuDomain build(DomainSpec spec) throws EngineException {

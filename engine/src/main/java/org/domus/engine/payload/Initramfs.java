@@ -12,7 +12,8 @@ import java.util.zip.GZIPOutputStream;
  * The test guest's initramfs: a static busybox and an {@code /init} script that prints one
  * {@code DOMUS-READY <name> cpus=<n> mem=<MemTotal>kB} line, then does what {@code domus.action=} on the kernel
  * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed; {@code escapes}: a
- * line of terminal control sequences, a C1 control and a carriage return, as a hostile guest prints). Tests and
+ * line of terminal control sequences, a C1 control and a carriage return, as a hostile guest prints; {@code xen}: a
+ * {@code DOMUS-HYPERVISOR <name> type=<type>} line from {@code /sys/hypervisor/type}, "xen" in a Xen guest). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -74,6 +75,8 @@ public final class Initramfs {
                   if powerbutton_pressed; then echo "DOMUS-POWERBUTTON $name"; poweroff -f; fi
                 done ;;
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
+              xen) { read -r type < /sys/hypervisor/type; } 2>/dev/null || type=none
+                   echo "DOMUS-HYPERVISOR $name type=$type"; poweroff -f ;;
               escapes) printf 'DOMUS-ESCAPES \\033]0;pwned\\007\\033[2J\\033P$qm\\033\\\\\\033[21t\\302\\233 50%%\\r100%% caf\\303\\251\\n'
                        poweroff -f ;;
               *) poweroff -f ;;

@@ -450,8 +450,12 @@ public final class EventChannels {
 
     private void setPendingLocked(int port) {
         int v = notifyVcpu[port];
-        if (!shared.setPending(port) && !shared.isMasked(port) && !vcpuInfo[v].selectWord(port >>> 6)) {
-            markEventsPending(v);
+        try {
+            if (!shared.setPending(port) && !shared.isMasked(port) && !vcpuInfo[v].selectWord(port >>> 6)) {
+                markEventsPending(v);
+            }
+        } catch (IllegalStateException gone) {
+            // the guest's RAM was unmapped (it ended): nobody to deliver to; its successor starts clean
         }
         eventArrived.signalAll();
     }
