@@ -48,8 +48,8 @@ import org.domus.xen.XenDomain;
  *      │                  │ exit: policy destroy / preserve, destroy asked, a failed rebuild
  *   DESTROYED, SHUTDOWN, CRASHED (final: no engine domain)
  * </pre>
- * The toolstack acts on it here: pause, shutdown and reboot (the power button first, then destroy or reset after a
- * timeout, as a guest may ignore the button), create (a stopped domain built again), and vCPU pinning, which is kept
+ * The toolstack acts on it here: pause, shutdown and reboot (a Xen guest is asked through {@code control/shutdown},
+ * any other has its power button pressed; destroyed or reset after a timeout, as a guest may not act), create (a stopped domain built again), and vCPU pinning, which is kept
  * per vCPU and applied again to the new vCPU threads after every restart.
  */
 public final class Domain {
@@ -462,8 +462,12 @@ public final class Domain {
      */
     public DomainHandle shutdown(Duration timeout) throws EngineException, ControlException {
         DomainHandle h = live("shut down");
-        event("shutdown: power button pressed (destroyed if still running in %d s)".formatted(timeout.toSeconds()));
-        h.powerButton();
+        if (askGuest("poweroff")) {
+            event("shutdown: control/shutdown = poweroff (destroyed if still running in %d s)".formatted(timeout.toSeconds()));
+        } else {
+            event("shutdown: power button pressed (destroyed if still running in %d s)".formatted(timeout.toSeconds()));
+            h.powerButton();
+        }
         watchdog(h, timeout, () -> {
             event("did not power off within %d s: destroying".formatted(timeout.toSeconds()));
             destroy();
@@ -493,13 +497,26 @@ public final class Domain {
             Thread.ofVirtual().name("reboot-d" + id).start(h::destroy);
             return h;
         }
-        event("reboot: power button pressed (reset if still running in %d s)".formatted(timeout.toSeconds()));
-        h.powerButton();
+        if (askGuest("reboot")) {
+            event("reboot: control/shutdown = reboot (reset if still running in %d s)".formatted(timeout.toSeconds()));
+        } else {
+            event("reboot: power button pressed (reset if still running in %d s)".formatted(timeout.toSeconds()));
+            h.powerButton();
+        }
         watchdog(h, timeout, () -> {
             event("did not shut down within %d s: resetting".formatted(timeout.toSeconds()));
             h.destroy();
         });
         return h;
+    }
+
+    /**
+     * A Xen guest connected to its store is asked as xl asks it ({@code control/shutdown}), and its kernel powers off
+     * or reboots itself cleanly; false for any other guest (its power button is pressed instead).
+     */
+    private boolean askGuest(String action) {
+        SystemStore s = store;
+        return s != null && s.askGuest(this, action);
     }
 
     /**

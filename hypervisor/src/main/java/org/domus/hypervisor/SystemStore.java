@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.domus.dom0less.Enhanced;
+import org.domus.xen.XenDomain;
 import org.domus.xenstore.DomainEntries;
 import org.domus.xenstore.XenstoreServer;
 
@@ -86,6 +87,9 @@ public final class SystemStore implements AutoCloseable {
         StoreChannel c = d.storeChannel();
         synchronized (c) {
             guarded(d, "cannot introduce it to xenstored", () -> introduce(d));
+            if (c.hasPage()) {
+                connectRing(d); // a new guest of a domain init-dom0less already ran for: its ring at once
+            }
         }
         if (initAtStart && c.hasStore()) {
             StoreInit done = handshake(d);
@@ -111,6 +115,20 @@ public final class SystemStore implements AutoCloseable {
             return;
         }
         release(d);
+    }
+
+    /**
+     * Asks {@code d}'s guest to {@code poweroff} or {@code reboot} through {@code control/shutdown}, as xl does: only
+     * a guest that sees Xen and talks on its store ring (its xenbus is up and watches the node). False when it
+     * cannot be asked this way (the power button is then the way).
+     */
+    boolean askGuest(Domain d, String action) {
+        XenDomain xen = d.xen();
+        if (xen == null || !xen.storeTalking()) {
+            return false;
+        }
+        return guarded(d, "cannot write control/shutdown",
+                () -> server.write("/local/domain/" + d.id() + "/control/shutdown", action));
     }
 
     /** init-dom0less on every domU of {@code domains}, in order. */
@@ -163,6 +181,11 @@ public final class SystemStore implements AutoCloseable {
                 guarded(d, "cannot introduce it to xenstored", () -> introduce(d));
                 return result(d, "already initialised (%s)".formatted(c.describe()));
             }
+            XenDomain xen = d.xen();
+            if (xen != null) {
+                // STORE_PFN from ~0 to the page, in the guest's own HVM params: what it re-reads on the event
+                guarded(d, "cannot give it its store page", xen::provideStorePage);
+            }
             if (d.state() == DomainState.RESTARTING) {
                 // its new guest is built with the page (StoreChannel.newGuest) and introduced when it starts
                 return result(d, "restarting: its new guest gets the store page (STORE_PFN 0x%x) when built".formatted(c.pfn()));
@@ -170,6 +193,11 @@ public final class SystemStore implements AutoCloseable {
             boolean ok = guarded(d, "cannot write its store entries",
                     () -> server.writeStoreRing(d.id(), new DomainEntries.StoreRing(c.eventChannel(), c.pfn())))
                     && guarded(d, "cannot introduce it to xenstored", () -> introduce(d));
+            if (ok && xen != null) {
+                ok = connectRing(d);
+                return result(d, ok ? "initialised: %s, store/port and store/ring-ref written, its ring connected to xenstored and the guest notified"
+                        .formatted(c.describe()) : "failed: see domus dmesg");
+            }
             return result(d, ok ? "initialised: %s, store/port and store/ring-ref written, ring introduced to xenstored"
                     .formatted(c.describe()) : "failed: see domus dmesg");
         }
@@ -193,6 +221,20 @@ public final class SystemStore implements AutoCloseable {
         long kib = d.spec().memoryBytes() / 1024;
         Instant built = d.builtAt();
         server.writeDomainEntries(new DomainEntries(d.id(), name, d.uuid(), kib, kib, d.spec().vcpus(), ring, Map.of(), built));
+    }
+
+    /**
+     * The guest's store ring, for a domain whose guest sees Xen's ABI, served by xenstored as domain N. Under the
+     * domain's {@link StoreChannel}. False (and an event) when it cannot be connected.
+     */
+    private boolean connectRing(Domain d) {
+        XenDomain xen = d.xen();
+        if (xen == null) {
+            return true;
+        }
+        boolean[] connected = new boolean[1];
+        boolean ok = guarded(d, "cannot connect its store ring", () -> connected[0] = StoreLink.connect(server, d.id(), xen));
+        return ok && connected[0];
     }
 
     /** Introduced without a ring until the guest has its page; again with the ring's details after. */

@@ -58,7 +58,7 @@ public final class StoreRing {
     private long pending;
     private boolean signalled;
     private boolean closed;
-    private boolean talked;
+    private volatile boolean talked;
 
     private StoreRing(MemorySegment page, EventChannels events, int port, Client client) {
         this.page = page;
@@ -138,6 +138,11 @@ public final class StoreRing {
         if (wasOpen) {
             client.disconnected();
         }
+    }
+
+    /** Whether the guest has written a request on the ring: its xenbus is up. */
+    public boolean guestTalked() {
+        return talked;
     }
 
     public boolean isClosed() {

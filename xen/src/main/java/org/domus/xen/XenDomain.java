@@ -173,6 +173,13 @@ public final class XenDomain implements XenAbi {
         }
     }
 
+    /** Whether the current guest talks on a connected store ring: its kernel's xenbus is up and watching. */
+    public boolean storeTalking() {
+        synchronized (build) {
+            return store != null && !store.isClosed() && store.guestTalked();
+        }
+    }
+
     /** Binds a static channel's local end at build (see {@link XenSystem#bindStatic}); kept for reboots. */
     void addStatic(int localPort, int remoteDomid, int remotePort) {
         synchronized (build) {

@@ -105,6 +105,10 @@ public final class Initramfs {
             cpio.symlink("bin/" + applet, "busybox");
         }
         cpio.file("init", 0755, INIT.getBytes(StandardCharsets.UTF_8));
+        // what a kernel runs for an orderly power-off or reboot (a Xen guest's control/shutdown, a poweroff key):
+        // at once, as this init has no services to stop
+        cpio.file("sbin/poweroff", 0755, "#!/bin/sh\nexec /bin/busybox poweroff -f\n".getBytes(StandardCharsets.UTF_8));
+        cpio.file("sbin/reboot", 0755, "#!/bin/sh\nexec /bin/busybox reboot -f\n".getBytes(StandardCharsets.UTF_8));
         return cpio.finish();
     }
 
