@@ -11,7 +11,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The test guest's initramfs: a static busybox and an {@code /init} script that prints one
  * {@code DOMUS-READY <name> cpus=<n> mem=<MemTotal>kB} line, then does what {@code domus.action=} on the kernel
- * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed). Tests and
+ * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed; {@code idle}: silent
+ * until the power button is pressed, which it looks for once a second). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -70,6 +71,11 @@ public final class Initramfs {
               loop) powerbutton_arm; n=0
                 while :; do
                   echo "DOMUS-TICK $name $n"; n=$((n + 1)); sleep 0.2
+                  if powerbutton_pressed; then echo "DOMUS-POWERBUTTON $name"; poweroff -f; fi
+                done ;;
+              idle) powerbutton_arm
+                while :; do
+                  sleep 1
                   if powerbutton_pressed; then echo "DOMUS-POWERBUTTON $name"; poweroff -f; fi
                 done ;;
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
