@@ -77,7 +77,7 @@ class InitramfsTest {
             "domus.action=shell     | | busybox --install -s;setsid cttyhack sh;poweroff -f",
             "domus.action=panic     | | ",
             "domus.action=loop      | DOMUS-TICK t1 0;DOMUS-TICK t1 1;DOMUS-TICK t1 2 | sleep 0.2;sleep 0.2;sleep 0.2",
-            "domus.action=idle      | | sleep 1;sleep 1;sleep 1"})
+            "domus.action=idle      | | sleep inf;poweroff -f"})
     void initReportsThenActs(String action, String moreOutput, String endCalls) throws Exception {
         String cmdline = "console=ttyAMA0 domus.name=t1 * " + (action == null ? "" : action);
         Tools.Run r = runInit(cmdline.strip());
@@ -117,7 +117,7 @@ class InitramfsTest {
             String body = switch (applet) {
                 case "hostname" -> "echo '(none)'";
                 case "nproc" -> "echo 3";
-                // the loop and idle actions never end by themselves: the third sleep stops the script
+                // the loop action never ends by itself: the third sleep stops the script
                 case "sleep" -> "[ $(/bin/grep -c ^sleep %s) -lt 3 ] || kill $PPID".formatted(tmp.resolve("calls.log"));
                 default -> ":";
             };
