@@ -178,12 +178,20 @@ public final class ScaleBench {
             long hwm = statusKib(pid, "VmHWM:");
             lines.drainTo(seen);
             Map<String, Double> busy = new TreeMap<>();
-            threadsAfter.forEach((thread, ticks) -> {
-                long d = ticks - threadsBefore.getOrDefault(thread, 0L);
+            long inLive = 0;
+            for (var t : threadsAfter.entrySet()) {
+                long d = t.getValue() - threadsBefore.getOrDefault(t.getKey(), 0L);
+                inLive += d;
                 if (d > 0) {
-                    busy.merge(thread.replaceFirst("^\\d+ ", "").replaceAll("\\d+$", "#"), d * 1000.0 / ticksPerSecond, Double::sum);
+                    busy.merge(threadName(t.getKey()), d * 1000.0 / ticksPerSecond, Double::sum);
                 }
-            });
+            }
+            // a thread that ended in the window (an idle pool thread retiring) took its last ticks with it
+            long ended = threadsBefore.keySet().stream().filter(t -> !threadsAfter.containsKey(t)).count();
+            long elsewhere = (after - before) - inLive;
+            if (elsewhere > 0 || ended > 0) {
+                busy.put("threads that ended (" + ended + ") or came and went", elsewhere * 1000.0 / ticksPerSecond);
+            }
             double hostBusy = (double) ((hostAfter[0] - hostBefore[0]) - (hostAfter[1] - hostBefore[1]))
                     / ticksPerSecond / window;
             return new Run(readyMs, bootCpuMs, rss, hwm, (after - before) * 1000.0 / ticksPerSecond, window, hostBusy,
@@ -195,6 +203,11 @@ public final class ScaleBench {
             }
             qemus.forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /** "1234 ForkJoinPool-1-" to "ForkJoinPool": threads of one kind together (Linux cuts names at 15 characters). */
+    private static String threadName(String key) {
+        return key.substring(key.indexOf(' ') + 1).replaceAll("[-\\d]+$", "");
     }
 
     /** utime + stime of the whole process (every thread, live and ended), in clock ticks. */
