@@ -40,8 +40,10 @@ public final class Initramfs {
               [ "$key" = MemTotal: ] && mem=$value$unit
             done < /proc/meminfo
             # QEMU virt's power button is line 3 of its PL061 GPIO (a gpio-keys node), and this kernel has no
-            # gpio-keys driver: the line is taken through sysfs with a rising-edge interrupt, whose count in
-            # /proc/interrupts stays, so a press is seen however late the loop looks (the pulse lasts 100 ms)
+            # gpio-keys driver: the line is taken through sysfs with a rising-edge interrupt, whose count stays,
+            # so a press is seen however late the loop looks (the pulse lasts 100 ms). The count is read from the
+            # interrupt's own per_cpu_count, one short line: the shell reads /proc/interrupts a byte per system
+            # call, ~50 ms under TCG, which held a ticking guest at 3 ticks a second and 16 % of a core.
             gpio=/sys/class/gpio
             powerbutton_arm() {
               set +f
@@ -52,15 +54,13 @@ public final class Initramfs {
                 esac
               done 2>/dev/null
               set -f
+              { while read -r irq rest; do
+                  case $rest in *gpiolib*) powerbutton_irq=${irq%:}; break ;; esac
+                done < /proc/interrupts; } 2>/dev/null
             }
             powerbutton_pressed() {
-              { while read -r irq rest; do
-                  case $rest in
-                    *gpiolib*) for count in $rest; do
-                                 case $count in *[!0-9]*) break ;; 0) ;; *) return 0 ;; esac
-                               done ;;
-                  esac
-                done < /proc/interrupts; } 2>/dev/null
+              [ -n "$powerbutton_irq" ] && { read -r counts < /sys/kernel/irq/$powerbutton_irq/per_cpu_count; } 2>/dev/null &&
+                case $counts in *[1-9]*) return 0 ;; esac
               return 1
             }
             echo "DOMUS-READY $name cpus=$(nproc) mem=$mem"
