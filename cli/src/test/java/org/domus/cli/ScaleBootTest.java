@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * "cma: Failed to reserve 64 MiB" error (the kernel's built-in CMA size is the whole domain, so the reservation
  * always fails there, harmlessly).
  *
- * <p>Sixteen TCG guests share two cores: here they were all READY 20-35 s after the command started, under a load
- * average of 10-15 from other work. The bounds are generous for a slower CI machine; how fast is bench/'s business.
+ * <p>Sixteen TCG guests share two cores: here they were all READY 23-69 s after the command started, depending on
+ * the other tenants' load (load averages 3-27); the test takes 25-75 s in all. The bounds (5 minutes to READY) are
+ * generous for a slower CI machine; how fast is bench/'s business.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ScaleBootTest {
