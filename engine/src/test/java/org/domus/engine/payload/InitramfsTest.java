@@ -76,7 +76,8 @@ class InitramfsTest {
             "                       | | poweroff -f",
             "domus.action=shell     | | busybox --install -s;setsid cttyhack sh;poweroff -f",
             "domus.action=panic     | | ",
-            "domus.action=loop      | DOMUS-TICK t1 0;DOMUS-TICK t1 1;DOMUS-TICK t1 2 | sleep 0.2;sleep 0.2;sleep 0.2"})
+            "domus.action=loop      | DOMUS-TICK t1 0;DOMUS-TICK t1 1;DOMUS-TICK t1 2 | sleep 0.2;sleep 0.2;sleep 0.2",
+            "domus.action=idle      | | sleep inf;poweroff -f"})
     void initReportsThenActs(String action, String moreOutput, String endCalls) throws Exception {
         String cmdline = "console=ttyAMA0 domus.name=t1 * " + (action == null ? "" : action);
         Tools.Run r = runInit(cmdline.strip());
@@ -95,6 +96,39 @@ class InitramfsTest {
         if ("domus.action=panic".equals(action)) {
             assertThat(Files.readString(tmp.resolve("proc/sysrq-trigger"))).isEqualTo("c\n");
         }
+    }
+
+    /**
+     * The power button as the guest sees it: the PL061's line 3 exported with a rising edge, its interrupt listed by
+     * gpiolib in /proc/interrupts, and that interrupt's per_cpu_count going up at a press. The loop looks after
+     * each tick.
+     */
+    @Test
+    void loopPowersOffOnceThePowerButtonInterruptCounts() throws Exception {
+        Path chip = Files.createDirectories(tmp.resolve("gpio/gpiochip512"));
+        Files.writeString(chip.resolve("label"), "9030000.pl061\n");
+        Files.writeString(chip.resolve("base"), "512\n");
+        Files.createDirectories(tmp.resolve("gpio/gpio515"));
+        Files.createDirectories(tmp.resolve("proc"));
+        Files.writeString(tmp.resolve("proc/interrupts"), """
+                           CPU0       CPU1
+                  11:       1405       1388     GICv3  27 Level     arch_timer
+                  17:          0          0     pl061   3 Edge      gpiolib
+                """);
+        Path count = Files.writeString(Files.createDirectories(tmp.resolve("irq/17")).resolve("per_cpu_count"), "0,0\n");
+        Tools.Run before = runInit("console=ttyAMA0 domus.name=t1 domus.action=loop");
+        assertThat(Tools.lines(before.stdout())).containsExactly("DOMUS-READY t1 cpus=3 mem=126104kB",
+                "DOMUS-TICK t1 0", "DOMUS-TICK t1 1", "DOMUS-TICK t1 2");
+        assertThat(Files.readString(tmp.resolve("gpio/export"))).isEqualTo("515\n");
+        assertThat(Files.readString(tmp.resolve("gpio/gpio515/edge"))).isEqualTo("rising\n");
+
+        Files.delete(tmp.resolve("calls.log"));
+        Files.writeString(count, "0,1\n");
+        Tools.Run pressed = runInit("console=ttyAMA0 domus.name=t1 domus.action=loop");
+        assertThat(pressed.stderr()).isEmpty();
+        assertThat(Tools.lines(pressed.stdout())).containsExactly("DOMUS-READY t1 cpus=3 mem=126104kB",
+                "DOMUS-TICK t1 0", "DOMUS-POWERBUTTON t1");
+        assertThat(Files.readAllLines(tmp.resolve("calls.log"))).endsWith("sleep 0.2", "poweroff -f");
     }
 
     @Test
@@ -118,6 +152,8 @@ class InitramfsTest {
                 case "nproc" -> "echo 3";
                 // the loop action never ends by itself: the third sleep stops the script
                 case "sleep" -> "[ $(/bin/grep -c ^sleep %s) -lt 3 ] || kill $PPID".formatted(tmp.resolve("calls.log"));
+                // as in the guest, the script goes no further
+                case "poweroff" -> "kill $PPID";
                 default -> ":";
             };
             Path stub = Files.writeString(bin.resolve(applet), "#!/bin/sh\necho \"${0##*/} $*\" | /bin/sed 's/ $//' >> %s\n%s\n"
@@ -125,7 +161,8 @@ class InitramfsTest {
             stub.toFile().setExecutable(true);
         }
         String script = Initramfs.INIT.replace("export PATH=/sbin:/usr/sbin:/bin:/usr/bin", "export PATH=" + bin)
-                .replace("/proc/", proc + "/").replace("gpio=/sys/class/gpio", "gpio=" + tmp.resolve("gpio"));
+                .replace("/proc/", proc + "/").replace("gpio=/sys/class/gpio", "gpio=" + tmp.resolve("gpio"))
+                .replace("/sys/kernel/irq/", tmp.resolve("irq") + "/");
         assertThat(script).as("the test's rewrite found its targets").contains(bin.toString()).contains(proc + "/cmdline");
         Path init = Files.writeString(tmp.resolve("init"), script);
         return Tools.run(tmp, null, "dash", init.toString());
