@@ -421,11 +421,24 @@ static void hypercall(u32 cpu, u64 *x)
 
 #define PSCI_CPU_ON_32  0x84000003u
 #define PSCI_CPU_ON_64  0xc4000003u
+#define PSCI_SYSTEM_OFF   0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_INVALID    ((u64)-2)
 
-static void smc(u64 *x)
+static void smc(u32 cpu, u64 *x)
 {
     u64 r[18];
+    u32 fn = (u32)x[0];
+    if ((fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) && cpu < nchannels) {
+        /* Xen answers its guests' PSCI itself: SYSTEM_OFF and SYSTEM_RESET are the domain's shutdown, which Domus
+         * decides, as for SCHEDOP_shutdown (Linux uses PSCI when it powers off before Xen's own handler is set,
+         * late in its boot). Asked as a call whose number is the PSCI function; once Domus took it (0), this vCPU
+         * waits for its end, as Xen never resumes a domain it shut down. */
+        for (int i = 0; i < 18; i++) r[i] = 0;
+        r[16] = fn;
+        hypercall(cpu, r);
+        if (r[0] == 0) for (;;) __asm__ volatile("wfi");
+    }
     for (int i = 0; i < 18; i++) r[i] = x[i];
     u32 fid = (u32)x[0];
     if (fid == PSCI_CPU_ON_32 || fid == PSCI_CPU_ON_64) {
@@ -514,7 +527,7 @@ static void trap(u32 cpu, u64 kind, u64 *x)
         return;
     case 0x17:                                          /* SMC trapped by TSC: ELR is the SMC itself */
         sysreg_write(elr_el2, sysreg_read(elr_el2) + 4); /* return past it, as after an executed SMC */
-        smc(x);
+        smc(cpu, x);
         return;
     case 0x18:                                          /* trapped MSR/MRS: ELR is the instruction itself */
         sysreg_write(elr_el2, sysreg_read(elr_el2) + 4); /* return past it, it is emulated */
