@@ -23,6 +23,8 @@ typedef uint8_t u8;
 #define XEN_HVC_IMM     0xEA1
 #define UPCALL_INTID    31             /* Xen's event-channel upcall PPI on Arm */
 #define MAINT_INTID     25             /* GICv3 maintenance interrupt on virt */
+#define HYP_TIMER_INTID 26             /* EL2 physical timer (CNTHP) on virt */
+#define RETRY_US        1000           /* how often a held upcall looks again whether the guest enabled PPI 31 */
 #define VIRT_PRIORITY   0xa0ull        /* the priority Linux gives its interrupts */
 
 /* QEMU virt's fixed layout (hw/arm/virt.c): GICv3 distributor and redistributors, virtio-mmio transports, PL011. */
@@ -91,6 +93,7 @@ struct cpu {
     u16 tx_avail, rx_avail, rx_used;   /* our copies of the ring indexes */
     u32 queue[64];                     /* interrupts waiting for a free list register: INTID | HW << 31 */
     u32 queued;
+    u32 upcall_held;                   /* Domus raised the upcall; not in a list register yet */
 };
 
 extern char channel_pages[];
@@ -104,6 +107,7 @@ static struct cpu cpus[MAX_VCPUS];
 static u32 nchannels;                  /* channel devices found: one per vCPU */
 static u32 nlrs;                       /* list registers this GIC implements */
 static u64 spin_ticks;                 /* how long a call waits awake for its answer: SPIN_US in counter ticks */
+static u64 retry_ticks;                /* RETRY_US in counter ticks */
 #define SPIN_US         100
 
 #define sysreg_read(r) ({ u64 v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
@@ -324,7 +328,7 @@ static void channel_drain(u32 cpu)
     }
 }
 
-/* Injects PPI 31 once per batch of Domus's raises. Domus increments `raised` then checks `seen`; we write `seen`
+/* Takes Domus's raises: one upcall held per batch. Domus increments `raised` then checks `seen`; we write `seen`
  * then re-check `raised`: with a barrier on both sides one of us always sees the other, so no raise is lost. */
 static void channel_upcall(u32 cpu)
 {
@@ -334,7 +338,42 @@ static void channel_upcall(u32 cpu)
         if (r == mb->upcalls_seen) return;
         mb->upcalls_seen = r;
         dsb();
-        inject(&cpus[cpu], UPCALL_INTID, 0, 1);
+        cpus[cpu].upcall_held = 1;
+    }
+}
+
+static u64 sgi_frame(void) { return GICR + this_cpu() * GICR_STRIDE + 0x10000; }
+
+/* The EL2 timer wakes us while an upcall is held, since the guest enables PPI 31 with a redistributor write we do
+ * not see. Its PPI must be re-enabled each time: the guest's GIC driver disables every PPI it does not use. */
+static void retry_timer(int on)
+{
+    if (on) {
+        u64 sgi = sgi_frame();
+        wr32(sgi + 0x80, rd32(sgi + 0x80) | 1u << HYP_TIMER_INTID);   /* GICR_IGROUPR0: group 1, our IRQ */
+        wr32(sgi + 0x100, 1u << HYP_TIMER_INTID);                     /* GICR_ISENABLER0 */
+        sysreg_write(cnthp_tval_el2, retry_ticks);
+        sysreg_write(cnthp_ctl_el2, 1);                               /* ENABLE, not masked */
+    } else {
+        sysreg_write(cnthp_ctl_el2, 0);
+    }
+    isb();
+}
+
+/* Gives the guest the held upcall as virtual PPI 31 once it has enabled that PPI (GICR_ISENABLER0), as Xen's vGIC
+ * keeps it pending until then: a list register is taken by the guest whatever its redistributor says, and an
+ * upcall taken before Linux has its handler is lost for good (evtchn_upcall_pending stays set, so Xen's ABI
+ * raises no other). Runs before every return to the guest. */
+static void upcall_deliver(u32 cpu)
+{
+    struct cpu *c = &cpus[cpu];
+    if (!c->upcall_held) return;
+    if (rd32(sgi_frame() + 0x100) & (1u << UPCALL_INTID)) {
+        c->upcall_held = 0;
+        retry_timer(0);
+        inject(c, UPCALL_INTID, 0, 1);
+    } else {
+        retry_timer(1);
     }
 }
 
@@ -382,11 +421,24 @@ static void hypercall(u32 cpu, u64 *x)
 
 #define PSCI_CPU_ON_32  0x84000003u
 #define PSCI_CPU_ON_64  0xc4000003u
+#define PSCI_SYSTEM_OFF   0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_INVALID    ((u64)-2)
 
-static void smc(u64 *x)
+static void smc(u32 cpu, u64 *x)
 {
     u64 r[18];
+    u32 fn = (u32)x[0];
+    if ((fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) && cpu < nchannels) {
+        /* Xen answers its guests' PSCI itself: SYSTEM_OFF and SYSTEM_RESET are the domain's shutdown, which Domus
+         * decides, as for SCHEDOP_shutdown (Linux uses PSCI when it powers off before Xen's own handler is set,
+         * late in its boot). Asked as a call whose number is the PSCI function; once Domus took it (0), this vCPU
+         * waits for its end, as Xen never resumes a domain it shut down. */
+        for (int i = 0; i < 18; i++) r[i] = 0;
+        r[16] = fn;
+        hypercall(cpu, r);
+        if (r[0] == 0) for (;;) __asm__ volatile("wfi");
+    }
     for (int i = 0; i < 18; i++) r[i] = x[i];
     u32 fid = (u32)x[0];
     if (fid == PSCI_CPU_ON_32 || fid == PSCI_CPU_ON_64) {
@@ -438,6 +490,10 @@ static void irq(u32 cpu)
                 /* routed to us by the guest's GIC driver: send it to its vCPU, which re-takes the level */
                 wr64(GICD + 0x6000 + 8ul * intid, (owner % 16) | ((u64)(owner / 16) << 8));
             }
+        } else if (intid == HYP_TIMER_INTID) {
+            sysreg_write(cnthp_ctl_el2, 0);             /* ours: it only asks for a look at the held upcall */
+            isb();
+            sysreg_write(icc_dir_el1, intid);
         } else if (intid == MAINT_INTID) {
             sysreg_write(icc_dir_el1, intid);           /* ours too: the guest never sees the maintenance interrupt */
             refill(c);
@@ -450,9 +506,17 @@ static void irq(u32 cpu)
     }
 }
 
+static void trap(u32 cpu, u64 kind, u64 *x);
+
 void el2_trap(u64 kind, u64 *x)
 {
     u32 cpu = this_cpu();
+    trap(cpu, kind, x);
+    if (cpu < MAX_VCPUS) upcall_deliver(cpu);
+}
+
+static void trap(u32 cpu, u64 kind, u64 *x)
+{
     if (kind == 1) { irq(cpu); return; }
     if (kind != 0) fatal(kind == 3 ? "SError from the guest" : "unexpected exception, ESR/ELR", sysreg_read(esr_el2), sysreg_read(elr_el2));
     u64 esr = sysreg_read(esr_el2);
@@ -463,7 +527,7 @@ void el2_trap(u64 kind, u64 *x)
         return;
     case 0x17:                                          /* SMC trapped by TSC: ELR is the SMC itself */
         sysreg_write(elr_el2, sysreg_read(elr_el2) + 4); /* return past it, as after an executed SMC */
-        smc(x);
+        smc(cpu, x);
         return;
     case 0x18:                                          /* trapped MSR/MRS: ELR is the instruction itself */
         sysreg_write(elr_el2, sysreg_read(elr_el2) + 4); /* return past it, it is emulated */
@@ -524,6 +588,7 @@ void el2_primary_init(u32 cpu)
 {
     (void)cpu;
     spin_ticks = sysreg_read(cntfrq_el0) / 1000000 * SPIN_US;
+    retry_ticks = sysreg_read(cntfrq_el0) / 1000000 * RETRY_US;
     /* GICD_CTLR: both groups' enables and affinity routing, the state the guest's driver sets too. A test guest
      * that never touches the distributor still gets our SPIs. */
     wr32(GICD, rd32(GICD) | 0x13);

@@ -56,6 +56,9 @@ static void gic_cpu_on(void)
     sysreg_write(icc_pmr_el1, 0xff);
     sysreg_write(icc_igrpen1_el1, 1);
     __asm__ volatile("isb");
+    /* GICR_ISENABLER0: PPI 31, the upcall, on this CPU's redistributor, as Linux's Xen code enables it (the EL2
+     * program holds an upcall until then) */
+    *(volatile u32 *)(GICR_SGI + (sysreg_read(mpidr_el1) & 0xff) * 0x20000ul + 0x100) = 1u << 31;
 }
 
 void secondary_main(void)

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.domus.xen.internal.Atomics;
 import org.domus.xen.internal.EventChannels;
+import org.domus.xen.internal.Trace;
 
 /**
  * A domain's xenstore ring ({@code xenstore_domain_interface} at STORE_PFN) as a byte transport for xenstored:
@@ -220,6 +221,9 @@ public final class StoreRing {
                 bytes[i] = page.get(ValueLayout.JAVA_BYTE, REQ + ((cons + i) & (SIZE - 1)));
             }
             Atomics.setIndex(page, REQ_CONS, cons + avail);
+            if (Trace.ON) {
+                Trace.line("d" + events.domid() + " store ring request " + Trace.printable(bytes, bytes.length));
+            }
             talked = true;
             // The guest may be waiting for room to write the rest of a long request.
             events.notifyFromHost(port, endpoint);
@@ -245,6 +249,11 @@ public final class StoreRing {
                 }
                 ByteBuffer b = output.peek();
                 int n = Math.min(room, b.remaining());
+                if (Trace.ON) {
+                    byte[] t = new byte[n];
+                    b.duplicate().get(t);
+                    Trace.line("d" + events.domid() + " store ring response " + Trace.printable(t, n));
+                }
                 for (int i = 0; i < n; i++) {
                     page.set(ValueLayout.JAVA_BYTE, RSP + ((prod + i) & (SIZE - 1)), b.get());
                 }

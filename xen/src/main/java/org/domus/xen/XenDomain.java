@@ -23,6 +23,7 @@ import org.domus.xen.internal.GuestTree;
 import org.domus.xen.internal.GuestVirtual;
 import org.domus.xen.internal.HvmParams;
 import org.domus.xen.internal.Hypercalls;
+import org.domus.xen.internal.Trace;
 import org.domus.xen.internal.XenError;
 
 /**
@@ -274,10 +275,20 @@ public final class XenDomain implements XenAbi {
                 return -Errno.EINVAL;
             }
             state.runstate(call.vcpu()).seen(call.mmu());
-            return Hypercalls.dispatch(state, new GuestVirtual(mem, call.mmu()), call);
+            long r = Hypercalls.dispatch(state, new GuestVirtual(mem, call.mmu()), call);
+            if (Trace.ON) {
+                Trace.hypercall(domid(), call.vcpu(), call.op(), call.a0(), call.a1(), call.a2(), r);
+            }
+            return r;
         } catch (XenError e) {
+            if (Trace.ON) {
+                Trace.hypercall(domid(), call.vcpu(), call.op(), call.a0(), call.a1(), call.a2(), -e.errno());
+            }
             return -e.errno();
         } catch (RuntimeException e) {
+            if (Trace.ON) {
+                Trace.line("d" + domid() + " op=" + call.op() + " host exception " + e);
+            }
             // A host-side bug or a guest replaced under a running call (its RAM unmapped): the guest gets an
             // error, never an exception; the count lets tests and the toolstack notice.
             internalErrors.increment();

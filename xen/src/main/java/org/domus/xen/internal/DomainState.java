@@ -28,6 +28,9 @@ public final class DomainState {
     private boolean runstateUpdateFlag;
     private long startNanos;
     private int shutdownCode = -1;
+    private boolean shuttingDown;
+    /** SHUTDOWN_suspend: the one reason after which a guest goes on (Domus has no save/restore). */
+    static final int SHUTDOWN_SUSPEND = 2;
 
     public DomainState(int domid, int vcpus, int grantFrames, Peers peers, IntPredicate domainExists,
                        Consumer<Integer> shutdown, Consumer<byte[]> consoleWrite) {
@@ -63,6 +66,7 @@ public final class DomainState {
             runstateUpdateFlag = false;
             startNanos = System.nanoTime();
             shutdownCode = -1;
+            shuttingDown = false;
         } finally {
             events.lock().unlock();
         }
@@ -121,7 +125,21 @@ public final class DomainState {
         return shutdownCode;
     }
 
+    /**
+     * The guest's first shutdown is the one that counts, as in Xen's domain_shutdown: Xen never returns to a guest
+     * it shut down, but Domus's vCPUs run on until the engine ends them, and Linux, back from SCHEDOP_shutdown,
+     * goes on to PSCI with the same request.
+     */
     public void shutdown(int reason) {
+        events.lock().lock();
+        try {
+            if (shuttingDown) {
+                return;
+            }
+            shuttingDown = reason != SHUTDOWN_SUSPEND;
+        } finally {
+            events.lock().unlock();
+        }
         shutdown.accept(reason);
     }
 

@@ -20,6 +20,11 @@ final class EventChannelOp {
 
     static long call(DomainState d, GuestVirtual g, int cmd, long arg) {
         EventChannels ev = d.events();
+        if (Trace.ON && (cmd == CLOSE || cmd == SEND || cmd == BIND_VCPU || cmd == UNMASK)) {
+            MemorySegment a = g.copyIn(arg, cmd == BIND_VCPU ? 8 : 4);
+            Trace.line("d" + d.domid() + " evtchn cmd " + cmd + " port " + Struct.u32(a, 0)
+                    + (cmd == BIND_VCPU ? " vcpu " + Struct.u32(a, 4) : ""));
+        }
         switch (cmd) {
             case ALLOC_UNBOUND -> {
                 // dom @0, remote_dom @2, port @4 (out)

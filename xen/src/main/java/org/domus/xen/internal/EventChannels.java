@@ -93,7 +93,12 @@ public final class EventChannels {
         return shared.gfn();
     }
 
-    /** Register_vcpu_info: -EBUSY the second time, as Xen. */
+    /**
+     * Register_vcpu_info: -EBUSY the second time, as Xen. Everything is marked pending and the upcall raised even
+     * if the flag was already set, as Xen's map_vcpu_info does: a flag set before the guest had a handler (an event
+     * at boot, carried over from shared_info's slot) stands for an upcall the guest never took, and while the flag
+     * stays set no later event raises one, so without this every event to the vCPU would be lost.
+     */
     public void registerVcpuInfo(int vcpu, java.lang.foreign.MemorySegment area) {
         lock.lock();
         try {
@@ -102,7 +107,8 @@ public final class EventChannels {
                 throw XenError.of(Errno.EBUSY);
             }
             info.register(area);
-            markEventsPending(vcpu);
+            info.markUpcallPending();
+            raise(vcpu);
         } finally {
             lock.unlock();
         }
@@ -451,7 +457,12 @@ public final class EventChannels {
     private void setPendingLocked(int port) {
         int v = notifyVcpu[port];
         try {
-            if (!shared.setPending(port) && !shared.isMasked(port) && !vcpuInfo[v].selectWord(port >>> 6)) {
+            boolean was = shared.setPending(port);
+            boolean masked = shared.isMasked(port);
+            if (Trace.ON) {
+                Trace.line("d" + domid + " port " + port + " pending on v" + v + (was ? " (was pending)" : "") + (masked ? " (masked)" : ""));
+            }
+            if (!was && !masked && !vcpuInfo[v].selectWord(port >>> 6)) {
                 markEventsPending(v);
             }
         } catch (IllegalStateException gone) {
@@ -462,8 +473,16 @@ public final class EventChannels {
 
     private void markEventsPending(int vcpu) {
         if (!vcpuInfo[vcpu].markUpcallPending()) {
-            upcalls.raise(vcpu);
+            raise(vcpu);
         }
+        eventArrived.signalAll();
+    }
+
+    private void raise(int vcpu) {
+        if (Trace.ON) {
+            Trace.line("d" + domid + " upcall raised on v" + vcpu);
+        }
+        upcalls.raise(vcpu);
         eventArrived.signalAll();
     }
 

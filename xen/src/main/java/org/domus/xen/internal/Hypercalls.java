@@ -19,12 +19,22 @@ public final class Hypercalls {
     static final int VMASST_CMD_ENABLE = 0;
     static final int VMASST_CMD_DISABLE = 1;
     static final int VMASST_TYPE_RUNSTATE_UPDATE_FLAG = 5;
+    /** PSCI calls Xen answers for its guests (vpsci.c) that end the domain; the program under the guest asks them here. */
+    public static final long PSCI_SYSTEM_OFF = 0x84000008L;
+    public static final long PSCI_SYSTEM_RESET = 0x84000009L;
+    static final int SHUTDOWN_POWEROFF = 0;
+    static final int SHUTDOWN_REBOOT = 1;
 
     private Hypercalls() {
     }
 
     /** The call's result, or throws {@link XenError} with the errno. */
     public static long dispatch(DomainState d, GuestVirtual g, Hypercall c) {
+        if (c.op() == PSCI_SYSTEM_OFF || c.op() == PSCI_SYSTEM_RESET) {
+            // Xen's vPSCI: the domain shuts down with the reason SCHEDOP_shutdown would give.
+            d.shutdown(c.op() == PSCI_SYSTEM_OFF ? SHUTDOWN_POWEROFF : SHUTDOWN_REBOOT);
+            return 0;
+        }
         if (c.op() < 0 || c.op() > 63) {
             throw XenError.of(Errno.ENOSYS);
         }
