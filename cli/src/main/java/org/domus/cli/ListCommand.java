@@ -3,7 +3,6 @@ package org.domus.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.domus.hypervisor.ControlClient;
@@ -62,15 +61,37 @@ final class ListCommand implements Callable<Integer> {
 
     /**
      * xl's columns and widths; a name longer than its column pushes the row right rather than being cut. A name is
-     * the store's, which any writer of it chose: its controls are shown escaped, never sent to the terminal.
+     * the store's, which any writer of it chose: its controls are shown escaped, never sent to the terminal. Padded
+     * by hand: the first {@code String.format} of a number sets up the locale data, ~7 ms of every {@code domus list}.
      */
     static String table(List<DomainInfo> domains) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-32s %5s %6s %5s %10s %9s%n",
-                "Name", "ID", "Mem", "VCPUs", "State", "Time(s)"));
+        StringBuilder s = new StringBuilder(80 * (domains.size() + 1));
+        row(s, "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
         for (DomainInfo d : domains) {
-            s.append(String.format(Locale.ROOT, "%-32s %5d %6d %5d %10s %9.1f%n", TerminalText.escape(d.name()), d.id(), d.memoryKib() / 1024,
-                    d.vcpus(), d.flags(), d.cpuSeconds()));
+            row(s, TerminalText.escape(d.name()), Integer.toString(d.id()), Long.toString(d.memoryKib() / 1024), Integer.toString(d.vcpus()),
+                    d.flags(), tenths(d.cpuSeconds()));
         }
         return s.toString();
+    }
+
+    private static void row(StringBuilder s, String name, String id, String mem, String vcpus, String state, String time) {
+        s.append(name).repeat(' ', Math.max(0, 32 - name.length()));
+        right(s, id, 6);
+        right(s, mem, 7);
+        right(s, vcpus, 6);
+        right(s, state, 11);
+        right(s, time, 10);
+        s.append(System.lineSeparator());
+    }
+
+    /** {@code text} right-aligned in {@code width} columns, the separating space included. */
+    private static void right(StringBuilder s, String text, int width) {
+        s.repeat(' ', Math.max(1, width - text.length())).append(text);
+    }
+
+    /** {@code seconds} with one decimal, as {@code %.1f} prints a non-negative number. */
+    static String tenths(double seconds) {
+        long t = Math.round(Math.max(0, seconds) * 10);
+        return (t / 10) + "." + (t % 10);
     }
 }

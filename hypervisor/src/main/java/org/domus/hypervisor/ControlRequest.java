@@ -341,10 +341,15 @@ public sealed interface ControlRequest<R extends ControlReply> {
     }
 
     private static void checkTimeout(Duration timeout) {
+        if (timeout == null) {
+            throw new IllegalArgumentException("no timeout given");
+        }
         // whole seconds: what the command line takes and the wire carries
-        if (timeout == null || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0 || timeout.getNano() != 0) {
-            throw new IllegalArgumentException("timeout %s: give 0 to %d whole seconds".formatted(
-                    timeout == null ? "missing" : timeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+        if (timeout.getNano() != 0) {
+            throw new IllegalArgumentException("timeout %s: give whole seconds".formatted(timeout));
+        }
+        if (timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout %d s: give 0 to %d seconds".formatted(timeout.getSeconds(),
                     MAX_TIMEOUT.toSeconds()));
         }
     }

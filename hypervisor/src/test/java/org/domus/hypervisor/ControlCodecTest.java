@@ -104,7 +104,9 @@ class ControlCodecTest {
         assertMalformed("{\"v\":1,\"op\":\"list\",\"all\":1}", "request 'list': 'all' is a whole number, not true or false");
         assertMalformed("{\"v\":1,\"op\":\"list\",\"op\":\"list\"}", "the request has member 'op' twice");
         assertMalformed("{\"v\":1,\"op\":\"shutdown\",\"domain\":\"a\",\"timeout\":-1}",
-                "request 'shutdown': 'timeout' is -1: give 0 to 31536000 seconds");
+                "request 'shutdown': timeout -1 s: give 0 to 31536000 seconds");
+        assertMalformed("{\"v\":1,\"op\":\"reboot\",\"domain\":\"a\",\"timeout\":31536001}",
+                "request 'reboot': timeout 31536001 s: give 0 to 31536000 seconds");
         assertMalformed("{\"v\":1,\"op\":\"shutdown\",\"domain\":\"a\",\"timeout\":99999999999999999999}",
                 "request 'shutdown': 'timeout' is a fraction or an out-of-range number, not a whole number");
         assertMalformed("{\"v\":1,\"op\":\"vcpu-pin\",\"domain\":\"a\",\"vcpu\":-1,\"cpus\":\"0\"}",
