@@ -220,6 +220,7 @@ final class DtCommand {
                 return null;
             }
             c.warnings().forEach(this::warn);
+            opened.addAll(c.included());
             Fdt fdt = c.fdt();
             if (bootCpu.getValue() != null) {
                 fdt = fdt.withBootCpuid((int) Long.decode(bootCpu.<String>getValue()).longValue());

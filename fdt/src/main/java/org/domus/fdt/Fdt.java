@@ -52,15 +52,17 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
 
     /** Compiles source with dtc's build options ({@code -@ -A -H -W -E -f}), keeping its messages. */
     public static DtsCompilation compileDts(Path file, List<Path> includeDirs, BuildOptions options) throws FdtException {
-        TreeBuilder.Result r = TreeBuilder.compile(TreeSource.parse(file, includeDirs), options, null);
-        return new DtsCompilation(r.fdt(), r.warnings());
+        var info = TreeSource.parse(file, includeDirs);
+        TreeBuilder.Result r = TreeBuilder.compile(info, options, null);
+        return new DtsCompilation(r.fdt(), r.warnings(), info.included);
     }
 
     /** As {@link #compileDts(Path, List, BuildOptions)} for source bytes (standard input); {@code fileName} names them. */
     public static DtsCompilation compileDts(byte[] source, String fileName, List<Path> includeDirs, BuildOptions options)
             throws FdtException {
-        TreeBuilder.Result r = TreeBuilder.compile(TreeSource.parse(source, fileName, includeDirs), options, null);
-        return new DtsCompilation(r.fdt(), r.warnings());
+        var info = TreeSource.parse(source, fileName, includeDirs);
+        TreeBuilder.Result r = TreeBuilder.compile(info, options, null);
+        return new DtsCompilation(r.fdt(), r.warnings(), info.included);
     }
 
     /**
