@@ -284,6 +284,31 @@ class DtCommandTest {
         assertThat(Files.readString(dep)).isEqualTo(out + ": " + src + " " + inc + "\n");
     }
 
+    /** A blob has no record of which cells were references: dtc's phandle checks trust its cells, so do we. */
+    @Test
+    void blobCellsAreNotAskedToBeReferences(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("gpio.dts");
+        Files.writeString(src, "/dts-v1/;\n/ {\n\tgpio: gpio-controller { #gpio-cells = <3>; };\n"
+                + "\tnode { foo-gpios = <&gpio 1 2 3>; bar-gpios = <1 1 2 3>; };\n};\n");
+        Path dtb = tmp.resolve("gpio.dtb");
+        Result fromSource = domus("dt", "compile", src.toString(), "-o", dtb.toString());
+        assertThat(fromSource.err()).contains("/node:bar-gpios: cell 0 is not a phandle reference")
+                .doesNotContain("foo-gpios");
+        Result fromBlob = domus("dt", "compile", dtb.toString(), "-o", tmp.resolve("again.dtb").toString());
+        assertThat(fromBlob.exit()).isZero();
+        assertThat(fromBlob.err()).isEqualTo(new String(dtcErr("-I", "dtb", "-O", "dtb", "-o", "/dev/null", dtb.toString()),
+                StandardCharsets.UTF_8));
+    }
+
+    private static byte[] dtcErr(String... args) throws Exception {
+        var cmd = new java.util.ArrayList<>(java.util.List.of("dtc"));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        return err;
+    }
+
     @Test
     void everyCommandHasHelpAndTheToolHasAVersion() {
         for (String[] cmd : new String[][] {{"--help"}, {"dt", "--help"}, {"dt", "compile", "--help"},
