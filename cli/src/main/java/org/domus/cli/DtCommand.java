@@ -16,6 +16,7 @@ import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
+import org.domus.fdt.SourceLabels;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -76,7 +77,7 @@ final class DtCommand {
             }
             input.dependencies(output.getValue());
             if (format.equals("asm")) {
-                write(output.getValue(), fdt.toAsm(layout).getBytes(StandardCharsets.ISO_8859_1));
+                write(output.getValue(), fdt.toAsm(layout, input.labels()).getBytes(StandardCharsets.ISO_8859_1));
                 return 0;
             }
             byte[] plain = fdt.toDtb(new DtbLayout(layout.version(), 0, 0, 0, layout.extraReservations()));
@@ -153,6 +154,7 @@ final class DtCommand {
         private final OptionSpec depFile;
         private final OptionSpec quiet;
         private final List<String> opened = new ArrayList<>();
+        private SourceLabels labels = SourceLabels.NONE;
 
         Input(CommandSpec spec) {
             this.spec = spec;
@@ -221,11 +223,17 @@ final class DtCommand {
             }
             c.warnings().forEach(this::warn);
             opened.addAll(c.included());
+            labels = c.labels() != null ? c.labels() : SourceLabels.NONE;
             Fdt fdt = c.fdt();
             if (bootCpu.getValue() != null) {
                 fdt = fdt.withBootCpuid((int) Long.decode(bootCpu.<String>getValue()).longValue());
             }
             return sort.<Boolean>getValue() ? fdt.sorted() : fdt;
+        }
+
+        /** The labels of a tree compiled from source (for -O asm), by identity of its nodes and properties. */
+        SourceLabels labels() {
+            return labels;
         }
 
         private BuildOptions options() {

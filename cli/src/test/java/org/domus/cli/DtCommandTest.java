@@ -205,6 +205,11 @@ class DtCommandTest {
             var ref = new java.util.ArrayList<>(java.util.List.of(o));
             ref.addAll(java.util.List.of("-I", "dts", "-O", "dtb", src.toString()));
             assertThat(Files.readAllBytes(bin)).as("asm %s", String.join(" ", o)).isEqualTo(dtc(ref.toArray(String[]::new)));
+            // the source's labels are global symbols, as dtc makes them: the node's start and end
+            Process nm = new ProcessBuilder("nm", obj.toString()).redirectErrorStream(true).start();
+            String symbols = new String(nm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(nm.waitFor()).isZero();
+            assertThat(symbols).contains(" T intc\n").contains(" T intc_end\n").contains(" T dt_blob_start\n");
         }
     }
 

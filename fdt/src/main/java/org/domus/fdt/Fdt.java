@@ -54,7 +54,7 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
     public static DtsCompilation compileDts(Path file, List<Path> includeDirs, BuildOptions options) throws FdtException {
         var info = TreeSource.parse(file, includeDirs);
         TreeBuilder.Result r = TreeBuilder.compile(info, options, null);
-        return new DtsCompilation(r.fdt(), r.warnings(), info.included);
+        return new DtsCompilation(r.fdt(), r.warnings(), info.included, r.labels());
     }
 
     /** As {@link #compileDts(Path, List, BuildOptions)} for source bytes (standard input); {@code fileName} names them. */
@@ -62,7 +62,7 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
             throws FdtException {
         var info = TreeSource.parse(source, fileName, includeDirs);
         TreeBuilder.Result r = TreeBuilder.compile(info, options, null);
-        return new DtsCompilation(r.fdt(), r.warnings(), info.included);
+        return new DtsCompilation(r.fdt(), r.warnings(), info.included, r.labels());
     }
 
     /**
@@ -117,7 +117,12 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
 
     /** {@code dtc -O asm}: assembler source that assembles to the blob {@link #toDtb(DtbLayout)} writes. */
     public String toAsm(DtbLayout layout) {
-        return AsmWriter.write(this, layout);
+        return AsmWriter.write(this, layout, SourceLabels.NONE);
+    }
+
+    /** As {@link #toAsm(DtbLayout)}, exporting the source's labels as global symbols, as dtc does. */
+    public String toAsm(DtbLayout layout, SourceLabels labels) {
+        return AsmWriter.write(this, layout, labels);
     }
 
     /** Compiles source text; {@code fileName} is used in diagnostics and to resolve /include/. */

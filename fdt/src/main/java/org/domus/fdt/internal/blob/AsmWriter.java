@@ -13,21 +13,24 @@ import org.domus.fdt.Fdt;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 import org.domus.fdt.ReserveEntry;
+import org.domus.fdt.SourceLabels;
 
 /**
  * {@code dtc -O asm}: the blob as GNU assembler source, line for line as dtc writes it, so that assembling it
  * gives the bytes {@code -O dtb} writes. Offsets and sizes in the header are left to the assembler as label
- * differences ({@code _dt_struct_start - _dt_blob_start}), as dtc leaves them. A tree read back from a blob has
- * no labels, so none are exported besides dtc's own {@code dt_*} symbols.
+ * differences ({@code _dt_struct_start - _dt_blob_start}), as dtc leaves them. The source's labels become global
+ * symbols, as dtc makes them; a tree read back from a blob has none.
  */
 public final class AsmWriter {
     private final StringBuilder out = new StringBuilder();
+    private final SourceLabels labels;
 
-    private AsmWriter() {
+    private AsmWriter(SourceLabels labels) {
+        this.labels = labels;
     }
 
-    public static String write(Fdt fdt, DtbLayout layout) {
-        return new AsmWriter().emit(fdt, layout);
+    public static String write(Fdt fdt, DtbLayout layout, SourceLabels labels) {
+        return new AsmWriter(labels).emit(fdt, layout);
     }
 
     private String emit(Fdt fdt, DtbLayout layout) {
@@ -65,6 +68,7 @@ public final class AsmWriter {
         label("reserve_map");
         out.append("/* Memory reserve map from source file */\n");
         for (ReserveEntry r : fdt.reservations()) {
+            global(labels.of(r), "");
             belong("0x%08x".formatted(r.address() >>> 32));
             belong("0x%08x".formatted(r.address() & 0xffffffffL));
             belong("0x%08x".formatted(r.size() >>> 32));
@@ -102,9 +106,11 @@ public final class AsmWriter {
     private void structure(Fdt fdt, FlatTree.Version v, StringTable strings) {
         Deque<Iterator<Node>> pending = new ArrayDeque<>();
         Deque<String> paths = new ArrayDeque<>();
+        Deque<Node> nodes = new ArrayDeque<>();
         beginNode(fdt.root(), "/", v, strings);
         pending.push(fdt.root().children().iterator());
         paths.push("/");
+        nodes.push(fdt.root());
         while (!pending.isEmpty()) {
             Iterator<Node> children = pending.peek();
             if (children.hasNext()) {
@@ -113,16 +119,19 @@ public final class AsmWriter {
                 beginNode(child, path, v, strings);
                 pending.push(child.children().iterator());
                 paths.push(path);
+                nodes.push(child);
             } else {
                 pending.pop();
                 paths.pop();
                 out.append("\t/* FDT_END_NODE */\n");
                 cell(FDT_END_NODE);
+                global(labels.of(nodes.pop()), "_end");
             }
         }
     }
 
     private void beginNode(Node node, String path, FlatTree.Version v, StringTable strings) {
+        global(labels.of(node), "");
         out.append("\t/* FDT_BEGIN_NODE */\n");
         cell(FDT_BEGIN_NODE);
         out.append("\t.asciz\t\"").append(v.legacy() ? path : node.name()).append("\"\n");
@@ -130,23 +139,29 @@ public final class AsmWriter {
         boolean named = false;
         for (Property p : node.properties()) {
             named |= p.name().equals("name");
-            property(Names.encode(p.name(), "property"), p.value(), v, strings);
+            global(labels.of(p), "");
+            property(Names.encode(p.name(), "property"), p.value(), v, strings, labels.inValue(p));
         }
         if (v.legacy() && !named) {
             String base = node.name();
             int at = base.indexOf('@');
             byte[] b = Names.encode(at < 0 ? base : base.substring(0, at), "node");
-            property(Names.encode("name", "property"), Arrays.copyOf(b, b.length + 1), v, strings);
+            property(Names.encode("name", "property"), Arrays.copyOf(b, b.length + 1), v, strings, java.util.List.of());
         }
     }
 
-    private void property(byte[] name, byte[] value, FlatTree.Version v, StringTable strings) {
+    private void property(byte[] name, byte[] value, FlatTree.Version v, StringTable strings,
+                          java.util.List<SourceLabels.ValueLabel> inValue) {
         out.append("\t/* FDT_PROP */\n");
         cell(FDT_PROP);
         cell(value.length);
         cell(strings.offsetOf(name));
         if (v.legacy() && value.length >= 8) {
             align(8);
+        }
+        for (SourceLabels.ValueLabel l : inValue) {
+            out.append("\t.globl\t").append(l.name()).append('\n');
+            out.append(l.name()).append("\t= . + ").append(l.offset()).append('\n');
         }
         int off = 0;
         for (; value.length - off >= 4; off += 4) {
@@ -156,6 +171,14 @@ public final class AsmWriter {
             out.append("\t.byte\t0x").append(Integer.toHexString(value[off] & 0xff)).append('\n');
         }
         align(4);
+    }
+
+    /** Source labels as global symbols ({@code suffix} "_end" after a node). */
+    private void global(java.util.List<String> names, String suffix) {
+        for (String l : names) {
+            out.append("\t.globl\t").append(l).append(suffix).append('\n');
+            out.append(l).append(suffix).append(":\n");
+        }
     }
 
     private void label(String name) {

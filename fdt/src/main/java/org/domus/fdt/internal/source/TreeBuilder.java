@@ -19,7 +19,7 @@ public final class TreeBuilder {
     }
 
     /** A built tree and dtc's warnings about it (one line each; dtc would print them unless -q). */
-    public record Result(Fdt fdt, List<String> warnings) {
+    public record Result(Fdt fdt, List<String> warnings, org.domus.fdt.SourceLabels labels) {
         public Result {
             warnings = List.copyOf(warnings);
         }
@@ -74,11 +74,14 @@ public final class TreeBuilder {
                 throw new DtsException(ctx.where(null, null)
                         + ": ERROR: the root node is deleted, so there is no tree to write");
             }
+            org.domus.fdt.SourceLabels labels = new org.domus.fdt.SourceLabels();
             List<ReserveEntry> reservations = new ArrayList<>(info.reservations.size());
             for (ReserveInfo r : info.reservations) {
-                reservations.add(new ReserveEntry(r.address, r.size));
+                ReserveEntry e = new ReserveEntry(r.address, r.size);
+                labels.put(e, Flattener.names(r.labels));
+                reservations.add(e);
             }
-            return new Result(new Fdt(reservations, cpu, Flattener.flatten(info.root)), messages);
+            return new Result(new Fdt(reservations, cpu, Flattener.flatten(info.root, labels)), messages, labels);
         } catch (DtcAbort e) {
             throw new DtsException(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
