@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import org.domus.fdt.internal.blob.AsmWriter;
 import org.domus.fdt.internal.blob.FlatTree;
 import org.domus.fdt.internal.print.DtsPrinter;
 import org.domus.fdt.internal.source.BlobChecks;
@@ -47,6 +48,81 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
     public static DtsCompilation compileDts(Path file, List<Path> includeDirs, boolean symbols) throws FdtException {
         TreeBuilder.Result r = TreeBuilder.compile(TreeSource.parse(file, includeDirs), symbols);
         return new DtsCompilation(r.fdt(), r.warnings());
+    }
+
+    /** Compiles source with dtc's build options ({@code -@ -A -H -W -E -f}), keeping its messages. */
+    public static DtsCompilation compileDts(Path file, List<Path> includeDirs, BuildOptions options) throws FdtException {
+        var info = TreeSource.parse(file, includeDirs);
+        TreeBuilder.Result r = TreeBuilder.compile(info, options, null);
+        return new DtsCompilation(r.fdt(), r.warnings(), info.included, r.labels());
+    }
+
+    /** As {@link #compileDts(Path, List, BuildOptions)} for source bytes (standard input); {@code fileName} names them. */
+    public static DtsCompilation compileDts(byte[] source, String fileName, List<Path> includeDirs, BuildOptions options)
+            throws FdtException {
+        var info = TreeSource.parse(source, fileName, includeDirs);
+        TreeBuilder.Result r = TreeBuilder.compile(info, options, null);
+        return new DtsCompilation(r.fdt(), r.warnings(), info.included, r.labels());
+    }
+
+    /**
+     * The tree as dtc has it after its checks and fixups when it was read from a blob or a folder (dtc runs
+     * them on every input): a "name" property that repeats the node's name is dropped, {@code -A}/{@code -@}
+     * nodes are added. {@code keepBootCpuid} keeps this tree's boot CPU (a blob's header); otherwise dtc's guess
+     * from /cpus is taken, as for a folder.
+     *
+     * @throws DtsException with the error diagnostics, unless {@code options.force()}
+     */
+    public DtsCompilation rebuild(String fileName, BuildOptions options, boolean keepBootCpuid) throws DtsException {
+        TreeBuilder.Result r = BlobChecks.build(this, fileName, options, keepBootCpuid);
+        return new DtsCompilation(r.fdt(), r.warnings());
+    }
+
+    /**
+     * {@code dtc -I fs}: a tree from a folder laid out as Linux's /proc/device-tree, each sub-folder a node and
+     * each file a property holding the file's bytes, in the order the folder lists them.
+     */
+    public static Fdt fromDirectory(Path dir) throws IOException {
+        return new Fdt(List.of(), 0, FolderTree.read(dir, ""));
+    }
+
+    /** dtc's {@code -s}: reservations by address then size, properties and child nodes by name (byte order). */
+    public Fdt sorted() {
+        List<ReserveEntry> r = new java.util.ArrayList<>(reservations);
+        r.sort(java.util.Comparator.comparing(ReserveEntry::address, Long::compareUnsigned)
+                .thenComparing(ReserveEntry::size, Long::compareUnsigned));
+        return new Fdt(r, bootCpuid, sorted(root));
+    }
+
+    private static Node sorted(Node n) {
+        List<Property> props = new java.util.ArrayList<>(n.properties());
+        props.sort(java.util.Comparator.comparing(Property::name));
+        List<Node> children = new java.util.ArrayList<>(n.children().size());
+        for (Node c : n.children()) {
+            children.add(sorted(c));
+        }
+        children.sort(java.util.Comparator.comparing(Node::name));
+        return new Node(n.name(), props, children);
+    }
+
+    /** This tree with another boot CPU (dtc's {@code -b}). */
+    public Fdt withBootCpuid(int cpu) {
+        return new Fdt(reservations, cpu, root);
+    }
+
+    /** The blob in another layout ({@code -V -S -p -a -R}). */
+    public byte[] toDtb(DtbLayout layout) {
+        return FlatTree.write(this, layout);
+    }
+
+    /** {@code dtc -O asm}: assembler source that assembles to the blob {@link #toDtb(DtbLayout)} writes. */
+    public String toAsm(DtbLayout layout) {
+        return AsmWriter.write(this, layout, SourceLabels.NONE);
+    }
+
+    /** As {@link #toAsm(DtbLayout)}, exporting the source's labels as global symbols, as dtc does. */
+    public String toAsm(DtbLayout layout, SourceLabels labels) {
+        return AsmWriter.write(this, layout, labels);
     }
 
     /** Compiles source text; {@code fileName} is used in diagnostics and to resolve /include/. */

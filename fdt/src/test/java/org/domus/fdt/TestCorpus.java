@@ -7,22 +7,46 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The shared device-tree corpus ({@code ../shared/corpus/dts}: dtc's own tests and Linux board trees, with
- * reference outputs made by Debian's dtc 1.6.1). Used in place, never copied into the repository.
+ * The device-tree corpus: dtc's own test inputs (from dtc's Debian source package) and Arm64 board trees of
+ * Debian's linux-source-6.1 (run through cpp as the kernel build does), with reference outputs made by the
+ * installed dtc. {@code fdt/corpus/fetch} makes it once from the Debian archive into the cache
+ * ({@code $DOMUS_CACHE}, else {@code ~/.cache/domus}), outside the repository; {@code DTS_CORPUS} names another
+ * folder of the same layout instead.
  */
 public final class TestCorpus {
+    private static Path root;
+
     private TestCorpus() {
     }
 
-    /** The corpus root; fails the test run when it is missing, because CI always has it. */
-    public static Path root() {
-        String override = System.getenv("DTS_CORPUS");
-        Path p = override != null ? Path.of(override)
-                : Path.of(System.getProperty("domus.root", ".")).toAbsolutePath().resolve("../shared/corpus/dts").normalize();
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("device-tree corpus not found at " + p + " (set DTS_CORPUS)");
+    /** The corpus root, fetched and made on first use; a failure to make it fails the test run, never skips it. */
+    public static synchronized Path root() {
+        if (root != null) {
+            return root;
         }
-        return p;
+        String override = System.getenv("DTS_CORPUS");
+        if (override != null && !override.isEmpty()) {
+            Path p = Path.of(override);
+            if (!Files.isDirectory(p)) {
+                throw new IllegalStateException("DTS_CORPUS names no folder: " + p);
+            }
+            return root = p;
+        }
+        Path script = Path.of(System.getProperty("domus.root", "..")).toAbsolutePath().resolve("fdt/corpus/fetch").normalize();
+        try {
+            Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                throw new IllegalStateException(script + " failed (exit " + p.exitValue() + "): the corpus could not be made");
+            }
+            return root = Path.of(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every test name NAME in {@code dir} that has both NAME.dts and NAME.dtb (include fragments excluded). */

@@ -13,6 +13,20 @@ import java.util.Arrays;
  * lowest offset, the one dtc picks. Lookup and insertion take time linear in the name's length.
  */
 final class StringTable {
+    /** The table as NUL-terminated names, in offset order. */
+    java.util.List<byte[]> names() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        byte[] all = bytes.toByteArray();
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == 0) {
+                out.add(java.util.Arrays.copyOfRange(all, start, i));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
     private final BlobWriter bytes = new BlobWriter();
     /** Per trie node: offset of the terminating NUL of the first name with this tail, or -1. Node 0 is the empty tail. */
     private int[] firstNul = {-1};

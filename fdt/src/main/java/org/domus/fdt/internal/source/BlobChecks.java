@@ -18,6 +18,12 @@ public final class BlobChecks {
 
     /** Throws the error diagnostics dtc would print for this tree; returns its warnings otherwise. */
     public static java.util.List<String> check(Fdt fdt, String fileName) throws DtsException {
+        return build(fdt, fileName, org.domus.fdt.BuildOptions.DEFAULT, true).warnings();
+    }
+
+    /** The tree after dtc's checks and fixups with these options, and dtc's messages about it. */
+    public static TreeBuilder.Result build(Fdt fdt, String fileName, org.domus.fdt.BuildOptions options, boolean keepBootCpuid)
+            throws DtsException {
         DtInfo info = new DtInfo();
         info.v1 = true;
         info.fileName = fileName;
@@ -25,7 +31,7 @@ public final class BlobChecks {
         for (var r : fdt.reservations()) {
             info.reservations.add(new ReserveInfo(r.address(), r.size()));
         }
-        return TreeBuilder.compile(info, false).warnings();
+        return TreeBuilder.compile(info, options, keepBootCpuid ? fdt.bootCpuid() : null);
     }
 
     /** A live copy built with an explicit stack, so that a deep blob cannot overflow the Java stack. */

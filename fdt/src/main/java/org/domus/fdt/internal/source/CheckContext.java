@@ -38,6 +38,10 @@ final class CheckContext {
     final Phandles phandles;
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** Every message, warnings and errors, in the order dtc prints them. */
+    final List<String> messages = new ArrayList<>();
+    /** Each check's warning and error switches for this run ({@code -W}/{@code -E}). */
+    final CheckLevels levels;
 
     /** Scratch of the duplicate_label check. */
     CheckFixups.LabelSites labelSites;
@@ -49,12 +53,17 @@ final class CheckContext {
     private boolean currentFailed;
 
     CheckContext(DtInfo info, boolean symbols) {
+        this(info, symbols, CheckLevels.DEFAULT, org.domus.fdt.BuildOptions.PhandleFormat.EPAPR);
+    }
+
+    CheckContext(DtInfo info, boolean symbols, CheckLevels levels, org.domus.fdt.BuildOptions.PhandleFormat phandleFormat) {
+        this.levels = levels;
         this.info = info;
         this.root = info.root;
         this.plugin = info.plugin;
         this.symbols = symbols;
         this.refs = new Refs(root);
-        this.phandles = new Phandles(root);
+        this.phandles = new Phandles(root, phandleFormat);
         preorder(root, n -> state(n).hasPath = true);
     }
 
@@ -237,14 +246,21 @@ final class CheckContext {
         report(current, node, prop, message);
     }
 
+    /** A warning that belongs to no check (dtc prints it with fprintf). */
+    void note(String line) {
+        warnings.add(line);
+        messages.add(line);
+    }
+
     /** A message of a check that names no node (dtc's "Failed prerequisite"). */
     void report(Check check, LiveNode node, LiveProperty prop, String message) {
-        if (check.level() == Check.Level.OFF) {
+        boolean error = levels.error(check);
+        if (!error && !levels.warn(check)) {
             return;
         }
         StringBuilder sb = new StringBuilder();
         sb.append(where(node, prop)).append(": ");
-        sb.append(check.level() == Check.Level.ERROR ? "ERROR" : "Warning");
+        sb.append(error ? "ERROR" : "Warning");
         sb.append(" (").append(check.name()).append("): ");
         if (node != null) {
             sb.append(shownPath(node));
@@ -255,7 +271,8 @@ final class CheckContext {
         }
         sb.append(message);
         String line = sb.toString().replace("\n", "\\n").replace("\r", "\\r");
-        (check.level() == Check.Level.ERROR ? errors : warnings).add(line);
+        (error ? errors : warnings).add(line);
+        messages.add(line);
     }
 
     /** The position of a diagnostic: the property's, else the node's, else the nearest ancestor's, else the file. */

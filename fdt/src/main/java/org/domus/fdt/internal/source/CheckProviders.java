@@ -50,8 +50,9 @@ final class CheckProviders {
                 cellsize = 0;
                 continue;
             }
-            // dtc checks markers only when the value has any; values written in source always do.
-            if (!isPhandleAt(prop, cell * 4)) {
+            // dtc checks markers only when the value has any; values written in source always do (dtc 1.6 marks
+            // each value's type), a value read from a blob never does.
+            if ((prop.pos != null || !prop.value.markers.isEmpty()) && !isPhandleAt(prop, cell * 4)) {
                 ctx.failProp(node, prop, "cell " + cell + " is not a phandle reference");
             }
             LiveNode providerNode = ctx.phandles.node(phandle);

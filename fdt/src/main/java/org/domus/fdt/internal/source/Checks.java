@@ -196,7 +196,7 @@ final class Checks {
         /** Runs the table; true when an error-level check failed (the run stopped there). */
         boolean runAll() {
             for (Check c : TABLE) {
-                if (c.level() != Level.OFF && run(c)) {
+                if (ctx.levels.runs(c) && run(c)) {
                     return true;
                 }
             }
@@ -228,7 +228,7 @@ final class Checks {
                     }
                 }
             }
-            return error || status(c) != Status.PASSED && c.level() == Level.ERROR;
+            return error || status(c) != Status.PASSED && ctx.levels.error(c);
         }
     }
 }

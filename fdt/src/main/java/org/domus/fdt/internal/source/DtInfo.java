@@ -11,4 +11,6 @@ public final class DtInfo {
     public LiveNode root;
     /** Name of the top-level source file, for diagnostics. */
     public String fileName;
+    /** Files the source included (/include/ and /incbin/), in the order they were opened. */
+    public final List<String> included = new ArrayList<>();
 }

@@ -123,6 +123,8 @@ public final class DtsLexer {
 
     private final Diagnostics diagnostics;
     private final List<String> includeDirs;
+    /** Every file /include/ or /incbin/ opened, by the name dtc shows, in order (dtc's -d lists them). */
+    final List<String> opened = new java.util.ArrayList<>();
     private SourceFile current;
     private int filesOpened;
     private int state = INITIAL;
@@ -731,7 +733,9 @@ public final class DtsLexer {
                 if (Files.isDirectory(path)) {
                     throw diagnostics.fatal(pos(), "Couldn't read \"" + full + "\": Is a directory");
                 }
-                return new Opened(full, Files.readAllBytes(path));
+                Opened o = new Opened(full, Files.readAllBytes(path));
+                opened.add(full);
+                return o;
             } catch (NoSuchFileException | InvalidPathException e) {
                 failure = "No such file or directory";
             } catch (AccessDeniedException e) {

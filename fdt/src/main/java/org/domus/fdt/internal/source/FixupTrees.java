@@ -28,10 +28,15 @@ final class FixupTrees {
 
     /** dtc's generate_label_tree(dti, "__symbols__", true). */
     static void symbols(CheckContext ctx) {
-        new FixupTrees(ctx).labelTree("__symbols__");
+        new FixupTrees(ctx).labelTree("__symbols__", true);
     }
 
-    private void labelTree(String name) {
+    /** dtc's generate_label_tree(dti, "aliases", false), for {@code -A}. */
+    static void aliases(CheckContext ctx) {
+        new FixupTrees(ctx).labelTree("aliases", false);
+    }
+
+    private void labelTree(String name, boolean allocatePhandles) {
         boolean[] any = {false};
         CheckContext.preorder(ctx.root, n -> any[0] |= !n.labels.isEmpty());
         if (!any[0]) {
@@ -48,7 +53,7 @@ final class FixupTrees {
                     continue;
                 }
                 if (property(an, l.name) != null) {
-                    ctx.warnings.add("WARNING: label " + l.name + " already exists in /" + an.name);
+                    ctx.note("WARNING: label " + l.name + " already exists in /" + an.name);
                     continue;
                 }
                 String path = ctx.fullPath(node);
@@ -56,6 +61,9 @@ final class FixupTrees {
                     throw ctx.abort(node, null, "a labelled node without a path");
                 }
                 addProperty(an, l.name, new Data().append((path + "\0").getBytes(StandardCharsets.UTF_8)));
+            }
+            if (!allocatePhandles) {
+                return;
             }
             ctx.phandles.phandleOf(node);
             if (node == an) {

@@ -24,6 +24,11 @@ final class Flattener {
 
     /** The root must not be deleted: {@link TreeBuilder} refuses such a tree before flattening. */
     static Node flatten(LiveNode root) {
+        return flatten(root, org.domus.fdt.SourceLabels.NONE);
+    }
+
+    /** As {@link #flatten(LiveNode)}, recording every live label of the tree in {@code labels}. */
+    static Node flatten(LiveNode root, org.domus.fdt.SourceLabels labels) {
         ArrayDeque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(root));
         while (true) {
@@ -36,7 +41,8 @@ final class Flattener {
                 continue;
             }
             stack.pop();
-            Node built = new Node(f.node.name, properties(f.node), f.children);
+            Node built = new Node(f.node.name, properties(f.node, labels), f.children);
+            labels.put(built, names(f.node.labels));
             if (stack.isEmpty()) {
                 return built;
             }
@@ -44,11 +50,36 @@ final class Flattener {
         }
     }
 
-    private static List<Property> properties(LiveNode node) {
+    private static List<Property> properties(LiveNode node, org.domus.fdt.SourceLabels labels) {
         List<Property> out = new ArrayList<>(node.properties.size());
         for (LiveProperty p : node.properties) {
             if (!p.deleted) {
-                out.add(new Property(p.name, p.value.toByteArray()));
+                Property built = new Property(p.name, p.value.toByteArray());
+                labels.put(built, names(p.labels));
+                if (!p.value.markers.isEmpty()) {
+                    List<org.domus.fdt.SourceLabels.ValueLabel> in = new ArrayList<>();
+                    for (Marker m : p.value.markers) {
+                        if (m.kind() == Marker.Kind.LABEL) {
+                            in.add(new org.domus.fdt.SourceLabels.ValueLabel(m.ref(), m.offset()));
+                        }
+                    }
+                    labels.putValueLabels(built, in);
+                }
+                out.add(built);
+            }
+        }
+        return out;
+    }
+
+    /** The labels dtc's for_each_label visits: the live ones, in list order. */
+    static List<String> names(List<Label> labels) {
+        if (labels.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(labels.size());
+        for (Label l : labels) {
+            if (!l.deleted) {
+                out.add(l.name);
             }
         }
         return out;

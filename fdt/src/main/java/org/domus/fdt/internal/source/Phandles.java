@@ -11,12 +11,14 @@ import java.util.Map;
  */
 final class Phandles {
     private final LiveNode root;
+    private final org.domus.fdt.BuildOptions.PhandleFormat format;
     private int next = 1;
     /** Visible nodes by phandle, first in tree order; null when it must be rebuilt. */
     private Map<Integer, LiveNode> byValue;
 
-    Phandles(LiveNode root) {
+    Phandles(LiveNode root, org.domus.fdt.BuildOptions.PhandleFormat format) {
         this.root = root;
+        this.format = format;
     }
 
     /** Forget the index after nodes were deleted. */
@@ -61,7 +63,11 @@ final class Phandles {
         }
         node.phandle = next;
         index.put(next, node);
-        if (LiveTree.property(node, "phandle") == null) {
+        // dtc's -H: legacy writes "linux,phandle", epapr "phandle", both the two, in that order
+        if (format != org.domus.fdt.BuildOptions.PhandleFormat.EPAPR && LiveTree.property(node, "linux,phandle") == null) {
+            node.properties.add(new LiveProperty("linux,phandle", new Data().appendInteger(next & 0xffffffffL, 32), null));
+        }
+        if (format != org.domus.fdt.BuildOptions.PhandleFormat.LEGACY && LiveTree.property(node, "phandle") == null) {
             node.properties.add(new LiveProperty("phandle", new Data().appendInteger(next & 0xffffffffL, 32), null));
         }
         return next;

@@ -3,6 +3,7 @@ package org.domus.fdt.internal.source;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.domus.fdt.BuildOptions;
 import org.domus.fdt.DtsException;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.ReserveEntry;
@@ -18,7 +19,7 @@ public final class TreeBuilder {
     }
 
     /** A built tree and dtc's warnings about it (one line each; dtc would print them unless -q). */
-    public record Result(Fdt fdt, List<String> warnings) {
+    public record Result(Fdt fdt, List<String> warnings, org.domus.fdt.SourceLabels labels) {
         public Result {
             warnings = List.copyOf(warnings);
         }
@@ -31,18 +32,35 @@ public final class TreeBuilder {
 
     /** As {@link #build}, keeping the warnings. */
     public static Result compile(DtInfo info, boolean symbols) throws DtsException {
+        return compile(info, BuildOptions.symbols(symbols), null);
+    }
+
+    /**
+     * The tree built as dtc builds it with these options. {@code bootCpuid} is the header's value for a tree read
+     * from a blob; null makes dtc's guess from /cpus, as for source. With {@code force}, a tree that fails an
+     * error-level check is built anyway and its errors are among the returned messages, in dtc's order.
+     */
+    public static Result compile(DtInfo info, BuildOptions options, Integer bootCpuid) throws DtsException {
+        boolean symbols = options.symbols();
         if (info.root == null) {
             throw new DtsException((info.fileName == null ? "<stdin>" : info.fileName) + ":1:1: no tree to check");
         }
         try {
-            int bootCpuid = guessBootCpuid(info.root);
-            CheckContext ctx = new CheckContext(info, symbols);
+            int cpu = bootCpuid != null ? bootCpuid : guessBootCpuid(info.root);
+            CheckContext ctx = new CheckContext(info, symbols, CheckLevels.of(options.checks()), options.phandles());
+            List<String> messages = ctx.messages;
             if (new Checks.Runner(ctx).runAll()) {
-                List<String> errors = new ArrayList<>(ctx.errors);
-                if (errors.isEmpty()) {
-                    errors.add(ctx.where(null, null) + ": ERROR: Input tree has errors");
+                if (!options.force()) {
+                    List<String> errors = new ArrayList<>(ctx.errors);
+                    if (errors.isEmpty()) {
+                        errors.add(ctx.where(null, null) + ": ERROR: Input tree has errors");
+                    }
+                    throw new DtsException(errors);
                 }
-                throw new DtsException(errors);
+                messages.add("Warning: Input tree has errors, output forced");
+            }
+            if (options.autoAliases()) {
+                FixupTrees.aliases(ctx);
             }
             if (symbols) {
                 FixupTrees.symbols(ctx);
@@ -56,11 +74,14 @@ public final class TreeBuilder {
                 throw new DtsException(ctx.where(null, null)
                         + ": ERROR: the root node is deleted, so there is no tree to write");
             }
+            org.domus.fdt.SourceLabels labels = new org.domus.fdt.SourceLabels();
             List<ReserveEntry> reservations = new ArrayList<>(info.reservations.size());
             for (ReserveInfo r : info.reservations) {
-                reservations.add(new ReserveEntry(r.address, r.size));
+                ReserveEntry e = new ReserveEntry(r.address, r.size);
+                labels.put(e, Flattener.names(r.labels));
+                reservations.add(e);
             }
-            return new Result(new Fdt(reservations, bootCpuid, Flattener.flatten(info.root)), ctx.warnings);
+            return new Result(new Fdt(reservations, cpu, Flattener.flatten(info.root, labels)), messages, labels);
         } catch (DtcAbort e) {
             throw new DtsException(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {

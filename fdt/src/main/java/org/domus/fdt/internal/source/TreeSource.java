@@ -50,7 +50,9 @@ public final class TreeSource {
         Diagnostics diagnostics = new Diagnostics();
         DtInfo info;
         try {
-            info = new DtsParser(new DtsLexer(source, fileName, dirs, diagnostics), diagnostics).parse();
+            DtsLexer lexer = new DtsLexer(source, fileName, dirs, diagnostics);
+            info = new DtsParser(lexer, diagnostics).parse();
+            info.included.addAll(lexer.opened);
         } catch (ParseAbort e) {
             throw new DtsException(diagnostics.lines());
         } catch (StackOverflowError e) {
