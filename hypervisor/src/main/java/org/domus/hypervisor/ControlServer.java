@@ -8,10 +8,13 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,8 @@ public final class ControlServer implements AutoCloseable {
 
     private final String name;
     private final Path socket;
+    /** Holds the system's name (see {@link #bind}); closed last. */
+    private final FileChannel lock;
     private final ServerSocketChannel channel;
     private final boolean tookOverStale;
     private final Instant started = Instant.now();
@@ -47,19 +52,39 @@ public final class ControlServer implements AutoCloseable {
     /** Requests being answered; guarded by {@code this}. */
     private int answering;
 
-    private ControlServer(String name, Path socket, ServerSocketChannel channel, boolean tookOverStale) {
+    private ControlServer(String name, Path socket, ServerSocketChannel channel, boolean tookOverStale, FileChannel lock) {
+        this.lock = lock;
         this.name = name;
         this.socket = socket;
         this.channel = channel;
         this.tookOverStale = tookOverStale;
     }
 
-    /** Claims the socket of system {@code name}, owner-only (0600). */
+    /**
+     * Claims the socket of system {@code name}, owner-only (0600). The name is first held by a lock on {@code
+     * NAME.lock} for the system's life (the kernel lets it go when the process dies, even by kill -9), so of two
+     * boots of one name at the same instant exactly one goes on, and a stale socket is only ever removed by the
+     * holder: two boots finding it stale at once can no longer remove each other's live socket.
+     */
     public static ControlServer bind(String name) throws ControlException {
         Path socket = ControlPaths.socket(name);
         boolean stale = false;
+        FileChannel lock = null;
         try {
             ControlPaths.createDirectory();
+            // never deleted: a holder removing it while another process has it open would let two hold the name
+            lock = FileChannel.open(socket.resolveSibling(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            boolean held;
+            try {
+                held = lock.tryLock() != null;
+            } catch (OverlappingFileLockException e) {
+                held = false; // held by this very process (a second system of the name in one JVM)
+            }
+            if (!held) {
+                lock.close();
+                throw new ControlException("a system named '%s' is already running (socket %s): give this one another --name"
+                        .formatted(name, socket));
+            }
             if (Files.exists(socket)) {
                 if (SocketProbe.answers(socket)) {
                     throw new ControlException("a system named '%s' is already running (socket %s): give this one another --name"
@@ -71,8 +96,18 @@ public final class ControlServer implements AutoCloseable {
             ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             ch.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            return new ControlServer(name, socket, ch, stale);
-        } catch (IOException e) {
+            return new ControlServer(name, socket, ch, stale, lock);
+        } catch (IOException | ControlException | RuntimeException e) {
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            if (e instanceof ControlException c) {
+                throw c;
+            }
             throw new ControlException("cannot create control socket %s: %s".formatted(socket, e.getMessage()), e);
         }
     }
@@ -364,6 +399,11 @@ public final class ControlServer implements AutoCloseable {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             // a later boot finds it stale and removes it
+        }
+        try {
+            lock.close(); // the name is free once the socket is gone
+        } catch (IOException e) {
+            // the process exits next, which lets the lock go
         }
     }
 }

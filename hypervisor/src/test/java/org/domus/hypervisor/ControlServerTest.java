@@ -71,6 +71,18 @@ class ControlServerTest {
     }
 
     @Test
+    void aNameIsHeldOnceEvenWhenTheSocketFileIsGoneAndOnlyItsHolderReleasesIt() throws Exception {
+        // the running system's socket file removed under it: without the name's lock a second boot would bind anew
+        java.nio.file.Files.delete(server.socket());
+        assertThatThrownBy(() -> ControlServer.bind(name)).isInstanceOf(ControlException.class)
+                .hasMessageContaining("a system named '%s' is already running".formatted(name));
+        server.close();
+        ControlServer again = ControlServer.bind(name);
+        assertThat(again.socket()).exists();
+        again.close();
+    }
+
+    @Test
     void listsTheDomainsWithEveryField() throws Exception {
         try (ControlClient c = ControlClient.connect(name)) {
             List<DomainInfo> list = c.call(new ControlRequest.ListDomains(false)).domains();

@@ -36,11 +36,12 @@ class InitramfsTest {
         List<String> names = new ArrayList<>(Initramfs.DIRECTORIES);
         names.addAll(List.of("dev/console", "bin/busybox"));
         Initramfs.APPLETS.forEach(a -> names.add("bin/" + a));
-        names.add("init");
+        names.addAll(List.of("init", "sbin/poweroff", "sbin/reboot"));
         Tools.Run plain = Tools.run(tmp, cpio, "cpio", "-it");
         assertThat(Tools.lines(plain.stdout())).containsExactlyElementsOf(names);
         assertThat(list.stdout()).containsPattern("(?m)^crw-------\\s.*\\s5,\\s+1\\s.*dev/console$")
                 .containsPattern("(?m)^-rwxr-xr-x\\s.*\\sinit$")
+                .containsPattern("(?m)^-rwxr-xr-x\\s.*\\ssbin/poweroff$")
                 .containsPattern("(?m)^-rwxr-xr-x\\s.*\\sbin/busybox$")
                 .containsPattern("(?m)^lrwxrwxrwx\\s.*\\sbin/sh -> busybox$")
                 .containsPattern("(?m)^drwxrwxrwt\\s.*\\stmp$");
