@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.domus.fdt.DtsCompilation;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
+import org.domus.fdt.InputFile;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 
@@ -66,7 +67,7 @@ final class DtCommand {
         @Override
         public Integer call() throws IOException, FdtException {
             Path input = this.input.getValue();
-            byte[] bytes = Files.readAllBytes(input);
+            byte[] bytes = InputFile.readTree(input);
             Fdt fdt;
             if (Fdt.isDtb(bytes)) {
                 fdt = Fdt.fromDtb(bytes);
