@@ -24,6 +24,9 @@ final class Bootm {
     /** The zImage magic at offset 0x24. */
     private static final int ZIMAGE_MAGIC = 0x016f2818;
 
+    /** Xen on Arm's MAX_FDT_SIZE: the largest device tree it boots from. */
+    static final long XEN_MAX_FDT_SIZE = 2L << 20;
+
     private final Replay replay;
     private final String command;
     private final List<String> notes = new ArrayList<>();
@@ -162,7 +165,13 @@ final class Bootm {
             }
         }
         Fdt tree = FdtCommand.read(replay, at, command);
-        intact("the device tree", at, FdtCommand.totalSize(replay, at));
+        long total = FdtCommand.totalSize(replay, at);
+        if (total > XEN_MAX_FDT_SIZE) {
+            // Xen maps at most this much of the tree it boots from, and refuses a larger one before anything runs
+            throw new CommandError("the device tree at %s is 0x%x bytes (totalsize); Xen boots from one of at most 2 MiB (MAX_FDT_SIZE)"
+                    .formatted(Hex.of(at), total));
+        }
+        intact("the device tree", at, total);
         return tree;
     }
 

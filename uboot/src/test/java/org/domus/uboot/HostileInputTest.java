@@ -71,6 +71,23 @@ class HostileInputTest {
     }
 
     @Test
+    void aTreeResizedPastWhatXenBootsFromIsRefusedAtBootm() throws Exception {
+        Path tftp = Board.seedRoot(dir.resolve("tftp"), -1);
+        String script = """
+                tftpb 0x1400000 xen.ub
+                tftpb 0x9000000 xen-rootfs.cpio.gz.u-boot
+                tftpb 0x10000000 xen.dtb
+                fdt addr 0x10000000
+                fdt resize 0x200000
+                bootm 0x1400000 0x9000000 0x10000000
+                """;
+        assertThatThrownBy(() -> Replay.run("boot.cmd", script, options(tftp, BoardMemory.DEFAULT_SIZE)))
+                .isInstanceOf(ReplayException.class)
+                .hasMessageMatching("boot\\.cmd:6: bootm 0x1400000 0x9000000 0x10000000: the device tree at 0x10000000 is "
+                        + "0x2[0-9a-f]{5} bytes \\(totalsize\\); Xen boots from one of at most 2 MiB \\(MAX_FDT_SIZE\\)");
+    }
+
+    @Test
     void aFifoOrDeviceInTheTftpRootIsRefusedByName() throws Exception {
         Path tftp = Files.createDirectories(dir.resolve("tftp"));
         Path fifo = tftp.resolve("fifo");
