@@ -64,7 +64,12 @@ public final class Main {
 
     public static void main(String[] args) {
         BootTrace.mark("main");
-        System.exit(commandLine(args).execute(args));
+        CommandLine cl = commandLine(args);
+        int status = cl.execute(args);
+        // What a command printed without a line end (dt get's node text) is still in the writer: System.exit would lose it.
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(status);
     }
 
     /** The command line for running {@code args}. */

@@ -120,6 +120,15 @@ class HostileCommandLineTest {
     }
 
     @Test
+    void aNodePrintedByItsOwnProcessReachesItsOutputBeforeItExits() throws Exception {
+        Path example = Path.of(System.getProperty("domus.root", "..")).resolve("examples/dom0less.dts");
+        Process p = DomusJvm.command("dt", "get", example.toString(), "/chosen/domU1").start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).startsWith("domU1 {\n").endsWith("};\n");
+    }
+
+    @Test
     void bootHelpOffersOnlyEnginesThatExist() {
         Result r = domus("boot", "--help");
         assertThat(r.exit()).isZero();
