@@ -23,7 +23,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * mkimage): a replay boots or stops with the module's own error ({@link ReplayException}), never another exception,
  * within bounded time and memory (a small board, so that nothing a script loads can take much).
  */
-class ScriptProperties {
+class ScriptPropertiesTest {
     private static final long BOARD = 256L << 20;
     private static Path dir;
     private static Path tftp;

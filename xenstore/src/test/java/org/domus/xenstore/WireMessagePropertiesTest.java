@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * its own, that is a bug), each in bounded time, and the tree stays consistent (CONTROL check) with a domain's
  * nodes within its quota. The socket-level attacks are {@link ProtocolFuzzTest}'s.
  */
-class WireMessageProperties {
+class WireMessagePropertiesTest {
     /** One request: who sends it, its type, the transaction it names, its NUL-separated arguments. */
     record Request(boolean fromDomain, int type, int tx, List<String> args) {
         byte[] payload() {

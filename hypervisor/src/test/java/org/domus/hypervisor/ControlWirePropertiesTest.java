@@ -21,7 +21,7 @@ import net.jqwik.api.Provide;
  * peer on a socket of the same name). Only the codec's own refusals escape, in one line and bounded time; nesting
  * as deep as a line allows ends in a refusal, not a stack overflow.
  */
-class ControlWireProperties {
+class ControlWirePropertiesTest {
     private static final List<ControlRequest<?>> REQUESTS = List.of(new ControlRequest.SystemQuery(),
             new ControlRequest.ListDomains(true), new ControlRequest.Info("d1"), new ControlRequest.VcpuList(null),
             new ControlRequest.VcpuPin("d1", 0, "0"), new ControlRequest.Dmesg(), new ControlRequest.InitDom0less(),
@@ -76,7 +76,7 @@ class ControlWireProperties {
     @Provide
     Arbitrary<String> requestLines() {
         Arbitrary<String> op = Arbitraries.oneOf(Arbitraries.of("system", "list", "info", "pause", "unpause", "shutdown",
-                "reboot", "destroy", "create", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "console").map(ControlWireProperties::quoted),
+                "reboot", "destroy", "create", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "console").map(ControlWirePropertiesTest::quoted),
                 value(2));
         Arbitrary<String> version = Arbitraries.oneOf(Arbitraries.just("1"), value(1));
         Arbitrary<String> members = member(List.of("domain", "all", "timeout", "wait", "force", "vcpu", "cpus", "input", "v", "op", "x"))
@@ -109,9 +109,9 @@ class ControlWireProperties {
                         "18446744073709551616", "123456789012345678901234567890", "4294967295", "2147483648"),
                 Arbitraries.integers().map(String::valueOf),
                 Arbitraries.longs().map(String::valueOf),
-                Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(20).map(ControlWireProperties::quoted),
+                Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(20).map(ControlWirePropertiesTest::quoted),
                 Arbitraries.of("d1", "all", "0-1", "0-", "-1", "", "domU1", "1-0", "0,0", "99999999999999999999")
-                        .map(ControlWireProperties::quoted)));
+                        .map(ControlWirePropertiesTest::quoted)));
         if (depth == 0) {
             return scalar;
         }
