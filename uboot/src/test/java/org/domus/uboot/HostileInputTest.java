@@ -88,6 +88,19 @@ class HostileInputTest {
     }
 
     @Test
+    void anFdtResizePastA32BitTotalsizeIsRefusedNotWrapped() throws Exception {
+        Path tftp = Board.seedRoot(dir.resolve("tftp"), -1);
+        assertThatThrownBy(() -> Replay.run("boot.cmd", "tftpb 0x1280000 xen.dtb\nfdt addr 0x1280000\nfdt resize 0xffffffffffffffff\n",
+                options(tftp, BoardMemory.DEFAULT_SIZE)))
+                .hasMessage("boot.cmd:3: fdt resize 0xffffffffffffffff: 0xffffffffffffffff is more than a device tree's "
+                        + "32-bit totalsize can hold");
+        assertThatThrownBy(() -> Replay.run("boot.cmd", "tftpb 0x1280000 xen.dtb\nfdt addr 0x1280000\nfdt resize 0xfffffff0\n",
+                options(tftp, BoardMemory.DEFAULT_SIZE)))
+                .hasMessageMatching("boot\\.cmd:3: fdt resize 0xfffffff0: the tree would be 0x1[0-9a-f]{8} bytes, more than a "
+                        + "device tree's 32-bit totalsize can hold");
+    }
+
+    @Test
     void aFifoOrDeviceInTheTftpRootIsRefusedByName() throws Exception {
         Path tftp = Files.createDirectories(dir.resolve("tftp"));
         Path fifo = tftp.resolve("fifo");
