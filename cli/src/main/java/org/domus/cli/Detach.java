@@ -42,8 +42,12 @@ final class Detach {
         Path dir = runDir != null ? runDir : RunFolders.create(name);
         Files.createDirectories(dir);
         Path log = dir.resolve("domus.log");
-        Process child = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true);
+        // The child writes its output to the log itself, rotated (every guest's console lines pass through it); the
+        // redirect keeps what the JVM prints before that, or after a crash.
+        pb.environment().put(Main.DETACHED_LOG, log.toString());
+        Process child = pb.start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
         // The socket appears before the domains are built; the first answer comes once they all started. Another
         // boot of the same name (two --detach at once) may be the one that answers: only the child started here is

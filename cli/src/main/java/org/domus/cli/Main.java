@@ -1,8 +1,12 @@
 package org.domus.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.domus.engine.BootTrace;
@@ -10,6 +14,7 @@ import org.domus.engine.EngineException;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ControlException;
+import org.domus.hypervisor.RotatingLog;
 import org.domus.hypervisor.TerminalText;
 import org.domus.uboot.ReplayException;
 
@@ -62,8 +67,26 @@ public final class Main {
         };
     }
 
+    /**
+     * Set by {@code --detach} for the system it starts in the background: the file its output goes to, rotated as
+     * console logs are, since every guest's console lines pass through it too.
+     */
+    static final String DETACHED_LOG = "DOMUS_DETACHED_LOG";
+
     public static void main(String[] args) {
         BootTrace.mark("main");
+        String detachedLog = System.getenv(DETACHED_LOG);
+        if (detachedLog != null && !detachedLog.isEmpty()) {
+            try {
+                PrintStream log = new PrintStream(new BufferedOutputStream(new RotatingLog(Path.of(detachedLog),
+                        RotatingLog.DEFAULT_LIMIT), 1 << 16), true, StandardCharsets.UTF_8);
+                System.setOut(log);
+                System.setErr(log);
+            } catch (IOException e) {
+                System.err.println("domus: cannot write the log " + detachedLog + ": " + e.getMessage());
+                System.exit(EXIT_INPUT);
+            }
+        }
         CommandLine cl = commandLine(args);
         int status = cl.execute(args);
         // What a command printed without a line end (dt get's node text) is still in the writer: System.exit would lose it.

@@ -129,6 +129,29 @@ class HostileCommandLineTest {
     }
 
     @Test
+    void theOutputOfADetachedDomusIsRotatedAsConsoleLogsAre() throws Exception {
+        // a detached system's output is every guest's console: here a script's echo lines stand in, 32 MiB of them
+        String line = "x".repeat(1000);
+        Path script = dir.resolve("flood.cmd");
+        Files.writeString(script, """
+                setenv a 'echo %s'
+                setenv b 'run a; run a; run a; run a; run a; run a; run a; run a; run a; run a; run a; run a; run a; run a; run a; run a'
+                setenv c 'run b; run b; run b; run b; run b; run b; run b; run b; run b; run b; run b; run b; run b; run b; run b; run b'
+                setenv d 'run c; run c; run c; run c; run c; run c; run c; run c; run c; run c; run c; run c; run c; run c; run c; run c'
+                run d; run d; run d; run d; run d; run d; run d; run d
+                """.formatted(line));
+        Path log = dir.resolve("domus.log");
+        ProcessBuilder pb = DomusJvm.command("uboot", script.toString(), "--tftp-root", dir.toString(), "--plan-only")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put(Main.DETACHED_LOG, log.toString());
+        assertThat(pb.start().waitFor()).isEqualTo(1); // it ends without booting
+        Path old = dir.resolve("domus.log.1");
+        assertThat(Files.size(log)).isPositive().isLessThanOrEqualTo(16L << 20);
+        assertThat(Files.size(old)).isLessThanOrEqualTo(16L << 20).isGreaterThan(15L << 20);
+        assertThat(Files.readString(log)).endsWith("flood.cmd: the script ended without booting: no bootm, booti or bootz ran\n");
+    }
+
+    @Test
     void bootHelpOffersOnlyEnginesThatExist() {
         Result r = domus("boot", "--help");
         assertThat(r.exit()).isZero();

@@ -8,14 +8,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A domain's console log that a guest flooding its console cannot grow without end: once the file would pass
+ * A domain's console log (or a detached system's {@code domus.log}) that a guest flooding its console cannot grow
+ * without end: once the file would pass
  * {@code limit} bytes it becomes {@code NAME.1} (replacing the one before) and a new file starts, as xenconsoled's
  * logs are rotated. At most two files of at most {@code limit} bytes each are kept; a single line longer than the
  * limit is cut to it. Lines are written whole, so a rotation never splits one.
  */
-final class RotatingLog extends OutputStream {
+public final class RotatingLog extends OutputStream {
     /** 16 MiB: days of an ordinary guest's console, and a flood costs at most 32 MiB of disk per domain. */
-    static final long DEFAULT_LIMIT = 16L << 20;
+    public static final long DEFAULT_LIMIT = 16L << 20;
 
     private final Path file;
     private final Path old;
@@ -23,7 +24,7 @@ final class RotatingLog extends OutputStream {
     private OutputStream out;
     private long size;
 
-    RotatingLog(Path file, long limit) throws IOException {
+    public RotatingLog(Path file, long limit) throws IOException {
         this.file = file;
         this.old = file.resolveSibling(file.getFileName() + ".1");
         this.limit = limit;
