@@ -3,6 +3,7 @@ package org.domus.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
+import org.domus.engine.Engine;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.ExitPolicy;
 import org.domus.hypervisor.RunningSystem;
@@ -27,7 +28,8 @@ final class BootOptions {
     BootOptions(CommandSpec spec) {
         this.spec = spec;
         engine = Cli.option(spec, "--engine", "NAME", String.class, "auto",
-                "Engine for every domain: auto (by each kernel's architecture), qemu or kvm. Default: ${DEFAULT-VALUE}.");
+                "Engine for every domain: auto (by each kernel's architecture) or " + String.join(", ", Engine.names())
+                        + ". Default: ${DEFAULT-VALUE}.");
         runDir = Cli.option(spec, "--run-dir", "DIR", Path.class,
                 "Where each domain's files and console log go (default: a new folder in $XDG_RUNTIME_DIR/domus/run or /tmp/domus-UID/run).");
         onPoweroff = Cli.option(spec, "--on-poweroff", "POLICY", String.class, "destroy",

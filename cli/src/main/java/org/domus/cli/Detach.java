@@ -42,8 +42,12 @@ final class Detach {
         Path dir = runDir != null ? runDir : RunFolders.create(name);
         Files.createDirectories(dir);
         Path log = dir.resolve("domus.log");
-        Process child = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(command(domusArgs, name, dir)).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true);
+        // The child writes its output to the log itself, rotated (every guest's console lines pass through it); the
+        // redirect keeps what the JVM prints before that, or after a crash.
+        pb.environment().put(Main.DETACHED_LOG, log.toString());
+        Process child = pb.start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS);
         // The socket appears before the domains are built; the first answer comes once they all started. Another
         // boot of the same name (two --detach at once) may be the one that answers: only the child started here is
@@ -75,14 +79,14 @@ final class Detach {
     }
 
     /** A system that answered on the control socket: its process, and its domains once they all started. */
-    private record Started(long pid, List<DomainInfo> domains) {
+    private record Started(long pid, String xenstore, List<DomainInfo> domains) {
     }
 
     /** What the system of that name says once every domain started; null while nobody answers (or it is stopping). */
     private static Started ask(String name) {
         try (ControlClient client = ControlClient.connect(name)) {
             ControlReply.SystemInfo system = client.call(new ControlRequest.SystemQuery());
-            return new Started(system.pid(), client.call(new ControlRequest.ListDomains(false)).domains());
+            return new Started(system.pid(), system.xenstore(), client.call(new ControlRequest.ListDomains(false)).domains());
         } catch (ControlException e) {
             // nobody listens yet (the socket is not bound, or stale), or the boot failed: the caller looks at its child
             return null;
@@ -103,6 +107,10 @@ final class Detach {
         for (DomainInfo d : started.domains()) {
             out.printf("  d%d %-16s domus console --name %s %s    (log %s)%n", d.id(), TerminalText.escape(d.name()), name,
                     TerminalText.escape(d.name()), Path.of(d.runDir()).resolve("console.log"));
+        }
+        if (started.xenstore() != null && !started.xenstore().isEmpty()) {
+            // as the foreground boot prints it: where Debian's xenstore-* tools find this system's xenstored
+            out.printf("domus: xenstore: XENSTORED_PATH=%s xenstore-ls /local/domain%n", started.xenstore());
         }
         out.printf("domus: Ctrl-] detaches a console; domus list|shutdown|destroy --name %s manage the system%n", name);
         return 0;

@@ -14,6 +14,7 @@ import org.domus.fdt.DtbLayout;
 import org.domus.fdt.DtsCompilation;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
+import org.domus.fdt.InputFile;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 import org.domus.fdt.SourceLabels;
@@ -200,7 +201,7 @@ final class DtCommand {
             }
             if (format == null || !format.equals("fs")) {
                 if (bytes == null) {
-                    bytes = Files.readAllBytes(Path.of(name));
+                    bytes = InputFile.readTree(Path.of(name)); // bounded: a FIFO, /dev/zero or a folder is refused by name
                 }
                 if (format == null) {
                     format = Fdt.isDtb(bytes) ? "dtb" : "dts";

@@ -329,7 +329,8 @@ class ToolstackTest {
         String said = new String(detach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(detach.waitFor(BOOT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(detach.exitValue()).as(said).isZero();
-        assertThat(said).contains("system '" + name + "' runs in the background", "domus console --name " + name + " first");
+        assertThat(said).contains("system '" + name + "' runs in the background", "domus console --name " + name + " first",
+                "\ndomus: xenstore: XENSTORED_PATH=" + ControlPaths.xenstoreSocket(name) + " xenstore-ls /local/domain\n");
         try (ControlClient client = ControlClient.connect(name)) {
             detachedPid = client.call(new ControlRequest.SystemQuery()).pid();
         }

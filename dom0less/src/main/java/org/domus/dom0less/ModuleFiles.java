@@ -96,6 +96,10 @@ public final class ModuleFiles implements ModuleSource {
      * like the heap array it replaces; the file's size is taken once, here, and the mapping never grows.
      */
     private static MemorySegment map(Path path, String what) {
+        // Checked again here, when it is opened: a file swapped for a FIFO since it was named would block the open.
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new UncheckedIOException(new IOException("%s: cannot read %s: no longer a regular file".formatted(what, path)));
+        }
         try (FileChannel channel = FileChannel.open(path)) {
             long size = channel.size();
             if (size > MAX_FILE) {

@@ -23,6 +23,14 @@ public final class UImageCodes {
     private static final String[] TYPES = {"invalid", "standalone", "kernel", "ramdisk", "multi", "firmware",
         "script", "filesystem", "flat_dt", "kwbimage", "imximage", "ublimage", "omapimage", "aisimage",
         "kernel_noload"};
+    /** image.h's OS codes by mkimage's -O name; the display names U-Boot prints ("booting os 'NetBSD'"). */
+    private static final String[] OSES = {"invalid", "openbsd", "netbsd", "freebsd", "4_4bsd", "linux", "svr4",
+        "esix", "solaris", "irix", "sco", "dell", "ncr", "lynxos", "vxworks", "psos", "qnx", "u-boot", "rtems",
+        "artos", "unity", "integrity", "ose", "plan9", "openrtos", "arm-trusted-firmware", "tee", "opensbi", "efi"};
+    private static final String[] OS_DISPLAY = {"Invalid OS", "OpenBSD", "NetBSD", "FreeBSD", "4_4BSD", "Linux",
+        "SVR4", "Esix", "Solaris", "Irix", "SCO", "Dell", "NCR", "LynxOS", "VxWorks", "pSOS", "QNX",
+        "U-Boot Firmware", "RTEMS", "ARTOS", "Unity OS", "INTEGRITY", "Enea OSE", "Plan 9", "OpenRTOS",
+        "ARM Trusted Firmware", "Trusted Execution Environment", "RISC-V OpenSBI", "EFI Firmware"};
     private static final String[] COMPRESSIONS = {"none", "gzip", "bzip2", "lzma", "lzo", "lz4", "zstd"};
 
     private UImageCodes() {
@@ -30,6 +38,15 @@ public final class UImageCodes {
 
     public static String arch(int code) {
         return name(ARCHES, code);
+    }
+
+    public static String os(int code) {
+        return name(OSES, code);
+    }
+
+    /** The OS's name as U-Boot prints it in its messages. */
+    public static String osDisplayName(int code) {
+        return code >= 0 && code < OS_DISPLAY.length ? OS_DISPLAY[code] : "Unknown OS";
     }
 
     public static String type(int code) {

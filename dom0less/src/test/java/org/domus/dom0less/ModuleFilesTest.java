@@ -63,6 +63,18 @@ class ModuleFilesTest {
 
     /** Mapped on first use, then never again; a file changed later is caught before an engine loads it by path. */
     @Test
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFileSwappedForAFifoAfterItWasNamedIsRefusedNotWaitedOn() throws Exception {
+        String kernel = file("Image", "kernel");
+        ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + kernel), null);
+        Files.delete(Path.of(kernel));
+        assertThat(new ProcessBuilder("mkfifo", kernel).start().waitFor()).isZero();
+        assertThatThrownBy(() -> files.at(0x80000))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(kernel + ": no longer a regular file");
+    }
+
+    @Test
     void filesAreReadLazilyAndOnce() throws IOException {
         String kernel = file("Image", "");
         ModuleFiles files = ModuleFiles.of(List.of("0x80000=" + kernel), null);

@@ -40,8 +40,16 @@ public interface Engine {
             }
             why.append(why.isEmpty() ? "" : "; ").append(e.name()).append(": ").append(problem.get());
         }
+        if (!wanted.equals("auto") && !names().contains(wanted)) {
+            throw new EngineException("no engine '%s' (the engines are auto, %s)".formatted(wanted, String.join(", ", names())));
+        }
         throw new EngineException("no engine '%s' can run %s guests here%s".formatted(wanted, arch,
                 why.isEmpty() ? "" : " (" + why + ")"));
+    }
+
+    /** The names of the engines that exist (on the module path), in the order {@code auto} tries them. */
+    static List<String> names() {
+        return Installed.ENGINES.stream().map(Engine::name).toList();
     }
 
     /** The engines on the module path, each made once: they keep what they learn of the host. */

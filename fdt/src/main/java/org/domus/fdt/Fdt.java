@@ -132,8 +132,8 @@ public record Fdt(List<ReserveEntry> reservations, int bootCpuid, Node root) {
 
     /** Reads a file that is either a DTB (by its magic) or DTS source. */
     public static Fdt read(Path file) throws FdtException, IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        return isDtb(bytes) ? fromDtb(bytes) : fromDts(file);
+        byte[] bytes = InputFile.readTree(file);
+        return isDtb(bytes) ? fromDtb(bytes) : TreeBuilder.build(TreeSource.parse(bytes, file.toString(), List.of()), false);
     }
 
     /**

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,10 +51,17 @@ public final class ConsoleMux implements AutoCloseable {
         this.terminal = terminal;
     }
 
-    /** Opens (appending) the log file of domain {@code id}. */
+    /**
+     * Opens (appending) the log file of domain {@code id}, rotated at {@link RotatingLog#DEFAULT_LIMIT} into
+     * {@code console.log.1}.
+     */
     public void attachLog(int id, Path file) throws IOException {
+        attachLog(id, file, RotatingLog.DEFAULT_LIMIT);
+    }
+
+    void attachLog(int id, Path file, long limit) throws IOException {
         Files.createDirectories(file.getParent());
-        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        OutputStream out = new RotatingLog(file, limit);
         OutputStream old = logs.put(id, out);
         if (old != null) {
             old.close();

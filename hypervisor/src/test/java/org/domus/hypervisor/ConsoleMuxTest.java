@@ -3,6 +3,7 @@ package org.domus.hypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,46 @@ class ConsoleMuxTest {
 
     private String screen() {
         return screen.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+    }
+
+    @Test
+    void aFloodingGuestsLogIsRotatedIntoOneOldFileAndStaysBounded(@TempDir Path run) throws Exception {
+        ConsoleMux quiet = new ConsoleMux(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        Path log = run.resolve("d1/console.log");
+        quiet.attachLog(1, log);
+        String filler = "x".repeat(1000);
+        int lines = 40_000; // 40 MB from the guest
+        for (int i = 0; i < lines; i++) {
+            quiet.guestLine(1, i + " " + filler);
+        }
+        quiet.close();
+        Path old = run.resolve("d1/console.log.1");
+        assertThat(Files.size(log)).isLessThanOrEqualTo(16L << 20);
+        assertThat(Files.size(old)).isLessThanOrEqualTo(16L << 20).isGreaterThan(15L << 20);
+        assertThat(Files.readString(log)).endsWith((lines - 1) + " " + filler + "\n");
+        String before = Files.readString(old);
+        String first = Files.readString(log).lines().findFirst().orElseThrow();
+        int firstInLog = Integer.parseInt(first.substring(0, first.indexOf(' ')));
+        assertThat(before).as("the old file ends just before the new one starts: no line split or lost")
+                .endsWith((firstInLog - 1) + " " + filler + "\n");
+        try (var files = Files.list(log.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("console.log", "console.log.1");
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsCutAndTheLogGoesOnAfterAReattach(@TempDir Path run) throws Exception {
+        ConsoleMux quiet = new ConsoleMux(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        Path log = run.resolve("console.log");
+        quiet.attachLog(1, log, 100);
+        quiet.guestLine(1, "y".repeat(500));
+        assertThat(Files.size(log)).isEqualTo(100);
+        quiet.attachLog(1, log, 100); // a reboot opens it again: the size counts what is there
+        quiet.guestLine(1, "after");
+        quiet.close();
+        assertThat(Files.readString(log)).isEqualTo("after\n");
+        assertThat(Files.readString(run.resolve("console.log.1"))).isEqualTo("y".repeat(100));
     }
 
     @Test

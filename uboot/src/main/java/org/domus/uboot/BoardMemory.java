@@ -26,6 +26,11 @@ import java.util.TreeMap;
 public final class BoardMemory {
     /** U-Boot boards of the seed's kind have a few GiB; 4 GiB also covers every 32-bit address a script can write. */
     public static final long DEFAULT_SIZE = 4L << 30;
+    /**
+     * The largest single load: 2 GiB, the largest module Domus can plan (its probes read a module through
+     * ByteBuffers), so a larger file could never boot; refused before a byte of it is held.
+     */
+    public static final long MAX_LOAD = Integer.MAX_VALUE - 16;
 
     /**
      * One write into memory: a file loaded, an image extracted, a tree written back by {@code fdt}.
@@ -89,7 +94,8 @@ public final class BoardMemory {
         if (n == 0) {
             return load;
         }
-        MemorySegment own = Arena.ofAuto().allocate(n, 8);
+        checkLoad(origin, n);
+        MemorySegment own = allocate(origin, n);
         own.copyFrom(bytes);
         place(new Extent(address, own, load), replacing);
         return load;
@@ -114,7 +120,8 @@ public final class BoardMemory {
         if (e != null && Long.compareUnsigned(address + length, e.end()) <= 0) {
             return e.bytes.asSlice(address - e.start, length).asReadOnly();
         }
-        MemorySegment copy = Arena.ofAuto().allocate(length, 8);
+        checkLoad("read", length);
+        MemorySegment copy = allocate("read", length);
         for (Extent x : overlapping(address, length)) {
             long from = Math.max(address, x.start);
             long to = Math.min(address + length, x.end());
@@ -185,6 +192,26 @@ public final class BoardMemory {
         }
     }
 
+    private static void checkLoad(String origin, long total) throws MemoryException {
+        if (total > MAX_LOAD) {
+            throw new MemoryException("%s: 0x%x bytes (%s) is more than one load can be (2 GiB, the largest module Domus can boot)"
+                    .formatted(origin, total, Sizes.human(total)));
+        }
+    }
+
+    /**
+     * Off-heap room for a load. The JVM bounds what all of them hold together (its direct-memory limit, the heap's
+     * size unless set); past it the load is refused by name rather than ending the replay with an internal error.
+     */
+    private static MemorySegment allocate(String origin, long bytes) throws MemoryException {
+        try {
+            return Arena.ofAuto().allocate(bytes, 8);
+        } catch (OutOfMemoryError e) {
+            throw new MemoryException("%s: no room on this host for 0x%x more bytes of board memory (%s)"
+                    .formatted(origin, bytes, e.getMessage()));
+        }
+    }
+
     private Extent extentAt(long address) {
         Map.Entry<Long, Extent> floor = extents.floorEntry(address);
         if (floor == null) {
@@ -247,8 +274,9 @@ public final class BoardMemory {
         /** The size the source announced (-1: unknown); a size past the end of memory fails at once. */
         public void expect(long total) throws MemoryException {
             if (total >= 0 && expected < 0) {
-                expected = total;
                 checkFits(origin, address, total, total);
+                checkLoad(origin, total);
+                expected = total;
             }
         }
 
@@ -262,16 +290,19 @@ public final class BoardMemory {
             long needed = count + len;
             try {
                 checkFits(origin, address, needed, Math.max(needed, expected));
+                checkLoad(origin, needed);
+                if (buffer == null || needed > buffer.byteSize()) {
+                    // Sized once when the source announced its size; else doubled, never past what one load can be.
+                    long capacity = Math.min(MAX_LOAD, Math.max(needed,
+                            Math.max(expected, buffer == null ? 64 << 10 : 2 * buffer.byteSize())));
+                    MemorySegment grown = allocate(origin, capacity);
+                    if (buffer != null) {
+                        MemorySegment.copy(buffer, 0, grown, 0, count);
+                    }
+                    buffer = grown;
+                }
             } catch (MemoryException e) {
                 throw new IOException(e.getMessage(), e);
-            }
-            if (buffer == null || needed > buffer.byteSize()) {
-                long capacity = Math.max(needed, Math.max(expected, buffer == null ? 64 << 10 : 2 * buffer.byteSize()));
-                MemorySegment grown = Arena.ofAuto().allocate(capacity, 8);
-                if (buffer != null) {
-                    MemorySegment.copy(buffer, 0, grown, 0, count);
-                }
-                buffer = grown;
             }
             MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, count, len);
             count = needed;

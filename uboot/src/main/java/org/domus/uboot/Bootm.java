@@ -24,6 +24,9 @@ final class Bootm {
     /** The zImage magic at offset 0x24. */
     private static final int ZIMAGE_MAGIC = 0x016f2818;
 
+    /** Xen on Arm's MAX_FDT_SIZE: the largest device tree it boots from. */
+    static final long XEN_MAX_FDT_SIZE = 2L << 20;
+
     private final Replay replay;
     private final String command;
     private final List<String> notes = new ArrayList<>();
@@ -43,10 +46,22 @@ final class Bootm {
         switch (command) {
             case "bootm" -> {
                 LegacyImage image = image(kernelAt, "kernel");
+                // U-Boot's order: image_get_kernel() checks the CRCs, then the architecture against the board's
+                // (an arm64 U-Boot, as under Xen on Arm64), then the type; bootm then needs a boot function for the
+                // OS, and the one Domus stands in for is Xen's, which mkimage marks as Linux.
+                if (image.arch() != UImageCodes.ARCH_ARM64) {
+                    throw new CommandError("kernel at %s is %s, built for %s, not arm64 (U-Boot: \"Unsupported Architecture 0x%x\")"
+                            .formatted(Hex.of(kernelAt), image.summary(), UImageCodes.arch(image.arch()), image.arch()));
+                }
                 int type = image.type();
                 if (type != UImageCodes.TYPE_KERNEL && type != UImageCodes.TYPE_KERNEL_NOLOAD && type != UImageCodes.TYPE_MULTI) {
                     throw new CommandError("kernel at %s is %s, not a kernel (U-Boot: \"Wrong Image Type for bootm command\")"
                             .formatted(Hex.of(kernelAt), image.summary()));
+                }
+                if (image.os() != UImageCodes.OS_LINUX) {
+                    throw new CommandError("kernel at %s is %s, for %s: Xen's uImage is a Linux one (mkimage -O linux) (U-Boot: \"ERROR: booting os '%s' (%d) is not supported\")"
+                            .formatted(Hex.of(kernelAt), image.summary(), UImageCodes.os(image.os()),
+                                    UImageCodes.osDisplayName(image.os()), image.os()));
                 }
                 multi = type == UImageCodes.TYPE_MULTI ? image : null;
                 LegacyImage.Part k = image.parts().getFirst();
@@ -112,8 +127,11 @@ final class Bootm {
                     .formatted(Hex.of(at), replay.memory.describe(at, 4), overwrittenNote(at)));
         }
         LegacyImage image = image(at, "ramdisk");
-        if (image.type() != UImageCodes.TYPE_RAMDISK) {
-            throw new CommandError("ramdisk at %s is %s, not a ramdisk (U-Boot: \"Wrong Ramdisk Image Format\")".formatted(Hex.of(at), image.summary()));
+        // image_get_ramdisk() wants a Linux ramdisk of the board's architecture, and says so in one message.
+        if (image.os() != UImageCodes.OS_LINUX || image.arch() != UImageCodes.ARCH_ARM64
+                || image.type() != UImageCodes.TYPE_RAMDISK) {
+            throw new CommandError("ramdisk at %s is %s for %s, not a Linux arm64 ramdisk (U-Boot: \"No Linux AArch64 Ramdisk Image\")"
+                    .formatted(Hex.of(at), image.summary(), UImageCodes.os(image.os())));
         }
         LegacyImage.Part p = image.parts().getFirst();
         intact("the ramdisk", at, UImageCodes.HEADER_SIZE + p.size());
@@ -147,7 +165,13 @@ final class Bootm {
             }
         }
         Fdt tree = FdtCommand.read(replay, at, command);
-        intact("the device tree", at, FdtCommand.totalSize(replay, at));
+        long total = FdtCommand.totalSize(replay, at);
+        if (total > XEN_MAX_FDT_SIZE) {
+            // Xen maps at most this much of the tree it boots from, and refuses a larger one before anything runs
+            throw new CommandError("the device tree at %s is 0x%x bytes (totalsize); Xen boots from one of at most 2 MiB (MAX_FDT_SIZE)"
+                    .formatted(Hex.of(at), total));
+        }
+        intact("the device tree", at, total);
         return tree;
     }
 

@@ -134,9 +134,16 @@ final class FdtCommand {
     private void resize(List<String> a) throws CommandError {
         working();
         long extra = a.isEmpty() ? 0 : Numbers.hex(a.getFirst(), "size");
+        if (Long.compareUnsigned(extra, 0xffffffffL) > 0) {
+            // U-Boot takes it as a 32-bit uint and sets the blob's 32-bit totalsize from it: the sum would wrap
+            throw new CommandError("0x%s is more than a device tree's 32-bit totalsize can hold".formatted(Long.toHexString(extra)));
+        }
         long used = tree.toDtb().length + 5L * RESERVE_ENTRY;
         long offset = address & (PAGE - 1);
         long size = ((used + extra + offset + PAGE - 1) & ~(long) (PAGE - 1)) - offset;
+        if (size > 0xffffffffL) {
+            throw new CommandError("the tree would be 0x%x bytes, more than a device tree's 32-bit totalsize can hold".formatted(size));
+        }
         capacity = size;
         store();
     }

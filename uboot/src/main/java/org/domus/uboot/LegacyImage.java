@@ -116,6 +116,13 @@ record LegacyImage(long address, String loaded, String name, int os, int arch, i
             }
             sizes.add(n);
         }
+        if (sizes.isEmpty()) {
+            // U-Boot's source command reads the first length and stops on a 0; bootm finds no kernel in the image.
+            throw new CommandError(type == UImageCodes.TYPE_SCRIPT
+                    ? "uImage '%s' (script): its first part has length 0 (U-Boot: \"Empty Script\")".formatted(name)
+                    : "uImage '%s' (%s): its list of parts is empty (its first length is 0), so it holds no image"
+                            .formatted(name, UImageCodes.type(type)));
+        }
         List<Part> parts = new ArrayList<>();
         for (long n : sizes) {
             if (at + n > data.byteSize()) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +119,9 @@ final class MemoryCommands {
                 });
             } else {
                 Path path = root.resolve(file);
+                if (Files.exists(path) && !Files.isRegularFile(path)) {
+                    throw new CommandError(root.describe(file) + ": not a regular file (a directory, FIFO, socket or device)");
+                }
                 try (FileChannel ch = FileChannel.open(path)) {
                     long size = ch.size();
                     if (pos > size) {
@@ -151,7 +155,7 @@ final class MemoryCommands {
         loaded(loader, start);
     }
 
-    private void loaded(BoardMemory.Loader loader, long startNanos) {
+    private void loaded(BoardMemory.Loader loader, long startNanos) throws CommandError {
         int before = replay.memory.overwrites().size();
         BoardMemory.Load load = loader.finish();
         replay.setEnv("filesize", Long.toHexString(load.size()));

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import org.domus.dom0less.UImageCodes;
+import org.domus.fdt.InputFile;
 
 /**
  * Runs a U-Boot boot script against a model of the board: {@link BoardMemory} filled by {@code tftpb} and
@@ -37,6 +37,11 @@ public final class Replay {
     private static final int MAX_DEPTH = 64;
     /** A script image decompresses to at most this much. */
     private static final long MAX_SCRIPT = 16L << 20;
+    /**
+     * CONFIG_ENV_SIZE: the room the environment has on the board (and in its flash copy), 128 KiB as on many Arm64
+     * boards; U-Boot refuses a variable that would not fit.
+     */
+    static final long ENV_SIZE = 128L << 10;
 
     /** What the replay tells the person running it. */
     public interface Listener {
@@ -112,6 +117,8 @@ public final class Replay {
     final BoardMemory memory;
     final Options options;
     private final Map<String, String> env = new TreeMap<>();
+    /** What the environment takes as U-Boot stores it: every "name=value" with its NUL. */
+    private long envBytes;
     private final Map<String, String> locals = new TreeMap<>();
     final List<String> warnings = new ArrayList<>();
     final FdtCommand fdt;
@@ -136,10 +143,18 @@ public final class Replay {
         this.fdt = new FdtCommand(this);
         this.loads = new MemoryCommands(this);
         env.putAll(DEFAULT_ENV);
+        env.forEach((k, v) -> envBytes += entryBytes(k, v));
         if (options.tftp instanceof TftpServer server) {
             env.put("serverip", server.host());
+            envBytes += entryBytes("serverip", server.host());
         }
     }
+
+    /**
+     * The largest script file read: 1 MiB. U-Boot sets no limit of its own beyond the malloc pool it copies a script
+     * into before running it (a few MiB on Arm64 boards); boot scripts, ImageBuilder's included, are a few KiB.
+     */
+    static final long SCRIPT_LIMIT = 1L << 20;
 
     /**
      * Replays the script in {@code file}: U-Boot source text ({@code boot.cmd}) or a script image made by
@@ -149,7 +164,7 @@ public final class Replay {
      * @throws IOException     when the script file itself cannot be read
      */
     public static BootRequest run(Path file, Options options) throws ReplayException, IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = InputFile.read(file, SCRIPT_LIMIT, "a boot script");
         String name = file.getFileName().toString();
         String text = scriptText(name, bytes);
         return run(name, text, options);
@@ -370,15 +385,29 @@ public final class Replay {
         return env.get(name);
     }
 
-    void setEnv(String name, String value) {
-        if (value == null) {
-            env.remove(name);
-        } else {
+    /**
+     * Sets (or with null, deletes) a variable. The environment is bounded as on a board, by CONFIG_ENV_SIZE: every
+     * {@code name=value} with its NUL must fit, so a script that doubles a variable stops here, not in the heap.
+     */
+    void setEnv(String name, String value) throws CommandError {
+        String old = value == null ? env.remove(name) : env.get(name);
+        long size = envBytes - (old == null ? 0 : entryBytes(name, old)) + (value == null ? 0 : entryBytes(name, value));
+        if (value != null && size > ENV_SIZE) {
+            throw new CommandError(("the environment would hold 0x%x bytes, more than CONFIG_ENV_SIZE (0x%x); \"%s\" is "
+                    + "left as it was (U-Boot: \"## Error: environment overflow, \\\"%s\\\" deleted\")")
+                    .formatted(size, ENV_SIZE, name, name));
+        }
+        envBytes = size;
+        if (value != null) {
             env.put(name, value);
         }
         if (name.equals("loadaddr") && value != null && Numbers.isHex(value)) {
             loadAddress = Long.parseUnsignedLong(value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value, 16);
         }
+    }
+
+    private static long entryBytes(String name, String value) {
+        return name.getBytes(StandardCharsets.UTF_8).length + 1L + value.getBytes(StandardCharsets.UTF_8).length + 1L;
     }
 
     /** "boot.cmd:4", where the command running is. */

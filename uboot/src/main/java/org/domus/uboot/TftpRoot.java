@@ -34,6 +34,10 @@ public record TftpRoot(Path dir) implements TftpSource {
         if (Files.isDirectory(file)) {
             throw failure(fileName, "is a directory");
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // A FIFO would block the replay forever, a device (a link to /dev/zero) would never end.
+            throw failure(fileName, "not a regular file (a FIFO, socket or device)");
+        }
         try (InputStream in = open(fileName, file)) {
             long total = Files.size(file);
             progress.transferred(0, total);

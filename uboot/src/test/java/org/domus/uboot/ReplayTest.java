@@ -112,6 +112,45 @@ class ReplayTest {
     }
 
     @Test
+    void aKernelUImageForAnotherArchitectureIsRefusedAsUBootRefusesIt() throws Exception {
+        Path root = Board.seedRoot(dir.resolve("tftp"), -1);
+        for (String[] arch : new String[][] {{"x86_64", "0x18"}, {"arm", "0x2"}, {"riscv", "0x1a"}}) {
+            Board.mkimage(root, "-A", arch[0], "-O", "linux", "-T", "kernel", "-C", "none", "-a", "0x1400000", "-e",
+                    "0x1400000", "-n", "Xen stand-in", "-d", "xen-stub", "xen.ub");
+            assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).as(arch[0]).hasMessage(
+                    "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: kernel at 0x1400000 is uImage 'Xen stand-in' "
+                            + "(kernel, %s, none compression), built for %s, not arm64 (U-Boot: \"Unsupported Architecture %s\")"
+                            .formatted(arch[0], arch[0], arch[1]));
+        }
+    }
+
+    @Test
+    void aKernelUImageForAnotherOsIsRefusedAsUBootRefusesIt() throws Exception {
+        Path root = Board.seedRoot(dir.resolve("tftp"), -1);
+        for (String[] os : new String[][] {{"netbsd", "NetBSD", "2"}, {"vxworks", "VxWorks", "14"}, {"u-boot", "U-Boot Firmware", "17"}}) {
+            Board.mkimage(root, "-A", "arm64", "-O", os[0], "-T", "kernel", "-C", "none", "-a", "0x1400000", "-e",
+                    "0x1400000", "-n", "Xen stand-in", "-d", "xen-stub", "xen.ub");
+            assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).as(os[0]).hasMessage((
+                    "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: kernel at 0x1400000 is uImage 'Xen stand-in' "
+                            + "(kernel, arm64, none compression), for %s: Xen's uImage is a Linux one (mkimage -O linux) "
+                            + "(U-Boot: \"ERROR: booting os '%s' (%s) is not supported\")").formatted(os[0], os[1], os[2]));
+        }
+    }
+
+    @Test
+    void aRamdiskUImageForAnotherArchitectureOrOsIsRefusedAsUBootRefusesIt() throws Exception {
+        Path root = Board.seedRoot(dir.resolve("tftp"), -1);
+        for (String[] ao : new String[][] {{"arm", "linux"}, {"x86_64", "linux"}, {"arm64", "netbsd"}}) {
+            Board.mkimage(root, "-A", ao[0], "-O", ao[1], "-T", "ramdisk", "-C", "gzip", "-n", "dom0 rootfs", "-d",
+                    "rootfs.cpio.gz", "xen-rootfs.cpio.gz.u-boot");
+            assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).as(ao[0] + " " + ao[1]).hasMessage((
+                    "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: ramdisk at 0x9000000 is uImage 'dom0 rootfs' "
+                            + "(ramdisk, %s, gzip compression) for %s, not a Linux arm64 ramdisk (U-Boot: \"No Linux "
+                            + "AArch64 Ramdisk Image\")").formatted(ao[0], ao[1]));
+        }
+    }
+
+    @Test
     void truncatedUImage() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
         try (RandomAccessFile f = new RandomAccessFile(root.resolve("xen.ub").toFile(), "rw")) {

@@ -7,18 +7,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A transaction's private view of the store, optimistic: reads fall through to the store and note the
- * generation they saw, writes stay here. Commit succeeds only if every node the transaction read or wrote
- * still has the generation it saw (absent counting as generation 0); otherwise EAGAIN and the client retries,
- * as libxenstore users do. Watch events are held back until commit.
+ * A transaction's private view of the store, optimistic: the first read of a node falls through to the store
+ * and keeps the node as it was then, so every later read in the transaction sees that same node even if
+ * someone else changes it meanwhile (C xenstored copies a node into the transaction on first access; Xen's
+ * own test-xenstore checks this in its "ta err" case). Writes stay here. Commit succeeds only if every node the
+ * transaction read or wrote still has the generation it saw (absent counting as generation 0); otherwise
+ * EAGAIN and the client retries, as libxenstore users do. Watch events are held back until commit.
  */
 final class Transaction implements TreeView {
     /** Marks a node this transaction removed. */
     private static final Node REMOVED = Node.empty(Perms.DOM0_ONLY);
+    /** Marks a node that did not exist when this transaction first looked. */
+    private static final Node ABSENT = Node.empty(Perms.DOM0_ONLY);
 
     final int id;
     private final Store store;
-    private final Map<String, Long> seen = new HashMap<>();
+    /** Each node as this transaction first saw it (its stable view), ABSENT where there was none. */
+    private final Map<String, Node> seen = new HashMap<>();
     private final Map<String, Node> changed = new LinkedHashMap<>();
     private final Map<Integer, Integer> ownedDelta = new HashMap<>();
     private final List<Change> changes = new ArrayList<>();
@@ -38,13 +43,16 @@ final class Transaction implements TreeView {
         if (mine != null) {
             return mine == REMOVED ? null : mine;
         }
-        Node n = store.get(path);
-        if (seen.putIfAbsent(path, n == null ? 0L : n.generation()) == null
-            && Quotas.exceeds(seen.size(), nodeLimit)) {
-            seen.remove(path);
+        Node first = seen.get(path);
+        if (first != null) {
+            return first == ABSENT ? null : first;
+        }
+        if (Quotas.exceeds(seen.size() + 1L, nodeLimit)) {
             throw new XsErrorException(XsError.ENOSPC, "transaction " + id + " touches more than " + nodeLimit
                 + " nodes");
         }
+        Node n = store.get(path);
+        seen.put(path, n == null ? ABSENT : n);
         return n;
     }
 
@@ -78,8 +86,8 @@ final class Transaction implements TreeView {
 
     /** Applies this transaction to the store and returns its changes for the watches, or throws EAGAIN. */
     List<Change> commit() {
-        for (Map.Entry<String, Long> e : seen.entrySet()) {
-            if (store.generationOf(e.getKey()) != e.getValue()) {
+        for (Map.Entry<String, Node> e : seen.entrySet()) {
+            if (store.generationOf(e.getKey()) != e.getValue().generation()) {
                 throw new XsErrorException(XsError.EAGAIN, e.getKey() + " changed during transaction " + id);
             }
         }

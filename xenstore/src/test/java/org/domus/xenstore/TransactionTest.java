@@ -56,6 +56,22 @@ class TransactionTest {
     }
 
     @Test
+    void aTransactionKeepsReadingWhatItFirstReadWhileOthersChangeIt() {
+        a.write("/stable/x", "before");
+        int t = a.startTransaction();
+        assertThat(a.ask(XsType.READ, t, "/stable/x")).isEqualTo("before");
+        assertThat(a.ask(XsType.DIRECTORY, t, "/stable")).isEqualTo("x");
+        b.write("/stable/x", "after");
+        b.write("/stable/y", "new");
+        assertThat(a.ask(XsType.READ, t, "/stable/x")).as("as of the first read").isEqualTo("before");
+        assertThat(a.ask(XsType.DIRECTORY, t, "/stable")).as("as of the first listing").isEqualTo("x");
+        assertThat(a.read("/stable/x")).isEqualTo("after");
+        a.write(t, "/stable/x", "mine");
+        assertThat(a.end(t, true)).isEqualTo("ERROR EAGAIN");
+        assertThat(b.read("/stable/x")).isEqualTo("after");
+    }
+
+    @Test
     void unrelatedChangesDoNotConflict() {
         a.write("/one/x", "0");
         b.write("/two/y", "0");

@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.domus.fdt.InputFile;
 
 /**
  * The tokens of device-tree source, exactly as dtc 1.6.1's scanner produces them. Source is read as
@@ -706,7 +707,7 @@ public final class DtsLexer {
         if (filesOpened++ >= MAX_SOURCE_FILES) {
             throw diagnostics.fatal(pos(), "Includes nested too deeply");
         }
-        Opened o = open(name);
+        Opened o = open(name, InputFile.DTS_LIMIT);
         SourceFile f = new SourceFile(o.bytes, o.fullName, current);
         current = f;
     }
@@ -717,9 +718,10 @@ public final class DtsLexer {
 
     /**
      * Opens {@code name} as dtc does for /include/ and /incbin/: as given if absolute, else next to the file
-     * being read, then in each include directory in turn. Fails at the current position if none opens.
+     * being read, then in each include directory in turn. Fails at the current position if none opens. A file
+     * that is not a regular one (a FIFO, a device) or is larger than {@code limit} is refused where it is named.
      */
-    Opened open(String name) {
+    Opened open(String name, long limit) {
         String failure = "No such file or directory";
         String[] dirs = new String[includeDirs.size() + 1];
         dirs[0] = current.dir;
@@ -733,9 +735,11 @@ public final class DtsLexer {
                 if (Files.isDirectory(path)) {
                     throw diagnostics.fatal(pos(), "Couldn't read \"" + full + "\": Is a directory");
                 }
-                Opened o = new Opened(full, Files.readAllBytes(path));
+                Opened o = new Opened(full, InputFile.read(path, limit, "an included file"));
                 opened.add(full);
                 return o;
+            } catch (InputFile.RefusedException e) {
+                throw diagnostics.fatal(pos(), "Couldn't read \"" + full + "\": " + e.why());
             } catch (NoSuchFileException | InvalidPathException e) {
                 failure = "No such file or directory";
             } catch (AccessDeniedException e) {

@@ -30,6 +30,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.domus.fdt.InputFile;
 
 /**
  * A recursive-descent parser for dtc 1.6.1's grammar, building the live tree as dtc's parser actions do.
@@ -556,7 +557,7 @@ final class DtsParser {
         }
         SourcePos pos = spanTo(first);
         String name = DtsLexer.cString(nameBytes, 0, nameBytes.length);
-        DtsLexer.Opened f = lex.open(name);
+        DtsLexer.Opened f = lex.open(name, InputFile.DTB_LIMIT);
         byte[] content = f.bytes();
         if (offset < 0) {
             throw diag.fatal(pos, "Couldn't seek to offset " + Long.toUnsignedString(offset) + " in \"" + name

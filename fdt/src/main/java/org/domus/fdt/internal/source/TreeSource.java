@@ -3,13 +3,13 @@ package org.domus.fdt.internal.source;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.domus.fdt.DtsException;
+import org.domus.fdt.InputFile;
 
 /**
  * Device-tree source to a live tree, as dtc 1.6.1's front end builds it (its {@code dt_from_source}),
@@ -25,7 +25,9 @@ public final class TreeSource {
         String name = file.toString();
         byte[] source;
         try {
-            source = Files.readAllBytes(file);
+            source = InputFile.read(file, InputFile.DTS_LIMIT, "a device-tree source");
+        } catch (InputFile.RefusedException e) {
+            throw new DtsException(e.getMessage());
         } catch (NoSuchFileException e) {
             throw new DtsException(name + ":1:1: Couldn't open \"" + name + "\": No such file or directory");
         } catch (AccessDeniedException e) {
