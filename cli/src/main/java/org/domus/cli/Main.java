@@ -88,7 +88,15 @@ public final class Main {
             }
         }
         CommandLine cl = commandLine(args);
-        int status = cl.execute(args);
+        int status;
+        try {
+            status = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Every input is bounded by its format's limits; what is left is a heap smaller than such an input needs.
+            cl.getErr().println("domus: not enough memory for this input (the JVM's heap is %d MiB; raise it with JAVA_TOOL_OPTIONS=-Xmx…): domus %s"
+                    .formatted(Runtime.getRuntime().maxMemory() >> 20, TerminalText.escape(String.join(" ", args))));
+            status = EXIT_INPUT;
+        }
         // What a command printed without a line end (dt get's node text) is still in the writer: System.exit would lose it.
         cl.getOut().flush();
         cl.getErr().flush();

@@ -152,6 +152,24 @@ class HostileCommandLineTest {
     }
 
     @Test
+    void anInputWithinItsLimitsButLargerThanTheHeapIsOneLineNotAStackTrace() throws Exception {
+        StringBuilder dts = new StringBuilder("/dts-v1/;\n/ {\n");
+        for (int i = 0; dts.length() < (24 << 20); i++) {
+            dts.append("\tp").append(i).append(" = <1 2 3 4>, \"").append("x".repeat(40)).append("\", [00 11 22 33];\n");
+        }
+        Path big = dir.resolve("big.dts");
+        Files.writeString(big, dts.append("};\n"));
+        ProcessBuilder pb = DomusJvm.command("dt", "compile", big.toString(), "-o", dir.resolve("big.dtb").toString());
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xmx96m");
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(err).isEqualTo(1);
+        assertThat(err.lines().filter(l -> !l.startsWith("Picked up JAVA_TOOL_OPTIONS")).toList()).as(err)
+                .containsExactly("domus: not enough memory for this input (the JVM's heap is 96 MiB; raise it with "
+                        + "JAVA_TOOL_OPTIONS=-Xmx…): domus dt compile " + big + " -o " + dir.resolve("big.dtb"));
+    }
+
+    @Test
     void bootHelpOffersOnlyEnginesThatExist() {
         Result r = domus("boot", "--help");
         assertThat(r.exit()).isZero();
