@@ -201,7 +201,11 @@ final class DtCommand {
             }
             if (format == null || !format.equals("fs")) {
                 if (bytes == null) {
-                    bytes = InputFile.readTree(Path.of(name)); // bounded: a FIFO, /dev/zero or a folder is refused by name
+                    try {
+                        bytes = InputFile.readTree(Path.of(name)); // bounded: a FIFO, /dev/zero or a folder is refused by name
+                    } catch (InputFile.RefusedException e) {
+                        throw new FdtException(e.getMessage(), e); // printed as dtc prints its input errors
+                    }
                 }
                 if (format == null) {
                     format = Fdt.isDtb(bytes) ? "dtb" : "dts";

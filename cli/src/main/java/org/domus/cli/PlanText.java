@@ -3,6 +3,7 @@ package org.domus.cli;
 import java.util.List;
 
 import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Arch;
 import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
@@ -33,13 +34,23 @@ final class PlanText {
             line(s, "cmdline", d.cmdline().isEmpty() ? "(none)" : d.cmdline());
             line(s, "enhanced", enhanced(d));
         }
-        List<String> enhanced = plan.domains().stream().filter(d -> d.id() != 0 && d.enhanced() != Enhanced.NONE)
-                .map(d -> "d" + d.id() + " " + d.name()).toList();
-        if (!enhanced.isEmpty()) {
-            // the qemu engine is the only one today, and the one auto picks for Arm64 guests
-            s.append("%n%s%n".formatted(SystemStore.guestViewLine(String.join(", ", enhanced), "qemu")));
+        // the qemu engine is the only one today: its Arm64 guests see Xen (the EL2 program), its x86 ones do not
+        List<String> xenGuests = enhanced(plan, true);
+        if (!xenGuests.isEmpty()) {
+            s.append("%nxenstore: %s: Xen guests on the qemu engine (their kernel finds Xen; console=hvc0 is their PV "
+                    .formatted(String.join(", ", xenGuests)) + "console), their store rings connected by init-dom0less%n");
+        }
+        List<String> hostOnly = enhanced(plan, false);
+        if (!hostOnly.isEmpty()) {
+            s.append("%n%s%n".formatted(SystemStore.guestViewLine(String.join(", ", hostOnly), "qemu")));
         }
         return s.toString();
+    }
+
+    /** The enhanced domUs whose guests will ({@code xen}) or will not see Xen's ABI, "dN name" each. */
+    private static List<String> enhanced(Plan plan, boolean xen) {
+        return plan.domains().stream().filter(d -> d.id() != 0 && d.enhanced() != Enhanced.NONE)
+                .filter(d -> (d.arch() == Arch.ARM64) == xen).map(d -> "d" + d.id() + " " + d.name()).toList();
     }
 
     /** "enabled: store event channel 1, STORE_PFN ~0 until init-dom0less", as Xen sets the domain up. */
