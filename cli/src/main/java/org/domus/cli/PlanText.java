@@ -37,8 +37,8 @@ final class PlanText {
         // the qemu engine is the only one today: its Arm64 guests see Xen (the EL2 program), its x86 ones do not
         List<String> xenGuests = enhanced(plan, true);
         if (!xenGuests.isEmpty()) {
-            s.append("%nxenstore: %s: Xen guests on the qemu engine (their kernel finds Xen; console=hvc0 is their PV "
-                    .formatted(String.join(", ", xenGuests)) + "console), their store rings connected by init-dom0less%n");
+            s.append(("%nxenstore: %s: Xen guests on the qemu engine (their kernel finds Xen; console=hvc0 is their PV "
+                    + "console), their store rings connected by init-dom0less%n").formatted(String.join(", ", xenGuests)));
         }
         List<String> hostOnly = enhanced(plan, false);
         if (!hostOnly.isEmpty()) {
