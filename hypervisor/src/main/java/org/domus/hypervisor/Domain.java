@@ -275,9 +275,16 @@ public final class Domain {
         } finally {
             lock.unlock();
         }
-        DomainHandle h;
+        adopt(buildEngineDomain());
+    }
+
+    /**
+     * The engine's build of a new engine domain (the caller set {@link #building}); a failure ends the domain (crashed,
+     * or destroyed if that was asked meanwhile) with the engine's reason, and is thrown on.
+     */
+    private DomainHandle buildEngineDomain() throws EngineException {
         try {
-            h = engine.build(spec);
+            return engine.build(spec);
         } catch (EngineException | RuntimeException e) {
             lock.lock();
             try {
@@ -289,7 +296,6 @@ public final class Domain {
             }
             throw e;
         }
-        adopt(h);
     }
 
     /**
@@ -777,16 +783,8 @@ public final class Domain {
         }
         DomainHandle h;
         try {
-            h = engine.build(spec);
+            h = buildEngineDomain();
         } catch (EngineException | RuntimeException e) {
-            lock.lock();
-            try {
-                building = false;
-                lastExit = new ExitReason.Error(String.valueOf(e.getMessage()));
-                finish(destroyRequested ? DomainState.DESTROYED : DomainState.CRASHED);
-            } finally {
-                lock.unlock();
-            }
             return String.valueOf(e.getMessage());
         }
         if (!adopt(h)) {
