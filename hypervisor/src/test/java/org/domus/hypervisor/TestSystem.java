@@ -69,4 +69,53 @@ final class TestSystem {
             throw new AssertionError("unreachable");
         }
     }
+
+    /**
+     * Two domains of 128 MiB: d1 {@code xenguest}, {@code xen,enhanced} with {@code vcpus} vCPUs and no vpl011 (its
+     * console is hvc0), and d2 {@code plain} with one vCPU and a vpl011; their kernels get {@code xenArgs} and
+     * {@code plainArgs}.
+     */
+    static String xenAndPlain(int vcpus, String xenArgs, String plainArgs) {
+        return """
+                /dts-v1/;
+                / {
+                	#address-cells = <2>;
+                	#size-cells = <2>;
+                	chosen {
+                		#address-cells = <1>;
+                		#size-cells = <1>;
+                		xenguest {
+                			compatible = "xen,domain";
+                			memory = <0 0x20000>;
+                			cpus = <%d>;
+                			xen,enhanced = "enabled";
+                			kernel {
+                				compatible = "multiboot,kernel", "multiboot,module";
+                				xen,uefi-binary = "Image";
+                				bootargs = "%s";
+                			};
+                			ramdisk {
+                				compatible = "multiboot,ramdisk", "multiboot,module";
+                				xen,uefi-binary = "initramfs.cpio.gz";
+                			};
+                		};
+                		plain {
+                			compatible = "xen,domain";
+                			memory = <0 0x20000>;
+                			cpus = <1>;
+                			vpl011;
+                			kernel {
+                				compatible = "multiboot,kernel", "multiboot,module";
+                				xen,uefi-binary = "Image";
+                				bootargs = "%s";
+                			};
+                			ramdisk {
+                				compatible = "multiboot,ramdisk", "multiboot,module";
+                				xen,uefi-binary = "initramfs.cpio.gz";
+                			};
+                		};
+                	};
+                };
+                """.formatted(vcpus, xenArgs, plainArgs);
+    }
 }

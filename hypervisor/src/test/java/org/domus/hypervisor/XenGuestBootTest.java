@@ -27,7 +27,8 @@ class XenGuestBootTest {
     @ParameterizedTest(name = "{0} vCPUs")
     @ValueSource(ints = {1, 2, 4})
     void anEnhancedDomainIsAXenGuestOnItsPvConsoleAndAPlainOneIsNot(int vcpus, @TempDir Path dir) throws Exception {
-        Plan plan = TestSystem.plan(dir, system(vcpus));
+        Plan plan = TestSystem.plan(dir, TestSystem.xenAndPlain(vcpus, "console=hvc0 domus.name=xenguest domus.action=xen",
+                "console=ttyAMA0 quiet domus.name=plain domus.action=xen"));
         ConsoleCapture console = new ConsoleCapture();
         try (Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
                 ExitPolicies.XL_DEFAULTS)) {
@@ -45,49 +46,5 @@ class XenGuestBootTest {
         assertThat(console.await(l -> l.startsWith("(d1) DOMUS-READY xenguest cpus=" + vcpus + " "), 1, BOOT)).hasSize(1);
         assertThat(console.await(l -> l.equals("(domus) d1 xenguest: the guest asked Xen to stop: poweroff"), 1, BOOT)).hasSize(1);
         assertThat(Files.readString(dir.resolve("run/d1-xenguest/console.log"))).contains("DOMUS-HYPERVISOR xenguest type=xen");
-    }
-
-    private static String system(int vcpus) {
-        return """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xenguest {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <%d>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=hvc0 domus.name=xenguest domus.action=xen";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                		plain {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=ttyAMA0 quiet domus.name=plain domus.action=xen";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                	};
-                };
-                """.formatted(vcpus);
     }
 }

@@ -29,7 +29,8 @@ class XenStoreHandshakeTest {
 
     @Test
     void initDom0lessConnectsTheGuestAndXlsShutdownPathWorks(@TempDir Path dir) throws Exception {
-        Plan plan = TestSystem.plan(dir, system());
+        Plan plan = TestSystem.plan(dir, TestSystem.xenAndPlain(2, "console=hvc0 quiet domus.name=xenguest domus.action=loop",
+                "console=ttyAMA0 quiet domus.name=plain domus.action=loop"));
         ConsoleCapture console = new ConsoleCapture();
         try (SystemStore store = SystemStore.start(dir.resolve("x.xenstored"));
              Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
@@ -86,49 +87,5 @@ class XenStoreHandshakeTest {
             Thread.sleep(100);
         }
         return v;
-    }
-
-    private static String system() {
-        return """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xenguest {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <2>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=hvc0 quiet domus.name=xenguest domus.action=loop";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                		plain {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=ttyAMA0 quiet domus.name=plain domus.action=loop";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                	};
-                };
-                """;
     }
 }
