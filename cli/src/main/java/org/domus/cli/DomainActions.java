@@ -116,6 +116,75 @@ final class DomainActions {
         }
     }
 
+    /** xl's sysrq: one key to the guest's kernel through control/sysrq. */
+    static final class Sysrq extends Action<ControlRequest.Sysrq> {
+        private final PositionalParamSpec key;
+
+        Sysrq() {
+            super("sysrq", "Send a Magic SysRq key to a Xen guest's kernel, as xl sysrq does (h prints its help in the kernel log).",
+                    "Written to the guest's control/sysrq in xenstore: only an xen,enhanced domain whose kernel has connected "
+                            + "to xenstore (after init-dom0less) reads it.");
+            key = Cli.positional(spec, 1, "KEY", String.class, "One sysrq letter (Linux's sysrq.rst lists them).");
+        }
+
+        @Override
+        ControlRequest.Sysrq request(String domain) {
+            return new ControlRequest.Sysrq(domain, key.getValue());
+        }
+
+        @Override
+        String done(ControlRequest.Sysrq request, DomainInfo after) {
+            return "sysrq %s written to control/sysrq".formatted(request.key());
+        }
+    }
+
+    /** xl's mem-set: the balloon's target through memory/target. */
+    static final class MemSet extends Action<ControlRequest.MemSet> {
+        private final PositionalParamSpec size;
+
+        MemSet() {
+            super("mem-set", "Set a Xen guest's memory target, as xl mem-set does: its balloon driver gives memory back to the host, "
+                    + "or takes it again up to the memory it was built with.",
+                    "SIZE as xl reads it: a number of MiB, or with a unit t, g, m, k or b (512m, 1g, 131072k). Written to the "
+                            + "guest's memory/target in xenstore (KiB): only an xen,enhanced domain whose kernel has connected to "
+                            + "xenstore (after init-dom0less) reads it.");
+            size = Cli.positional(spec, 1, "SIZE", String.class, "The target: 512m, 1g, 131072k; a bare number is MiB.");
+        }
+
+        @Override
+        ControlRequest.MemSet request(String domain) {
+            return new ControlRequest.MemSet(domain, ControlRequest.MemSet.kib(size.getValue()));
+        }
+
+        @Override
+        String done(ControlRequest.MemSet request, DomainInfo after) {
+            return "memory target %d KiB (%d MiB) written to memory/target".formatted(request.targetKib(), request.targetKib() / 1024);
+        }
+    }
+
+    /** xl's vcpu-set: cpu/N/availability for each vCPU. */
+    static final class VcpuSet extends Action<ControlRequest.VcpuSet> {
+        private final PositionalParamSpec count;
+
+        VcpuSet() {
+            super("vcpu-set", "Set how many of a Xen guest's vCPUs are online, as xl vcpu-set does: the highest go offline first.",
+                    "Written to the guest's cpu/N/availability in xenstore: only an xen,enhanced domain whose kernel has "
+                            + "connected to xenstore (after init-dom0less) reads it. Linux takes a vCPU marked offline down "
+                            + "itself; one marked online again is brought up by its userspace (a udev rule).");
+            count = Cli.positional(spec, 1, "COUNT", String.class, "From 1 to the vCPUs it was built with.");
+        }
+
+        @Override
+        ControlRequest.VcpuSet request(String domain) {
+            return new ControlRequest.VcpuSet(domain, ControlRequest.VcpuSet.count(count.getValue()));
+        }
+
+        @Override
+        String done(ControlRequest.VcpuSet request, DomainInfo after) {
+            return "%d of its %d vCPUs online (cpu/N/availability written)".formatted(request.vcpus(), after.vcpus());
+        }
+    }
+
     /** shutdown and reboot: the power button, then the hard way after a timeout. */
     abstract static class Graceful<Q extends ControlRequest<ControlReply.OneDomain>> extends Action<Q> {
         private final OptionSpec await;

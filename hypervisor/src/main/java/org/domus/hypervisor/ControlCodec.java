@@ -104,6 +104,12 @@ public final class ControlCodec {
                 g.writeStringField("cpus", r.cpus());
             } else if (request instanceof ControlRequest.Console r) {
                 g.writeBooleanField("input", r.input());
+            } else if (request instanceof ControlRequest.Sysrq r) {
+                g.writeStringField("key", r.key());
+            } else if (request instanceof ControlRequest.MemSet r) {
+                g.writeNumberField("targetKib", r.targetKib());
+            } else if (request instanceof ControlRequest.VcpuSet r) {
+                g.writeNumberField("vcpus", r.vcpus());
             }
             g.writeEndObject();
         });
@@ -144,6 +150,9 @@ public final class ControlCodec {
                 case ControlRequest.Dmesg.OP -> new ControlRequest.Dmesg();
                 case ControlRequest.InitDom0less.OP -> new ControlRequest.InitDom0less();
                 case ControlRequest.Console.OP -> new ControlRequest.Console(r.text("domain"), r.flag("input", true));
+                case ControlRequest.Sysrq.OP -> new ControlRequest.Sysrq(r.text("domain"), r.text("key"));
+                case ControlRequest.MemSet.OP -> new ControlRequest.MemSet(r.text("domain"), r.whole("targetKib"));
+                case ControlRequest.VcpuSet.OP -> new ControlRequest.VcpuSet(r.text("domain"), r.integer("vcpus"));
                 default -> throw new Malformed("unknown request '%s'".formatted(shown(op)));
             };
         } catch (IllegalArgumentException e) {

@@ -205,6 +205,127 @@ public sealed interface ControlRequest<R extends ControlReply> {
         }
     }
 
+    /**
+     * xl's sysrq: {@code key}, one printable character, written to the guest's {@code control/sysrq}; its kernel
+     * performs the request (h: help in its kernel log). Only a Xen guest connected to its store can be asked.
+     */
+    record Sysrq(String domain, String key) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "sysrq";
+
+        public Sysrq {
+            checkDomain(domain);
+            if (key == null || key.length() != 1 || key.charAt(0) <= ' ' || key.charAt(0) > '~') {
+                throw new IllegalArgumentException("sysrq key %s: give one letter, digit or sign, as sysrq.rst lists them (h: help)"
+                        .formatted(key == null ? "missing" : "'" + ControlCodec.shown(key) + "'"));
+            }
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /**
+     * xl's mem-set: the guest's balloon target, {@code memory/target} in KiB (and its maximum reservation set just
+     * above it, as xl enforces it). The guest's balloon driver gives memory back, or takes it again up to the memory
+     * the domain was built with.
+     */
+    record MemSet(String domain, long targetKib) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "mem-set";
+
+        public MemSet {
+            checkDomain(domain);
+            if (targetKib < 0) {
+                throw new IllegalArgumentException("memory target %d KiB: give a size from 0".formatted(targetKib));
+            }
+        }
+
+        /**
+         * A size as xl reads one (its {@code parse_mem_size_kb}), in KiB: a whole number with one optional unit, t, g,
+         * m, k or b (any case); a bare number is MiB. Bytes are rounded down to KiB, as xl does.
+         */
+        public static long kib(String text) {
+            String t = text == null ? "" : text.strip();
+            int end = t.length();
+            char unit = end > 0 && !Character.isDigit(t.charAt(end - 1)) ? Character.toLowerCase(t.charAt(--end)) : 'm';
+            String digits = t.substring(0, end);
+            int shift = switch (unit) {
+                case 't' -> 30;
+                case 'g' -> 20;
+                case 'm' -> 10;
+                case 'k' -> 0;
+                case 'b' -> -10;
+                default -> Integer.MIN_VALUE;
+            };
+            if (shift == Integer.MIN_VALUE || digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("invalid memory size: '%s' (a number of MiB, or with a unit: 512m, 1g, 131072k)"
+                        .formatted(ControlCodec.shown(text == null ? "" : text)));
+            }
+            try {
+                long n = Long.parseLong(digits);
+                if (shift < 0) {
+                    return n >> -shift;
+                }
+                if (n > (Long.MAX_VALUE >> shift)) {
+                    throw new NumberFormatException();
+                }
+                return n << shift;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid memory size: '%s' is too large".formatted(ControlCodec.shown(text)));
+            }
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
+    /**
+     * xl's vcpu-set: vCPUs 0 to {@code vcpus - 1} online, the rest offline, through each {@code cpu/N/availability};
+     * the guest's kernel takes the others offline (its userspace brings added ones online, as a udev rule does).
+     */
+    record VcpuSet(String domain, int vcpus) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
+        public static final String OP = "vcpu-set";
+
+        public VcpuSet {
+            checkDomain(domain);
+            if (vcpus < 1) {
+                throw new IllegalArgumentException("requested %d vCPUs: a domain keeps at least one".formatted(vcpus));
+            }
+        }
+
+        /** {@code text} as a vCPU count: a whole number from 1. */
+        public static int count(String text) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'%s' is not a number of vCPUs".formatted(ControlCodec.shown(text == null ? "" : text)));
+            }
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.OneDomain> replyType() {
+            return ControlReply.OneDomain.class;
+        }
+    }
+
     /** The vCPUs of every domain, or of {@code domain} alone when it is not null. */
     record VcpuList(String domain) implements ControlRequest<ControlReply.Vcpus> {
         public static final String OP = "vcpu-list";

@@ -267,6 +267,21 @@ public final class ControlServer implements AutoCloseable {
                 d.create();
                 yield new ControlReply.OneDomain(d.info());
             }
+            case ControlRequest.Sysrq r -> {
+                Domain d = hv.domain(r.domain());
+                d.sysrq(r.key().charAt(0));
+                yield new ControlReply.OneDomain(d.info());
+            }
+            case ControlRequest.MemSet r -> {
+                Domain d = hv.domain(r.domain());
+                d.memSet(r.targetKib());
+                yield new ControlReply.OneDomain(d.info());
+            }
+            case ControlRequest.VcpuSet r -> {
+                Domain d = hv.domain(r.domain());
+                d.vcpuSet(r.vcpus());
+                yield new ControlReply.OneDomain(d.info());
+            }
             case ControlRequest.VcpuList r -> {
                 List<VcpuInfo> out = new ArrayList<>();
                 for (Domain d : r.domain() != null ? List.of(hv.domain(r.domain())) : hv.domains()) {

@@ -29,6 +29,7 @@ import org.domus.engine.ExitReason;
 import org.domus.hypervisor.CpuAffinity.AffinityException;
 import org.domus.xen.ShutdownReason;
 import org.domus.xen.XenDomain;
+import org.domus.xen.XenLayout;
 
 /**
  * One domain of a running system: its id for life, its name (the store's, see {@link #name()}), the engine
@@ -525,6 +526,80 @@ public final class Domain {
         return s != null && s.askGuest(this, action);
     }
 
+    // ---- what a Xen guest is asked through its store, as xl asks it ----------------------------------------------
+
+    /** xl's sysrq: {@code control/sysrq}; the guest's kernel clears it and performs the request. */
+    public void sysrq(char key) throws ControlException {
+        guestStore("sent a sysrq", "control/sysrq").writeHome(this, "control/sysrq", String.valueOf(key));
+        event("sysrq: control/sysrq = " + key);
+    }
+
+    /**
+     * xl's mem-set: {@code memory/target} (KiB), with the maximum reservation set just above it, as xl enforces it
+     * ({@code xc_domain_setmaxmem}, target + {@link #MAXMEM_SLACK_KIB}); xl also records it in MiB under
+     * {@code /vm/<uuid>/memory}. The guest's balloon driver then gives pages back (each punched out of the shared RAM,
+     * so the host really gets it) or takes them again, up to the memory the domain was built with.
+     */
+    public void memSet(long targetKib) throws ControlException {
+        SystemStore s = guestStore("given a memory target", "memory/target");
+        long staticMax = spec.memoryBytes() / 1024;
+        if (targetKib > staticMax) {
+            throw new ControlException(("%s: cannot set its memory target to %d KiB: memory_dynamic_max must be less than or "
+                    + "equal to memory_static_max (%d KiB, the memory it was built with)").formatted(this, targetKib, staticMax));
+        }
+        xen.maxMemoryKib(targetKib + MAXMEM_SLACK_KIB);
+        s.writeHome(this, "memory/target", Long.toString(targetKib));
+        s.write(this, "/vm/" + uuid + "/memory", Long.toString(targetKib / 1024));
+        event("mem-set: memory/target = %d KiB (%d MiB of %d)".formatted(targetKib, targetKib / 1024, staticMax / 1024));
+    }
+
+    /**
+     * xl's vcpu-set: {@code cpu/N/availability} online for vCPUs below {@code count}, offline for the rest, every one
+     * written as xl writes them. The guest's kernel takes a vCPU marked offline down (PSCI CPU_OFF) and marks one
+     * marked online present; bringing that one up is its userspace's (a udev rule's) part.
+     */
+    public void vcpuSet(int count) throws ControlException {
+        SystemStore s = guestStore("given a vCPU count", "cpu/N/availability");
+        if (count < 1 || count > spec.vcpus()) {
+            throw new ControlException("%s: requested %d vCPUs, however it has %d (cpus in its node%s)".formatted(this, count,
+                    spec.vcpus(), count < 1 ? "; vCPU 0 stays online" : ""));
+        }
+        for (int v = 0; v < spec.vcpus(); v++) {
+            s.writeHome(this, "cpu/" + v + "/availability", v < count ? "online" : "offline");
+        }
+        event("vcpu-set: %d of its %d vCPUs online (cpu/N/availability)".formatted(count, spec.vcpus()));
+    }
+
+    /** xl's {@code LIBXL_MAXMEM_CONSTANT}: what the maximum reservation keeps above a mem-set target. */
+    static final long MAXMEM_SLACK_KIB = 1024;
+
+    /**
+     * The store through which this domain's guest is asked to do {@code what} (by writing {@code node}), or why it
+     * cannot be: only a running Xen guest whose kernel talks on its store ring reads what is written there.
+     */
+    private SystemStore guestStore(String what, String node) throws ControlException {
+        live(what);
+        if (xen == null) {
+            String why = storeChannel.enhanced() == Enhanced.NONE
+                    ? "no xen,enhanced in its node, so its kernel sees no Xen"
+                    : "the %s engine gives its guest no Xen ABI".formatted(engine.name());
+            throw new ControlException("%s is not a Xen guest (%s): it cannot be %s, which goes through xenstore's %s"
+                    .formatted(this, why, what, node));
+        }
+        SystemStore s = store;
+        if (!storeChannel.hasStore() || s == null) {
+            throw new ControlException("%s has no xenstore (%s): it cannot be %s, which goes through xenstore's %s".formatted(
+                    this, s == null ? "its system runs no xenstored" : "xen,enhanced = \"no-xenstore\"", what, node));
+        }
+        if (!xen.storeTalking()) {
+            throw new ControlException(storeChannel.hasPage()
+                    ? "%s has not connected to xenstore yet: init-dom0less gave it its page, but its kernel's xenbus is not up"
+                            .formatted(this)
+                    : "%s has not connected to xenstore: run domus init-dom0less".formatted(this));
+        }
+        return s;
+    }
+
     /**
      * {@code xl create} for a domain that has stopped (destroyed, powered off, crashed): built again from the modules
      * kept at boot, checked to be unchanged, with the same id, name and uuid, and started. Returns once it runs.
@@ -654,7 +729,9 @@ public final class Domain {
             case BUILDING, DESTROYED -> "------";
         };
         ExitReason exit = lastExit;
-        return new DomainInfo(id, name(), now.name().toLowerCase(Locale.ROOT), flags, spec.memoryBytes() / 1024,
+        // a Xen guest's memory is what it holds now, after its balloon (xl list's Mem: the domain's current pages)
+        long kib = xen != null && running() ? xen.currentPages() * (XenLayout.PAGE / 1024) : spec.memoryBytes() / 1024;
+        return new DomainInfo(id, name(), now.name().toLowerCase(Locale.ROOT), flags, kib,
                 spec.vcpus(), cpu, running() ? age().toMillis() / 1000.0 : 0, restarts, exit == null ? "" : describe(exit),
                 engine.name(), String.valueOf(spec.kernel()), spec.initrd() == null ? "" : spec.initrd().toString(),
                 spec.cmdline(), String.valueOf(spec.workDir()), vcpus.stream().map(VcpuInfo::affinity).toList());

@@ -131,6 +131,24 @@ public final class SystemStore implements AutoCloseable {
                 () -> server.write("/local/domain/" + d.id() + "/control/shutdown", action));
     }
 
+    /**
+     * Writes {@code value} at {@code relative} under {@code d}'s home ({@code control/sysrq}, {@code memory/target},
+     * {@code cpu/N/availability}), where its guest's kernel watches, as xl writes them. The caller checked that the
+     * guest talks on its ring.
+     */
+    void writeHome(Domain d, String relative, String value) throws ControlException {
+        write(d, "/local/domain/" + d.id() + "/" + relative, value);
+    }
+
+    /** Writes {@code value} at {@code path}, for {@code d}; a refusal is the command's error. */
+    void write(Domain d, String path, String value) throws ControlException {
+        try {
+            server.write(path, value);
+        } catch (RuntimeException e) {
+            throw new ControlException("%s: xenstore refused to write %s: %s".formatted(d, path, e.getMessage()), e);
+        }
+    }
+
     /** init-dom0less on every domU of {@code domains}, in order. */
     public StoreInitReport initDom0less(List<Domain> domains) {
         List<StoreInit> out = new ArrayList<>();

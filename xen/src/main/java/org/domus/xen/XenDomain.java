@@ -321,6 +321,22 @@ public final class XenDomain implements XenAbi {
         }
     }
 
+    /**
+     * The most pages the current guest may hold, as the toolstack's {@code xc_domain_setmaxmem} sets it (xl mem-set
+     * enforces its target so): the balloon's later populate calls stop there. Never above the RAM the domain was
+     * built with; a new guest (a reboot) starts again at all of it, as its store entries do.
+     */
+    public void maxMemoryKib(long kib) {
+        state.events().lock().lock();
+        try {
+            if (state.reservation() != null) {
+                state.reservation().maxPages(kib / (XenLayout.PAGE / 1024));
+            }
+        } finally {
+            state.events().lock().unlock();
+        }
+    }
+
     /** Port status for the toolstack and tests: EVTCHNSTAT_* and the other end. */
     public PortInfo port(int port) {
         try {

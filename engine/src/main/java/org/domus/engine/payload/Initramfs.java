@@ -14,7 +14,8 @@ import java.util.zip.GZIPOutputStream;
  * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed; {@code idle}: nothing
  * more, not even the power button, until it is destroyed; {@code escapes}: a line of terminal control sequences, a C1
  * control and a carriage return, as a hostile guest prints; {@code xen}: a {@code DOMUS-HYPERVISOR <name> type=<type>}
- * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest). Tests and
+ * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest; {@code monitor}: a {@code DOMUS-GUEST <name>
+ * mem=<MemTotal>kB cpus=<online CPUs>} line at once and at each change, bringing up CPUs its kernel marks present). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -78,6 +79,23 @@ public final class Initramfs {
               # asleep for good, so that QEMU sits idle too (~0.3 % of a core under TCG): looking for the power button
               # even once a second, as loop does, costs 20 times that, most of it reading /proc/interrupts
               idle) sleep inf; poweroff -f ;;
+              # a Xen guest as the toolstack changes it: a DOMUS-GUEST line now and whenever its MemTotal or online CPUs
+              # change (xl's mem-set and vcpu-set). A CPU its kernel marked present again (cpu/N/availability online) is
+              # brought up here, as a distribution's udev rule does: Linux leaves that to userspace. The first line of
+              # /proc/meminfo is MemTotal.
+              monitor) last=
+                while :; do
+                  set +f
+                  for f in /sys/devices/system/cpu/cpu[0-9]*/online; do
+                    read -r on < "$f" && [ "$on" = 0 ] && echo 1 > "$f"
+                  done 2>/dev/null
+                  set -f
+                  read -r key value unit < /proc/meminfo
+                  read -r online < /sys/devices/system/cpu/online
+                  now="mem=$value$unit cpus=$online"
+                  [ "$now" != "$last" ] && echo "DOMUS-GUEST $name $now" && last=$now
+                  sleep 0.5
+                done ;;
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
               xen) { read -r type < /sys/hypervisor/type; } 2>/dev/null || type=none
                    echo "DOMUS-HYPERVISOR $name type=$type"; poweroff -f ;;
