@@ -204,7 +204,7 @@ class XenGuestToolstackTest {
             			kernel {
             				compatible = "multiboot,kernel", "multiboot,module";
             				xen,uefi-binary = "Image";
-            				bootargs = "console=hvc0 quiet domus.name=xenguest domus.action=monitor";
+            				bootargs = "console=hvc0 quiet domus.name=xenguest domus.fill=72 domus.action=monitor";
             			};
             			ramdisk {
             				compatible = "multiboot,ramdisk", "multiboot,module";

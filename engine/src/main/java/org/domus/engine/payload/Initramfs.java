@@ -15,7 +15,8 @@ import java.util.zip.GZIPOutputStream;
  * more, not even the power button, until it is destroyed; {@code escapes}: a line of terminal control sequences, a C1
  * control and a carriage return, as a hostile guest prints; {@code xen}: a {@code DOMUS-HYPERVISOR <name> type=<type>}
  * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest; {@code monitor}: a {@code DOMUS-GUEST <name>
- * mem=<MemTotal>kB cpus=<online CPUs>} line at once and at each change, bringing up CPUs its kernel marks present). Tests and
+ * mem=<MemTotal>kB cpus=<online CPUs>} line at once and at each change, bringing up CPUs its kernel marks present;
+ * {@code domus.fill=<MiB>} first writes and removes that much in its tmpfs, so that its free memory is resident). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -32,11 +33,12 @@ public final class Initramfs {
             mount -t devtmpfs devtmpfs /dev
             set -f
             read -r cmdline < /proc/cmdline
-            name=$(hostname) action=poweroff
+            name=$(hostname) action=poweroff fill=
             for word in $cmdline; do
               case $word in
                 domus.name=*) name=${word#*=} ;;
                 domus.action=*) action=${word#*=} ;;
+                domus.fill=*) fill=${word#*=} ;;
               esac
             done
             while read -r key value unit; do
@@ -66,6 +68,9 @@ public final class Initramfs {
                 case $counts in *[1-9]*) return 0 ;; esac
               return 1
             }
+            # domus.fill=MiB: that much written to a file and removed, so that the guest's free memory is resident on the
+            # host as in a guest that has run a while (pages its balloon then gives back really free host memory)
+            [ -n "$fill" ] && { busybox dd if=/dev/zero of=/tmp/fill bs=1M count="$fill"; busybox rm -f /tmp/fill; } 2>/dev/null
             echo "DOMUS-READY $name cpus=$(nproc) mem=$mem"
             case $action in
               reboot) reboot -f ;;
