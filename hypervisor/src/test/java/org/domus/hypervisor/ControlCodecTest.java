@@ -77,6 +77,40 @@ class ControlCodecTest {
         assertThat(decode("{\"v\":1,\"op\":\"vcpu-pin\",\"domain\":\"d1\",\"vcpu\":\"all\",\"cpus\":\"0-1\"}"))
                 .isEqualTo(new ControlRequest.VcpuPin("d1", ControlRequest.VcpuPin.ALL, "0-1"));
         assertThat(decode(" {\"v\":1,\"op\":\"create\",\"domain\":\"web\"}\r")).isEqualTo(new ControlRequest.Create("web"));
+        assertThat(decode("{\"v\":1,\"op\":\"mem-set\",\"domain\":\"d1\",\"targetKib\":65536}"))
+                .isEqualTo(new ControlRequest.MemSet("d1", 65536));
+        assertThat(decode("{\"v\":1,\"op\":\"vcpu-set\",\"domain\":\"d1\",\"vcpus\":1}")).isEqualTo(new ControlRequest.VcpuSet("d1", 1));
+        assertThat(decode("{\"v\":1,\"op\":\"sysrq\",\"domain\":\"d1\",\"key\":\"h\"}")).isEqualTo(new ControlRequest.Sysrq("d1", "h"));
+    }
+
+    @Example
+    void xlsSysrqMemSetAndVcpuSetRefuseWhatXlRefuses() {
+        assertMalformed("{\"v\":1,\"op\":\"sysrq\",\"domain\":\"d1\",\"key\":\"hh\"}",
+                "request 'sysrq': sysrq key 'hh': give one letter, digit or sign, as sysrq.rst lists them (h: help)");
+        assertMalformed("{\"v\":1,\"op\":\"sysrq\",\"domain\":\"d1\",\"key\":\" \"}",
+                "request 'sysrq': sysrq key ' ': give one letter, digit or sign, as sysrq.rst lists them (h: help)");
+        assertMalformed("{\"v\":1,\"op\":\"mem-set\",\"domain\":\"d1\",\"targetKib\":-1}",
+                "request 'mem-set': memory target -1 KiB: give a size from 0");
+        assertMalformed("{\"v\":1,\"op\":\"vcpu-set\",\"domain\":\"d1\",\"vcpus\":0}",
+                "request 'vcpu-set': requested 0 vCPUs: a domain keeps at least one");
+        assertMalformed("{\"v\":1,\"op\":\"vcpu-set\",\"domain\":\"d1\",\"vcpus\":4294967297}",
+                "request 'vcpu-set': 'vcpus' is 4294967297, out of range");
+    }
+
+    @Example
+    void memorySizesReadAsXlReadsThem() {
+        // xl's parse_mem_size_kb: a bare number is MiB; t, g, m, k, b in either case; bytes rounded down to KiB
+        assertThat(ControlRequest.MemSet.kib("512")).isEqualTo(512 * 1024);
+        assertThat(ControlRequest.MemSet.kib("512m")).isEqualTo(512 * 1024);
+        assertThat(ControlRequest.MemSet.kib("1G")).isEqualTo(1024 * 1024);
+        assertThat(ControlRequest.MemSet.kib("1t")).isEqualTo(1L << 30);
+        assertThat(ControlRequest.MemSet.kib("131072k")).isEqualTo(131072);
+        assertThat(ControlRequest.MemSet.kib("4097b")).isEqualTo(4);
+        for (String bad : List.of("", "m", "1.5g", "-1m", "12x", "1mb", "0x10m", "99999999999999999999")) {
+            assertThatThrownBy(() -> ControlRequest.MemSet.kib(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("invalid memory size: '" + bad + "'");
+        }
+        assertThatThrownBy(() -> ControlRequest.MemSet.kib("9999999999t")).hasMessage("invalid memory size: '9999999999t' is too large");
     }
 
     @Example
@@ -191,7 +225,10 @@ class ControlCodecTest {
                         texts().filter(s -> !s.isBlank())).as(ControlRequest.VcpuPin::new),
                 Arbitraries.just(new ControlRequest.Dmesg()),
                 Arbitraries.just(new ControlRequest.InitDom0less()),
-                Combinators.combine(domain, flag).as(ControlRequest.Console::new)));
+                Combinators.combine(domain, flag).as(ControlRequest.Console::new),
+                Combinators.combine(domain, Arbitraries.chars().range('!', '~').map(String::valueOf)).as(ControlRequest.Sysrq::new),
+                Combinators.combine(domain, Arbitraries.longs().greaterOrEqual(0)).as(ControlRequest.MemSet::new),
+                Combinators.combine(domain, Arbitraries.integers().greaterOrEqual(1)).as(ControlRequest.VcpuSet::new)));
     }
 
     @Provide
