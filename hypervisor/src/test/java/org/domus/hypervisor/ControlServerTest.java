@@ -114,6 +114,20 @@ class ControlServerTest {
     }
 
     @Test
+    void aPlainDomainRefusesWhatOnlyAXenGuestReadsFromXenstore() throws Exception {
+        try (ControlClient c = ControlClient.connect(name)) {
+            String why = "d1 alpha is not a Xen guest (no xen,enhanced in its node, so its kernel sees no Xen): it cannot be ";
+            assertThatThrownBy(() -> c.call(new ControlRequest.Sysrq("alpha", "h")))
+                    .hasMessage(why + "sent a sysrq, which goes through xenstore's control/sysrq");
+            assertThatThrownBy(() -> c.call(new ControlRequest.MemSet("alpha", 1 << 20)))
+                    .hasMessage(why + "given a memory target, which goes through xenstore's memory/target");
+            assertThatThrownBy(() -> c.call(new ControlRequest.VcpuSet("alpha", 1)))
+                    .hasMessage(why + "given a vCPU count, which goes through xenstore's cpu/N/availability");
+            assertThat(c.call(new ControlRequest.Info("alpha")).domain().state()).isEqualTo("running");
+        }
+    }
+
+    @Test
     void pausesAndUnpauses() throws Exception {
         try (ControlClient c = ControlClient.connect(name)) {
             assertThat(c.call(new ControlRequest.Pause("alpha")).domain().flags()).isEqualTo("--p---");

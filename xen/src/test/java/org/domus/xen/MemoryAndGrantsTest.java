@@ -48,6 +48,24 @@ class MemoryAndGrantsTest {
     }
 
     @Test
+    void theToolstacksMaximumStopsTheBalloonTakingPagesBack() {
+        LinuxGuest g = guest(1, 1);
+        long total = 16 * MiB / 4096;
+        long first = (TestRam.BASE >>> 12) + 2048;
+        assertThat(reservation(g, 1, new long[] {first, first + 1, first + 2, first + 3}, 0)).isEqualTo(4);
+        // xl mem-set's enforce: the maximum just above the target, here two pages above what the guest holds now
+        g.domain.maxMemoryKib((total - 2) * 4);
+        assertThat(pages(g, 4)).isEqualTo(total - 2);
+        assertThat(reservation(g, 6, new long[] {first, first + 1, first + 2}, 0)).as("up to the maximum").isEqualTo(2);
+        assertThat(g.domain.currentPages()).isEqualTo(total - 2);
+        // a maximum above the RAM it was built with is the RAM
+        g.domain.maxMemoryKib(1L << 40);
+        assertThat(pages(g, 4)).isEqualTo(total);
+        assertThat(reservation(g, 6, new long[] {first + 2, first + 3}, 0)).isEqualTo(2);
+        assertThat(g.domain.currentPages()).isEqualTo(total);
+    }
+
+    @Test
     void theBalloonGivesPagesBackToTheHostAndTakesThemAgain() {
         LinuxGuest g = guest(1, 1);
         long total = 16 * MiB / 4096;
