@@ -169,6 +169,12 @@ class XenGuestToolstackTest {
         Run two = domus("vcpu-set", "xenguest", "2");
         assertThat(two.exit()).as(two.err()).isZero();
         awaitGuest(m -> m.group(2).equals("0-1"));
+        for (int i = 0; i < 2; i++) {
+            assertThat(domus("vcpu-set", "xenguest", "1").exit()).isZero();
+            awaitGuest(m -> m.group(2).equals("0"));
+            assertThat(domus("vcpu-set", "xenguest", "2").exit()).isZero();
+            awaitGuest(m -> m.group(2).equals("0-1"));
+        }
 
         Run three = domus("vcpu-set", "xenguest", "3");
         assertThat(three.exit()).isEqualTo(1);
