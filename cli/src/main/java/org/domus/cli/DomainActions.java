@@ -122,7 +122,7 @@ final class DomainActions {
 
         Sysrq() {
             super("sysrq", "Send a Magic SysRq key to a Xen guest's kernel, as xl sysrq does (h prints its help in the kernel log).",
-                    "Written to the guest's control/sysrq in xenstore: only an xen,enhanced domain whose kernel has connected "
+                    "Written to the guest's control/sysrq in xenstore: only a xen,enhanced domain whose kernel has connected "
                             + "to xenstore (after init-dom0less) reads it.");
             key = Cli.positional(spec, 1, "KEY", String.class, "One sysrq letter (Linux's sysrq.rst lists them).");
         }
@@ -146,7 +146,7 @@ final class DomainActions {
             super("mem-set", "Set a Xen guest's memory target, as xl mem-set does: its balloon driver gives memory back to the host, "
                     + "or takes it again up to the memory it was built with.",
                     "SIZE as xl reads it: a number of MiB, or with a unit t, g, m, k or b (512m, 1g, 131072k). Written to the "
-                            + "guest's memory/target in xenstore (KiB): only an xen,enhanced domain whose kernel has connected to "
+                            + "guest's memory/target in xenstore (KiB): only a xen,enhanced domain whose kernel has connected to "
                             + "xenstore (after init-dom0less) reads it.");
             size = Cli.positional(spec, 1, "SIZE", String.class, "The target: 512m, 1g, 131072k; a bare number is MiB.");
         }
@@ -168,7 +168,7 @@ final class DomainActions {
 
         VcpuSet() {
             super("vcpu-set", "Set how many of a Xen guest's vCPUs are online, as xl vcpu-set does: the highest go offline first.",
-                    "Written to the guest's cpu/N/availability in xenstore: only an xen,enhanced domain whose kernel has "
+                    "Written to the guest's cpu/N/availability in xenstore: only a xen,enhanced domain whose kernel has "
                             + "connected to xenstore (after init-dom0less) reads it. Linux takes a vCPU marked offline down "
                             + "itself; one marked online again is brought up by its userspace (a udev rule).");
             count = Cli.positional(spec, 1, "COUNT", String.class, "From 1 to the vCPUs it was built with.");
