@@ -50,8 +50,9 @@ import org.domus.xen.XenLayout;
  *   DESTROYED, SHUTDOWN, CRASHED (final: no engine domain)
  * </pre>
  * The toolstack acts on it here: pause, shutdown and reboot (a Xen guest is asked through {@code control/shutdown},
- * any other has its power button pressed; destroyed or reset after a timeout, as a guest may not act), create (a stopped domain built again), and vCPU pinning, which is kept
- * per vCPU and applied again to the new vCPU threads after every restart.
+ * any other has its power button pressed; destroyed or reset after a timeout, as a guest may not act), create (a stopped domain built again), vCPU pinning, which is kept
+ * per vCPU and applied again to the new vCPU threads after every restart, and what only a Xen guest connected to its
+ * store can be asked, as xl asks it: sysrq, mem-set (its balloon) and vcpu-set.
  */
 public final class Domain {
     private final int id;
