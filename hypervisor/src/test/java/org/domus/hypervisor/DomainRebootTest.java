@@ -20,14 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code vcpu-pin} outlives a reboot: the rebuilt engine domain's vCPU is a new host thread (here a new {@code sleep}
- * process standing in for it, as in {@link ControlServerTest}), and it starts out pinned where the old one was.
+ * What {@code domus reboot} promises beyond {@link DomainLifecycleTest}'s state machine: a guest that ignores the power
+ * button is reset after the timeout and comes back, and {@code vcpu-pin} outlives reboots (the rebuilt engine domain's
+ * vCPU is a new host thread, here a new {@code sleep} process standing in for it as in {@link ControlServerTest}).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class VcpuPinRebootTest {
+class DomainRebootTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final ConsoleMux mux = new ConsoleMux(new ConsoleCapture().printStream());
+    private final ConsoleCapture screen = new ConsoleCapture();
+    private final ConsoleMux mux = new ConsoleMux(screen.printStream());
     private final List<Process> vcpus = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -59,6 +61,27 @@ class VcpuPinRebootTest {
                     .isEqualTo(Integer.toString(last));
             assertThat(d.vcpus().getFirst().affinity()).isEqualTo(Integer.toString(last));
         }
+        d.destroy();
+    }
+
+    @Test
+    void aGuestThatIgnoresThePowerButtonIsResetAfterTheTimeoutAndComesBack() throws Exception {
+        List<ToyHandle> built = new CopyOnWriteArrayList<>();
+        Domain d = new Domain(1, "toy", new DomainSpec("toy", GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "",
+                Path.of("run", "toy")), ToyHandle.engine(() -> {
+                    ToyHandle h = new ToyHandle(List.of());
+                    built.add(h);
+                    return h;
+                }), ExitPolicies.XL_DEFAULTS, mux);
+        d.build();
+        d.start();
+        var old = d.reboot(Duration.ofSeconds(1), false);
+        assertThat(built.getFirst().powerButtons).as("asked first").isEqualTo(1);
+        assertThat(d.awaitAfter(old, WAIT)).isTrue();
+        assertThat(built).hasSize(2);
+        assertThat(d.state()).isEqualTo(DomainState.RUNNING);
+        assertThat(d.info().restarts()).isEqualTo(1);
+        screen.await(l -> l.contains("d1 toy: did not shut down within 1 s: resetting"), 1, WAIT);
         d.destroy();
     }
 
