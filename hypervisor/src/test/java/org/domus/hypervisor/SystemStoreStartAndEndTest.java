@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two store promises {@link SystemStoreTest} does not cover: {@code domus boot --init-dom0less} gives each enhanced
- * domain its store page as it starts, with no init-dom0less asked for; and a domain kept by a {@code preserve} policy
- * is released (@releaseDomain) but keeps its entries, as a preserved Xen domain stays listed.
+ * Store promises {@link SystemStoreTest} does not cover: {@code domus boot --init-dom0less} gives each enhanced
+ * domain its store page as it starts, with no init-dom0less asked for; a domain kept by a {@code preserve} policy is
+ * released (@releaseDomain) but keeps its entries, as a preserved Xen domain stays listed; and a domain renamed in the
+ * store keeps its console prefix {@code (dN)}, as Xen prints it, while Domus's events use the new name.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SystemStoreStartAndEndTest {
@@ -79,6 +80,19 @@ class SystemStoreStartAndEndTest {
         assertThat(gone.awaitFinal(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(nextToken(xs)).contains("rel");
         assertThat(xs.read("/local/domain/2/name")).as("under destroy, they go").isEmpty();
+    }
+
+    @Test
+    void aDomainRenamedInTheStoreKeepsItsConsolePrefix() throws Exception {
+        SystemStore store = store();
+        Domain d = domain(1, "alpha", Enhanced.NONE, 0, ExitPolicies.XL_DEFAULTS);
+        XenstoreClient xs = boot(store, List.of(d));
+        xs.write("/local/domain/1/name", "web");
+        assertThat(d.toString()).isEqualTo("d1 web");
+        built.getFirst().print("hello from the guest\r\n");
+        screen.await(l -> l.equals("(d1) hello from the guest"), 1, WAIT);
+        d.pause();
+        screen.await(l -> l.equals("(domus) d1 web: paused"), 1, WAIT);
     }
 
     private SystemStore store() throws Exception {
