@@ -243,6 +243,8 @@ class ToolstackTest {
         assertThat(dmesg.out()).contains("d1 domU1: paused", "d2 domU2: vCPU 0 pinned to CPUs 1",
                 "d3 domU3: reboot: power button pressed", "d3 domU3: reboot requested, restarting", "d3 domU3: reboot: resetting",
                 "d3 domU3: powered off (destroy)", "d1 domU1: did not power off within 1 s: destroying", "d1 domU1: destroyed");
+        assertThat(dmesg.out().lines()).as("every event timestamped").isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z] \\S.*"));
         // as xl list: the ended domains leave the list, --all shows them too
         Run list = domus("list", "--name", name);
         assertThat(list.out()).containsPattern("domU2 +2 +128 +1 +[-rb]{6}").doesNotContain("domU1", "domU3");
