@@ -51,9 +51,9 @@ final class KnownProperties {
             }
             String why = ignored.get(name);
             if (why != null) {
-                problems.warning("ignored-property", at.path(), "%s: %s; ignored", name, why);
+                problems.add(Rule.IGNORED_PROPERTY, at.path(), "%s: %s; ignored", name, why);
             } else {
-                problems.warning("unknown-property", at.path(), "unknown property \"%s\": ignored", name);
+                problems.add(Rule.UNKNOWN_PROPERTY, at.path(), "unknown property \"%s\": ignored", name);
             }
         }
     }
