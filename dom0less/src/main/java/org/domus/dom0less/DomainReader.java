@@ -35,8 +35,10 @@ final class DomainReader {
     DomainConfig read(Located at) {
         Problems problems = ctx.problems;
         var node = at.node();
-        KnownProperties.check(at, KnownProperties.DOMAIN, KnownProperties.IGNORED_ON_DOMAIN, problems);
         CellSizes cells = CellSizes.of(at, problems);
+        XenOnlyProperties xenOnly = XenOnlyProperties.check(at, cells, memoryValue(at), problems);
+        KnownProperties.check(at, KnownProperties.DOMAIN, KnownProperties.IGNORED_ON_DOMAIN, xenOnly.refused(),
+                problems);
 
         long memoryKib = memory(at);
         long cpus = cpus(at);
@@ -48,9 +50,6 @@ final class DomainReader {
         long maxMaptrackFrames = frames(at, "max_maptrack_frames");
         int nrSpis = (int) node.property("nr_spis").map(Values::u32).orElse(OptionalLong.empty()).orElse(-1);
         boolean directMap = node.property("direct-map").isPresent();
-        List<long[]> staticMem = new ArrayList<>();
-        node.property("xen,static-mem").ifPresent(p -> Reg.list(p, cells, at.path(), problems)
-                .forEach(r -> staticMem.add(new long[] {r.address(), r.size()})));
 
         List<BootModule> found = new ArrayList<>();
         List<VcpuAffinity> vcpus = new ArrayList<>();
@@ -88,7 +87,7 @@ final class DomainReader {
         cmdline = CommandLines.forArch(cmdline, arch, at.path(), problems);
 
         return new DomainConfig(at.path(), node.name(), false, memoryKib, (int) cpus, vpl011, enhanced,
-                kernel, ramdisk, deviceTree, cmdline, vcpus, channels, cpupool, nrSpis, directMap, staticMem,
+                kernel, ramdisk, deviceTree, cmdline, vcpus, channels, cpupool, nrSpis, directMap, xenOnly.staticMem(),
                 maxGrantFrames, maxMaptrackFrames, (int) capabilities);
     }
 
@@ -114,6 +113,12 @@ final class DomainReader {
                     "memory 0x%x KiB is not a whole number of 4 KiB pages", kib);
         }
         return kib;
+    }
+
+    /** The value of {@code memory} in KiB when it is two cells, without reporting anything (see {@link #memory}). */
+    static OptionalLong memoryValue(Located at) {
+        return at.node().property("memory").filter(p -> p.length() == 8)
+                .map(p -> Values.number(p.value(), 0, 2)).orElse(OptionalLong.empty());
     }
 
     /** {@code cpus}: one cell (Xen panics "Missing property 'cpus'" without it), 1 to MAX_VCPUS. */
