@@ -84,10 +84,9 @@ final class XenOnlyProperties {
         long memoryBytes = memoryKib.getAsLong() << 10;
         if (total != memoryBytes) {
             refused.add("xen,static-mem");
-            problems.add(Rule.STATIC_MEM_SIZE, at.path(), "the %d xen,static-mem bank%s add%s up to %s, memory is %s: "
-                    + "Xen does not mix static and allocated RAM and refuses to build the domain", banks.size(),
-                    banks.size() == 1 ? "" : "s", banks.size() == 1 ? "s" : "", total == -1 ? "more than 16 EiB"
-                    : Sizes.bytes(total), Sizes.kib(memoryKib.getAsLong()));
+            problems.add(Rule.STATIC_MEM_SIZE, at.path(), "xen,static-mem banks total %s, memory is %s: Xen gives the "
+                    + "domain exactly its static banks, never allocated RAM besides, and refuses banks that differ from "
+                    + "memory", total == -1 ? "more than 16 EiB" : Sizes.bytes(total), Sizes.kib(memoryKib.getAsLong()));
         }
     }
 
@@ -112,8 +111,8 @@ final class XenOnlyProperties {
         }
         if (p.get().length() < 4) {
             refused.add("sve");
-            problems.add(Rule.SVE, at.path(), "sve is %d bytes, not a cell: Xen cannot read it and stops",
-                    p.get().length());
+            problems.add(Rule.SVE, at.path(), "sve is %d byte%s, not a cell: Xen cannot read it and stops",
+                    p.get().length(), p.get().length() == 1 ? "" : "s");
             return;
         }
         int bits = (int) Values.cell(p.get().value(), 0);
