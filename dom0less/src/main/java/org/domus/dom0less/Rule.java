@@ -20,8 +20,8 @@ import org.domus.dom0less.Problem.Severity;
 public enum Rule {
     // ---- the tree and /chosen ----
     NO_DOMAINS("no-domains", ERROR, "no /chosen node, or nothing in it to boot"),
-    UNKNOWN_NODE("unknown-node", WARNING, "a node of no kind Domus knows (domain, module, cpupool, event channel): ignored"),
-    DOMAIN_COMPATIBLE("domain-compatible", WARNING, "a /chosen child that looks like a domain lacks \"xen,domain\": Xen and Domus skip it"),
+    UNKNOWN_NODE("unknown-node", WARNING, "a node of no kind Domus knows: ignored"),
+    DOMAIN_COMPATIBLE("domain-compatible", WARNING, "a /chosen child that looks like a domain but is not one: skipped"),
     IGNORED_NODE("ignored-node", WARNING, "a Xen node with no meaning for a hosted VM (static shared memory): ignored"),
     UNKNOWN_PROPERTY("unknown-property", WARNING, "a property no Xen release knows for this kind of node: ignored"),
     IGNORED_PROPERTY("ignored-property", WARNING, "a valid Xen property with no meaning for a hosted VM: ignored"),
@@ -40,13 +40,13 @@ public enum Rule {
     CPUS_ZERO("cpus-zero", ERROR, "a domain has 0 vCPUs"),
     CPUS_RANGE("cpus-range", ERROR, "a domain has more vCPUs than Xen's per-domain limit"),
     ENHANCED_UNKNOWN("enhanced-unknown", WARNING, "xen,enhanced has a value Xen does not know: it means disabled"),
-    CAPABILITIES_BITS("capabilities-bits", ERROR, "capabilities has bits Xen does not know (Xen: \"Invalid capabilities\")"),
+    CAPABILITIES_BITS("capabilities-bits", ERROR, "capabilities has bits Xen does not know"),
     FRAMES_OVERFLOW("frames-overflow", ERROR, "max_grant_frames or max_maptrack_frames is above INT32_MAX"),
     CPUPOOL_TARGET("cpupool-target", ERROR, "domain-cpupool is not the phandle of a xen,cpupool node under /chosen"),
     MISSING_KERNEL("missing-kernel", ERROR, "a domain has no kernel module"),
     DUPLICATE_MODULE("duplicate-module", ERROR, "a second module of one kind in one domain"),
-    DOMAIN_UNIT_ADDRESS("domain-unit-address", WARNING, "a domain node with a unit address: Xen never finds its modules' bootargs"),
-    BOOTARGS_ORDER("bootargs-order", WARNING, "two modules' bootargs differ: Domus uses the kernel's, Xen the first in tree order"),
+    DOMAIN_UNIT_ADDRESS("domain-unit-address", WARNING, "a domain with a unit address: Xen loses its bootargs"),
+    BOOTARGS_ORDER("bootargs-order", WARNING, "two modules of a domain have different bootargs"),
     CONSOLE_REWRITE("console-rewrite", WARNING, "console=ttyAMA0 rewritten to ttyS0 for an x86_64 kernel"),
 
     // ---- Xen properties Domus ignores but Xen checks at boot (dom0less-build.c, static-memory.c) ----
@@ -57,8 +57,8 @@ public enum Rule {
     SCI_TYPE("sci-type", ERROR, "xen,sci_type is neither \"none\" nor \"scmi_smc\""),
 
     // ---- boot modules ----
-    MODULE_KIND("module-kind", WARNING, "a module Domus does not boot (no kind, XSM policy, microcode, dom0 device tree): ignored"),
-    LEGACY_MODULE("legacy-module", ERROR, "a dom0-only compatible (xen,linux-zimage/-initrd) in a domU: Xen would not see it"),
+    MODULE_KIND("module-kind", WARNING, "a module of a kind Domus does not boot: ignored"),
+    LEGACY_MODULE("legacy-module", ERROR, "a domU module with a dom0-only compatible: Xen does not see it"),
     REG_MISSING("reg-missing", ERROR, "a module has neither reg nor xen,uefi-binary"),
     MODULE_MISSING("module-missing", ERROR, "nothing was supplied for a module (no file at its address or by its name)"),
     MODULE_SIZE("module-size", ERROR, "a module's reg size differs from the size of its file"),
@@ -73,7 +73,7 @@ public enum Rule {
     VCPU_ID_RANGE("vcpu-id-range", ERROR, "a xen,vcpu id is not below the domain's cpus (Xen: \"Invalid vcpu_id\")"),
     VCPU_ID_DUPLICATE("vcpu-id-duplicate", WARNING, "two xen,vcpu nodes for one vCPU: the last one wins"),
     VCPU_AFFINITY_SYNTAX("vcpu-affinity-syntax", ERROR, "hard-affinity is not a CPU list such as \"0-3,6\""),
-    VCPU_AFFINITY_CPU("vcpu-affinity-cpu", ERROR, "hard-affinity names a CPU the host does not have (Xen: \"Invalid pCPU\")"),
+    VCPU_AFFINITY_CPU("vcpu-affinity-cpu", ERROR, "hard-affinity names a CPU the host does not have"),
 
     // ---- static event channels ----
     EVTCHN_MALFORMED("evtchn-malformed", ERROR, "xen,evtchn is missing or not <port &remote>"),

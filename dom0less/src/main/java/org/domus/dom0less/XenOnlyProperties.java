@@ -13,7 +13,8 @@ import org.domus.fdt.Property;
  * A domain's Xen properties that mean nothing to a hosted VM (Domus ignores them with a warning) but that Xen checks
  * when it builds the domain and stops the boot over. A tree Domus accepts must boot on Xen too, so a value Xen
  * refuses is an error here, not an ignored property; {@link #refused()} names the properties that were, so that
- * they are not also reported as merely ignored.
+ * they are not also reported as merely ignored. Releases before a property existed pass over it (sve came with Xen
+ * 4.18, trap-unmapped-accesses and xen,sci_type with 4.21), but a tree written with it is meant for one that reads it.
  */
 final class XenOnlyProperties {
     /** The largest SVE vector length the architecture allows, in bits (SVE_VL_MAX_BITS). */
