@@ -116,7 +116,7 @@ final class DomainReader {
     }
 
     /** The value of {@code memory} in KiB when it is two cells, without reporting anything (see {@link #memory}). */
-    static OptionalLong memoryValue(Located at) {
+    private static OptionalLong memoryValue(Located at) {
         return at.node().property("memory").filter(p -> p.length() == 8)
                 .map(p -> Values.number(p.value(), 0, 2)).orElse(OptionalLong.empty());
     }
