@@ -64,7 +64,13 @@ final class PlanJson {
             return;
         }
         ObjectNode o = parent.putObject(field);
-        o.put("path", m.path()).put("address", m.address()).put("size", m.size());
+        o.put("path", m.path());
+        if (m.address() == -1) {
+            o.putNull("address"); // loaded by xen,uefi-binary: the EFI loader picks the address
+        } else {
+            o.put("address", m.address());
+        }
+        o.put("size", m.size()).put("uefi_binary", m.uefiBinary());
         o.put("format", m.image() == null ? null : m.image().format().toString());
         o.put("inner_format", m.image() == null || m.image().inner() == null ? null : m.image().inner().toString());
         o.put("detail", m.image() == null ? null : m.image().detail());

@@ -84,10 +84,13 @@ final class PlanText {
         return kib % 1024 == 0 ? (kib / 1024) + " MiB" : "%.2f MiB".formatted(kib / 1024.0);
     }
 
+    /** "Arm64 Image ..., 0x1000 bytes at 0x2000000 from FILE"; a module found by xen,uefi-binary has no address. */
     private static void module(StringBuilder s, String label, BootModule m) {
         if (m != null) {
-            line(s, label, "%s, 0x%x bytes at 0x%x from %s".formatted(m.image() == null ? "?" : m.image().detail(),
-                    m.size(), m.address(), m.bytes() == null ? "?" : m.bytes().origin()));
+            String where = m.address() == -1 && m.uefiBinary() != null ? "by uefi-binary " + m.uefiBinary()
+                    : "at 0x%x".formatted(m.address());
+            line(s, label, "%s, 0x%x bytes %s from %s".formatted(m.image() == null ? "?" : m.image().detail(),
+                    m.size(), where, m.bytes() == null ? "?" : m.bytes().origin()));
         }
     }
 

@@ -50,13 +50,13 @@ record CellSizes(long address, long size, boolean valid) {
         boolean firstTime = problems.first(at.path() + " " + p.name());
         if (v.isEmpty()) {
             if (firstTime) {
-                problems.error("address-cells", at.path(), "%s is %d bytes, needs one cell", p.name(), p.length());
+                problems.add(Rule.ADDRESS_CELLS, at.path(), "%s is %d bytes, needs one cell", p.name(), p.length());
             }
             return OptionalLong.empty();
         }
         if (v.getAsLong() < 1) {
             if (firstTime) {
-                problems.error("address-cells", at.path(),
+                problems.add(Rule.ADDRESS_CELLS, at.path(),
                         "%s is 0: module reg needs at least 1 (Xen: \"invalid #address-cells or #size-cells\")",
                         p.name());
             }

@@ -28,11 +28,11 @@ final class CommandLines {
             return "";
         }
         if (xens != ours && !Objects.equals(xens.bootargs(), ours.bootargs())) {
-            problems.warning("bootargs-order", domain.path(), "bootargs on %s and on the kernel %s differ: Domus uses "
+            problems.add(Rule.BOOTARGS_ORDER, domain.path(), "bootargs on %s and on the kernel %s differ: Domus uses "
                     + "the kernel's, Xen the first in tree order", xens.path(), ours.path());
         }
         if (!domain.node().unitAddress().isEmpty()) {
-            problems.warning("domain-unit-address", domain.path(), "Xen files module bootargs under \"%s\" but looks "
+            problems.add(Rule.DOMAIN_UNIT_ADDRESS, domain.path(), "Xen files module bootargs under \"%s\" but looks "
                     + "them up as \"%s\", so under Xen this domain boots with no command line; Domus uses them",
                     domain.name(), domain.node().baseName());
         }
@@ -52,7 +52,7 @@ final class CommandLines {
         String dom0Args = node.property("xen,dom0-bootargs").map(Property::string).orElse(null);
         if (module != null) {
             if (dom0Args != null && !dom0Args.equals(module)) {
-                problems.warning("dom0-bootargs", chosen.path(), "the dom0 kernel module's bootargs and "
+                problems.add(Rule.DOM0_BOOTARGS, chosen.path(), "the dom0 kernel module's bootargs and "
                         + "xen,dom0-bootargs differ: Domus uses the module's (booting.txt), Xen's code the other");
             }
             return module;
@@ -75,7 +75,7 @@ final class CommandLines {
         if (!m.find()) {
             return cmdline;
         }
-        problems.warning("console-rewrite", path, "console=ttyAMA0 rewritten to console=ttyS0: the kernel is x86_64, "
+        problems.add(Rule.CONSOLE_REWRITE, path, "console=ttyAMA0 rewritten to console=ttyS0: the kernel is x86_64, "
                 + "whose vpl011 is a 16550 UART at COM1");
         return m.replaceAll("$1console=ttyS0");
     }

@@ -64,7 +64,7 @@ final class Dom0Reader {
         if (kernels.isEmpty()) {
             boolean ramdisk = initrd.isPresent() || modules.stream().anyMatch(m -> m.kind() == BootModule.Kind.RAMDISK);
             if (ramdisk || !channels.isEmpty()) {
-                problems.warning("dom0-module-unused", chosen.path(),
+                problems.add(Rule.DOM0_MODULE_UNUSED, chosen.path(),
                         "a dom0 ramdisk or event channel without a dom0 kernel module: unused (dom0less)");
             }
             // unused, but the boot loader put it in memory all the same
@@ -83,16 +83,16 @@ final class Dom0Reader {
             }
         }
         BootModule kernel = kernels.getFirst();
-        kernels.stream().skip(1).forEach(k -> problems.error("duplicate-module", k.path(),
+        kernels.stream().skip(1).forEach(k -> problems.add(Rule.DUPLICATE_MODULE, k.path(),
                 "a second dom0 kernel module (the first is %s)", kernel.path()));
         BootModule ramdisk = ramdisks.isEmpty() ? null : ramdisks.getFirst();
-        ramdisks.stream().skip(1).forEach(r -> problems.error("duplicate-module", r.path(),
+        ramdisks.stream().skip(1).forEach(r -> problems.add(Rule.DUPLICATE_MODULE, r.path(),
                 "a second dom0 ramdisk at 0x%x (the first is %s at 0x%x)", r.address(), ramdisk.path(),
                 ramdisk.address()));
 
         long memoryKib = xen.dom0MemKib() > 0 ? xen.dom0MemKib() & ~3L : DEFAULT_MEMORY_KIB;
         if (xen.dom0MemKib() <= 0) {
-            problems.warning("dom0-memory", chosen.path(), "no dom0_mem= in Xen's command line: dom0 gets 512 MiB, "
+            problems.add(Rule.DOM0_MEMORY, chosen.path(), "no dom0_mem= in Xen's command line: dom0 gets 512 MiB, "
                     + "as Xen does (\"PLEASE SPECIFY dom0_mem PARAMETER\")");
         }
         String cmdline = CommandLines.dom0(chosen, kernel, problems);
@@ -122,7 +122,7 @@ final class Dom0Reader {
         }
         Optional<Property> end = node.property("linux,initrd-end");
         if (end.isEmpty()) {
-            ctx.problems.error("initrd-range", chosen.path(), "linux,initrd-end not present but -start was");
+            ctx.problems.add(Rule.INITRD_RANGE, chosen.path(), "linux,initrd-end not present but -start was");
             return Optional.empty();
         }
         OptionalLong s = address(start.get());
@@ -131,7 +131,7 @@ final class Dom0Reader {
             return Optional.empty();
         }
         if (Long.compareUnsigned(s.getAsLong(), e.getAsLong()) >= 0) {
-            ctx.problems.error("initrd-range", chosen.path(), "linux,initrd limits invalid: 0x%x >= 0x%x",
+            ctx.problems.add(Rule.INITRD_RANGE, chosen.path(), "linux,initrd limits invalid: 0x%x >= 0x%x",
                     s.getAsLong(), e.getAsLong());
             return Optional.empty();
         }
@@ -140,7 +140,7 @@ final class Dom0Reader {
 
     private OptionalLong address(Property p) {
         if (p.length() != 4 && p.length() != 8) {
-            ctx.problems.error("initrd-range", chosen.path(), "%s property has invalid length %d (needs 4 or 8)",
+            ctx.problems.add(Rule.INITRD_RANGE, chosen.path(), "%s property has invalid length %d (needs 4 or 8)",
                     p.name(), p.length());
             return OptionalLong.empty();
         }

@@ -35,8 +35,10 @@ final class DomainReader {
     DomainConfig read(Located at) {
         Problems problems = ctx.problems;
         var node = at.node();
-        KnownProperties.check(at, KnownProperties.DOMAIN, KnownProperties.IGNORED_ON_DOMAIN, problems);
         CellSizes cells = CellSizes.of(at, problems);
+        XenOnlyProperties xenOnly = XenOnlyProperties.check(at, cells, memoryValue(at), problems);
+        KnownProperties.check(at, KnownProperties.DOMAIN, KnownProperties.IGNORED_ON_DOMAIN, xenOnly.refused(),
+                problems);
 
         long memoryKib = memory(at);
         long cpus = cpus(at);
@@ -48,9 +50,6 @@ final class DomainReader {
         long maxMaptrackFrames = frames(at, "max_maptrack_frames");
         int nrSpis = (int) node.property("nr_spis").map(Values::u32).orElse(OptionalLong.empty()).orElse(-1);
         boolean directMap = node.property("direct-map").isPresent();
-        List<long[]> staticMem = new ArrayList<>();
-        node.property("xen,static-mem").ifPresent(p -> Reg.list(p, cells, at.path(), problems)
-                .forEach(r -> staticMem.add(new long[] {r.address(), r.size()})));
 
         List<BootModule> found = new ArrayList<>();
         List<VcpuAffinity> vcpus = new ArrayList<>();
@@ -66,10 +65,10 @@ final class DomainReader {
             } else if (sub.compatibleWith(EventChannelReader.COMPATIBLE)) {
                 channelReader.read(sub).ifPresent(channels::add);
             } else if (sub.compatibleWith(SHARED_MEMORY)) {
-                problems.warning("ignored-node", sub.path(), "static shared memory needs host-physical pages shared "
+                problems.add(Rule.IGNORED_NODE, sub.path(), "static shared memory needs host-physical pages shared "
                         + "between guests, which hosted VMs do not have: ignored");
             } else {
-                problems.warning("unknown-node", sub.path(),
+                problems.add(Rule.UNKNOWN_NODE, sub.path(),
                         "not a boot module, xen,vcpu or xen,evtchn-v1 node: ignored");
             }
         }
@@ -80,7 +79,7 @@ final class DomainReader {
         BootModule ramdisk = single(found, BootModule.Kind.RAMDISK, "ramdisk");
         BootModule deviceTree = single(found, BootModule.Kind.DEVICE_TREE, "device-tree");
         if (kernel == null) {
-            problems.error("missing-kernel", at.path(), "missing kernel boot module (a sub-node compatible with "
+            problems.add(Rule.MISSING_KERNEL, at.path(), "missing kernel boot module (a sub-node compatible with "
                     + "\"multiboot,kernel\", \"multiboot,module\")");
         }
         String cmdline = CommandLines.domU(at, found, kernel, problems);
@@ -88,7 +87,7 @@ final class DomainReader {
         cmdline = CommandLines.forArch(cmdline, arch, at.path(), problems);
 
         return new DomainConfig(at.path(), node.name(), false, memoryKib, (int) cpus, vpl011, enhanced,
-                kernel, ramdisk, deviceTree, cmdline, vcpus, channels, cpupool, nrSpis, directMap, staticMem,
+                kernel, ramdisk, deviceTree, cmdline, vcpus, channels, cpupool, nrSpis, directMap, xenOnly.staticMem(),
                 maxGrantFrames, maxMaptrackFrames, (int) capabilities);
     }
 
@@ -96,38 +95,44 @@ final class DomainReader {
     private long memory(Located at) {
         Optional<Property> p = at.node().property("memory");
         if (p.isEmpty()) {
-            ctx.problems.error("memory-missing", at.path(), "cannot read \"memory\" property: missing");
+            ctx.problems.add(Rule.MEMORY_MISSING, at.path(), "cannot read \"memory\" property: missing");
             return -1;
         }
         int length = p.get().length();
         if (length != 8) {
             String is = length % 4 == 0 ? (length / 4) + (length == 4 ? " cell" : " cells") : length + " bytes";
-            ctx.problems.error("memory-missing", at.path(),
+            ctx.problems.add(Rule.MEMORY_MISSING, at.path(),
                     "cannot read \"memory\" property: %s, needs 2 cells (a 64-bit size in KiB)", is);
             return -1;
         }
         long kib = Values.number(p.get().value(), 0, 2).orElseThrow();
         if (kib == 0) {
-            ctx.problems.error("memory-zero", at.path(), "memory is 0 KiB");
+            ctx.problems.add(Rule.MEMORY_ZERO, at.path(), "memory is 0 KiB");
         } else if (kib % 4 != 0) {
-            ctx.problems.error("memory-alignment", at.path(),
+            ctx.problems.add(Rule.MEMORY_ALIGNMENT, at.path(),
                     "memory 0x%x KiB is not a whole number of 4 KiB pages", kib);
         }
         return kib;
+    }
+
+    /** The value of {@code memory} in KiB when it is two cells, without reporting anything (see {@link #memory}). */
+    private static OptionalLong memoryValue(Located at) {
+        return at.node().property("memory").filter(p -> p.length() == 8)
+                .map(p -> Values.number(p.value(), 0, 2)).orElse(OptionalLong.empty());
     }
 
     /** {@code cpus}: one cell (Xen panics "Missing property 'cpus'" without it), 1 to MAX_VCPUS. */
     private long cpus(Located at) {
         OptionalLong cpus = at.node().property("cpus").map(Values::u32).orElse(OptionalLong.empty());
         if (cpus.isEmpty()) {
-            ctx.problems.error("cpus-missing", at.path(), "missing property 'cpus' (one cell: the number of vCPUs)");
+            ctx.problems.add(Rule.CPUS_MISSING, at.path(), "missing property 'cpus' (one cell: the number of vCPUs)");
             return -1;
         }
         long n = cpus.getAsLong();
         if (n == 0) {
-            ctx.problems.error("cpus-zero", at.path(), "cpus is 0");
+            ctx.problems.add(Rule.CPUS_ZERO, at.path(), "cpus is 0");
         } else if (n > MAX_VCPUS) {
-            ctx.problems.error("cpus-range", at.path(), "cpus %d exceeds Xen's limit of %d vCPUs per domain", n,
+            ctx.problems.add(Rule.CPUS_RANGE, at.path(), "cpus %d exceeds Xen's limit of %d vCPUs per domain", n,
                     MAX_VCPUS);
             return -1;
         }
@@ -151,7 +156,7 @@ final class DomainReader {
             case "no-xenstore" -> Enhanced.NO_XENSTORE;
             case "disabled" -> Enhanced.NONE;
             default -> {
-                ctx.problems.warning("enhanced-unknown", at.path(), "xen,enhanced = \"%s\" is not \"enabled\", "
+                ctx.problems.add(Rule.ENHANCED_UNKNOWN, at.path(), "xen,enhanced = \"%s\" is not \"enabled\", "
                         + "\"no-xenstore\", \"legacy\" or \"disabled\": Xen treats it as disabled (no PV interfaces)",
                         value);
                 yield Enhanced.NONE;
@@ -166,7 +171,7 @@ final class DomainReader {
         }
         long bad = caps.getAsLong() & ~CAPABILITIES_MASK;
         if (bad != 0) {
-            ctx.problems.error("capabilities-bits", at.path(), "capabilities 0x%x has unknown bits 0x%x (Xen knows "
+            ctx.problems.add(Rule.CAPABILITIES_BITS, at.path(), "capabilities 0x%x has unknown bits 0x%x (Xen knows "
                     + "0x1 control, 0x2 hardware, 0x4 xenstore; Xen: \"Invalid capabilities\")", caps.getAsLong(), bad);
         }
         return caps.getAsLong() & CAPABILITIES_MASK;
@@ -179,20 +184,20 @@ final class DomainReader {
             return null;
         }
         if (p.get().length() != 4) {
-            ctx.problems.error("cpupool-target", at.path(), "domain-cpupool must be one phandle cell, not %d bytes",
+            ctx.problems.add(Rule.CPUPOOL_TARGET, at.path(), "domain-cpupool must be one phandle cell, not %d bytes",
                     p.get().length());
             return null;
         }
         int phandle = (int) Values.cell(p.get().value(), 0);
         Optional<Located> pool = ctx.phandles.find(phandle);
         if (pool.isEmpty()) {
-            ctx.problems.error("cpupool-target", at.path(), "domain-cpupool phandle 0x%x matches no node", phandle);
+            ctx.problems.add(Rule.CPUPOOL_TARGET, at.path(), "domain-cpupool phandle 0x%x matches no node", phandle);
             return null;
         }
         Located target = pool.get();
         boolean underChosen = target.parent() != null && EventChannelReader.isChosen(target.parent());
         if (!target.compatibleWith(Validator.CPUPOOL) || !underChosen) {
-            ctx.problems.error("cpupool-target", at.path(),
+            ctx.problems.add(Rule.CPUPOOL_TARGET, at.path(),
                     "domain-cpupool points at %s, which is not a \"%s\" node under /chosen", target.path(),
                     Validator.CPUPOOL);
             return null;
@@ -207,7 +212,7 @@ final class DomainReader {
             return -1;
         }
         if (v.getAsLong() > MAX_FRAMES) {
-            ctx.problems.error("frames-overflow", at.path(), "%s (%d) overflow: Xen takes at most %d", name,
+            ctx.problems.add(Rule.FRAMES_OVERFLOW, at.path(), "%s (%d) overflow: Xen takes at most %d", name,
                     v.getAsLong(), MAX_FRAMES);
         }
         return v.getAsLong();
@@ -223,7 +228,7 @@ final class DomainReader {
             if (first == null) {
                 first = m;
             } else {
-                ctx.problems.error("duplicate-module", m.path(), "a second %s module in this domain (the first is %s)",
+                ctx.problems.add(Rule.DUPLICATE_MODULE, m.path(), "a second %s module in this domain (the first is %s)",
                         what, first.path());
             }
         }
@@ -235,7 +240,7 @@ final class DomainReader {
         for (VcpuAffinity v : vcpus) {
             String before = seen.putIfAbsent(v.id(), v.path());
             if (before != null) {
-                ctx.problems.warning("vcpu-id-duplicate", v.path(),
+                ctx.problems.add(Rule.VCPU_ID_DUPLICATE, v.path(),
                         "vCPU %d is also set by %s: Xen applies both, the last one wins", v.id(), before);
             }
         }
@@ -247,12 +252,12 @@ final class DomainReader {
         for (StaticEventChannel c : channels) {
             long port = c.localPort() & 0xffffffffL;
             if (!unlimited && port > DOMU_MAX_EVTCHN_PORT) {
-                ctx.problems.error("evtchn-port", c.path(), "xen,evtchn port %d is above the domain's "
+                ctx.problems.add(Rule.EVTCHN_PORT, c.path(), "xen,evtchn port %d is above the domain's "
                         + "max_evtchn_port %d", port, DOMU_MAX_EVTCHN_PORT);
             }
             String before = seen.putIfAbsent(c.localPort(), c.path());
             if (before != null) {
-                ctx.problems.error("evtchn-port-reused", c.path(), "port %d is also used by %s", port, before);
+                ctx.problems.add(Rule.EVTCHN_PORT_REUSED, c.path(), "port %d is also used by %s", port, before);
             }
         }
     }

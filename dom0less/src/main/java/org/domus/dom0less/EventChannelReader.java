@@ -31,18 +31,18 @@ final class EventChannelReader {
         long port = value.get()[0] & 0xffffffffL;
         int remotePhandle = value.get()[1];
         if (port == RESERVED_PORT) {
-            problems.error("evtchn-port", at.path(), "xen,evtchn port 0 is reserved");
+            problems.add(Rule.EVTCHN_PORT, at.path(), "xen,evtchn port 0 is reserved");
         }
         Optional<Located> remote = ctx.phandles.find(remotePhandle);
         if (remote.isEmpty()) {
-            problems.error("evtchn-remote", at.path(), "could not find remote evtchn phandle 0x%x", remotePhandle);
+            problems.add(Rule.EVTCHN_REMOTE, at.path(), "could not find remote evtchn phandle 0x%x", remotePhandle);
             return Optional.of(new StaticEventChannel(at.path(), (int) port, null));
         }
         Located other = remote.get();
         if (!other.compatibleWith(COMPATIBLE)) {
-            problems.error("evtchn-remote", at.path(), "remote %s is not a \"%s\" node", other.path(), COMPATIBLE);
+            problems.add(Rule.EVTCHN_REMOTE, at.path(), "remote %s is not a \"%s\" node", other.path(), COMPATIBLE);
         } else if (!underDomain(other)) {
-            problems.error("evtchn-remote", at.path(), "remote %s is not under a xen,domain node or /chosen",
+            problems.add(Rule.EVTCHN_REMOTE, at.path(), "remote %s is not under a xen,domain node or /chosen",
                     other.path());
         } else {
             pointsBack(at, other);
@@ -54,12 +54,12 @@ final class EventChannelReader {
         Optional<Integer> mine = Phandles.phandleOf(at.node());
         Optional<int[]> theirs = value(other, false);
         if (mine.isEmpty()) {
-            ctx.problems.error("evtchn-not-mutual", at.path(),
+            ctx.problems.add(Rule.EVTCHN_NOT_MUTUAL, at.path(),
                     "has no phandle, so its remote %s cannot point back at it", other.path());
         } else if (theirs.isPresent() && theirs.get()[1] != mine.get()) {
             String names = ctx.phandles.find(theirs.get()[1]).map(Located::path)
                     .orElse("phandle 0x%x".formatted(theirs.get()[1]));
-            ctx.problems.error("evtchn-not-mutual", at.path(),
+            ctx.problems.add(Rule.EVTCHN_NOT_MUTUAL, at.path(),
                     "remote %s does not point back: its xen,evtchn names %s", other.path(), names);
         }
     }
@@ -77,7 +77,7 @@ final class EventChannelReader {
         }
         if (fault != null) {
             if (report) {
-                ctx.problems.error("evtchn-malformed", at.path(), "%s", fault);
+                ctx.problems.add(Rule.EVTCHN_MALFORMED, at.path(), "%s", fault);
             }
             return Optional.empty();
         }

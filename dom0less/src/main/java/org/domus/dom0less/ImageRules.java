@@ -24,7 +24,7 @@ final class ImageRules {
         switch (kind) {
             case KERNEL -> {
                 if (!bootableKernel(image)) {
-                    problems.error("kernel-format", path, "kernel is %s: no engine boots it (it needs an Arm64 Image, "
+                    problems.add(Rule.KERNEL_FORMAT, path, "kernel is %s: no engine boots it (it needs an Arm64 Image, "
                             + "a bzImage or a PVH ELF, directly or inside uImage or gzip)", describe(image));
                 }
             }
@@ -32,14 +32,14 @@ final class ImageRules {
                 boolean ok = RAMDISKS.contains(image.format()) || (image.format() == ImageFormat.UIMAGE
                         && image.inner() != null && RAMDISKS.contains(image.inner()));
                 if (!ok) {
-                    problems.warning("ramdisk-format", path,
+                    problems.add(Rule.RAMDISK_FORMAT, path,
                             "ramdisk is %s, not a cpio archive or gzip: the kernel may not be able to unpack it",
                             describe(image));
                 }
             }
             case DEVICE_TREE -> {
                 if (image.format() != ImageFormat.DTB) {
-                    problems.error("dtb-format", path, "device-tree module is %s, not a DTB", describe(image));
+                    problems.add(Rule.DTB_FORMAT, path, "device-tree module is %s, not a DTB", describe(image));
                 }
             }
         }

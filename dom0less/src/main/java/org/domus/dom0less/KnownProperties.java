@@ -44,16 +44,22 @@ final class KnownProperties {
 
     /** Warns about each property of a node that is neither in {@code known} nor in {@code ignored}. */
     static void check(Located at, Set<String> known, Map<String, String> ignored, Problems problems) {
+        check(at, known, ignored, Set.of(), problems);
+    }
+
+    /** As {@link #check(Located, Set, Map, Problems)}, saying nothing of the {@code refused} ones: they are errors. */
+    static void check(Located at, Set<String> known, Map<String, String> ignored, Set<String> refused,
+                      Problems problems) {
         for (Property p : at.node().properties()) {
             String name = p.name();
-            if (EVERY_NODE.contains(name) || known.contains(name)) {
+            if (EVERY_NODE.contains(name) || known.contains(name) || refused.contains(name)) {
                 continue;
             }
             String why = ignored.get(name);
             if (why != null) {
-                problems.warning("ignored-property", at.path(), "%s: %s; ignored", name, why);
+                problems.add(Rule.IGNORED_PROPERTY, at.path(), "%s: %s; ignored", name, why);
             } else {
-                problems.warning("unknown-property", at.path(), "unknown property \"%s\": ignored", name);
+                problems.add(Rule.UNKNOWN_PROPERTY, at.path(), "unknown property \"%s\": ignored", name);
             }
         }
     }

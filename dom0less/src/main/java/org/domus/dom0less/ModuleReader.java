@@ -34,7 +34,7 @@ final class ModuleReader {
             reg = Reg.module(regProperty.get(), cells, at.path(), problems);
             reg.ifPresent(r -> unitAddress(at, r));
         } else if (uefi == null) {
-            problems.error("reg-missing", at.path(), "missing reg property (Xen: \"node %s missing `reg' property\")",
+            problems.add(Rule.REG_MISSING, at.path(), "missing reg property (Xen: \"node %s missing `reg' property\")",
                     at.name());
         }
         if (kind == null) {
@@ -63,7 +63,7 @@ final class ModuleReader {
             module = new BootModule(kind, path, address, size, bootargs, uefi, null, null);
         } else if (reg != null && bytes.get().size() != size) {
             ModuleBytes got = bytes.get();
-            problems.error("module-size", path, "reg size 0x%x does not match file size 0x%x (%s)%s", size,
+            problems.add(Rule.MODULE_SIZE, path, "reg size 0x%x does not match file size 0x%x (%s)%s", size,
                     got.size(), got.origin(), gzipNote(got, address, size));
             module = new BootModule(kind, path, address, size, bootargs, uefi, got, null);
         } else {
@@ -85,32 +85,32 @@ final class ModuleReader {
             case UNKNOWN -> {
                 int guess = ctx.nextKindless();
                 if (!forDom0) {
-                    problems.warning("module-kind", at.path(), "compatible names no kind (multiboot,kernel, "
+                    problems.add(Rule.MODULE_KIND, at.path(), "compatible names no kind (multiboot,kernel, "
                             + "multiboot,ramdisk or multiboot,device-tree): Xen's domain builder ignores it");
                     return null;
                 }
                 if (guess < 2) {
                     BootModule.Kind guessed = guess == 0 ? BootModule.Kind.KERNEL : BootModule.Kind.RAMDISK;
-                    problems.warning("module-kind", at.path(), "compatible names no kind: taken as the %s, as Xen "
+                    problems.add(Rule.MODULE_KIND, at.path(), "compatible names no kind: taken as the %s, as Xen "
                             + "guesses for the %s module without one", guessed == BootModule.Kind.KERNEL ? "kernel"
                             : "ramdisk", guess == 0 ? "first" : "second");
                     return guessed;
                 }
-                problems.warning("module-kind", at.path(), "compatible names no kind, and Xen guesses only the first "
+                problems.add(Rule.MODULE_KIND, at.path(), "compatible names no kind, and Xen guesses only the first "
                         + "two such modules (kernel, ramdisk): ignored");
                 return null;
             }
             case XSM_POLICY -> {
-                problems.warning("module-kind", at.path(), "an XSM policy has no meaning for Domus: ignored");
+                problems.add(Rule.MODULE_KIND, at.path(), "an XSM policy has no meaning for Domus: ignored");
                 return null;
             }
             case MICROCODE -> {
-                problems.warning("module-kind", at.path(), "CPU microcode is the host's business: ignored");
+                problems.add(Rule.MODULE_KIND, at.path(), "CPU microcode is the host's business: ignored");
                 return null;
             }
             case DEVICE_TREE -> {
                 if (forDom0) {
-                    problems.warning("module-kind", at.path(),
+                    problems.add(Rule.MODULE_KIND, at.path(),
                             "a partial device tree is for a domU's passthrough, not dom0: ignored");
                     return null;
                 }
@@ -119,7 +119,7 @@ final class ModuleReader {
             }
         }
         if (kind.legacy() && !forDom0) {
-            problems.error("legacy-module", at.path(), "\"%s\" is a dom0-only compatible: Xen finds a domain's modules "
+            problems.add(Rule.LEGACY_MODULE, at.path(), "\"%s\" is a dom0-only compatible: Xen finds a domain's modules "
                     + "by \"%s\", so it would not see this one", kind.kind() == ModuleKind.Kind.KERNEL
                     ? "xen,linux-zimage" : "xen,linux-initrd", kind.bootKind().compatible());
         }
@@ -131,14 +131,14 @@ final class ModuleReader {
         try {
             bytes = uefi != null ? ctx.modules.uefiBinary(uefi) : ctx.modules.at(address);
         } catch (RuntimeException e) {
-            ctx.problems.error("module-missing", path, "could not read the module: %s", e.getMessage());
+            ctx.problems.add(Rule.MODULE_MISSING, path, "could not read the module: %s", e.getMessage());
             return Optional.empty();
         }
         if (bytes.isEmpty()) {
             if (uefi != null) {
-                ctx.problems.error("module-missing", path, "xen,uefi-binary file \"%s\" not found", uefi);
+                ctx.problems.add(Rule.MODULE_MISSING, path, "xen,uefi-binary file \"%s\" not found", uefi);
             } else {
-                ctx.problems.error("module-missing", path, "nothing loaded at 0x%x", address);
+                ctx.problems.add(Rule.MODULE_MISSING, path, "nothing loaded at 0x%x", address);
             }
         }
         return bytes;
@@ -149,7 +149,7 @@ final class ModuleReader {
             return ctx.probe(bytes.content());
         } catch (RuntimeException e) {
             // a probe must never take the whole validation down with it
-            ctx.problems.error("image-probe", path, "could not recognise the bytes of %s: %s", bytes.origin(),
+            ctx.problems.add(Rule.IMAGE_PROBE, path, "could not recognise the bytes of %s: %s", bytes.origin(),
                     e.getMessage());
             return null;
         }
@@ -186,7 +186,7 @@ final class ModuleReader {
             same = false;
         }
         if (!same) {
-            ctx.problems.warning("unit-address", at.path(), "unit address %s differs from reg address 0x%x", unit,
+            ctx.problems.add(Rule.UNIT_ADDRESS, at.path(), "unit address %s differs from reg address 0x%x", unit,
                     reg.address());
         }
     }

@@ -55,14 +55,19 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
         }
     }
 
-    /** The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, or "any". */
+    /**
+     * The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, or "any": a vCPU without such a node, or whose
+     * node has no {@code hard-affinity} (Xen then leaves it unpinned), runs on every CPU. When two nodes name one
+     * vCPU, Xen applies both in tree order, so the last one counts.
+     */
     private static String affinity(DomainConfig d, int v) {
+        String cpus = "any";
         for (VcpuAffinity a : d.vcpus()) {
             if (a.id() == v) {
-                return CpuRanges.format(a.hardAffinity());
+                cpus = a.hardAffinity().isEmpty() ? cpus : CpuRanges.format(a.hardAffinity());
             }
         }
-        return "any";
+        return cpus;
     }
 
     /**

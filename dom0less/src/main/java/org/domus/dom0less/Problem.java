@@ -1,11 +1,11 @@
 package org.domus.dom0less;
 
 /**
- * One thing wrong (or worth saying) about a system description, named by its device-tree path. The
- * {@code check} id is for tests; users see {@code /chosen/domU1/module@2000000: error: reg size 0xffffff
- * does not match file size 0x9a1200}.
+ * One thing wrong (or worth saying) about a system description, named by its device-tree path and made from a
+ * {@link Rule}, which gives its id and severity. Users see {@code /chosen/domU1/module@2000000: error: reg size
+ * 0xffffff does not match file size 0x9a1200}.
  */
-public record Problem(Severity severity, String check, String path, String message) {
+public record Problem(Rule rule, String path, String message) {
     public enum Severity {
         ERROR, WARNING;
 
@@ -15,20 +15,25 @@ public record Problem(Severity severity, String check, String path, String messa
         }
     }
 
-    public static Problem error(String check, String path, String format, Object... args) {
-        return new Problem(Severity.ERROR, check, path, format.formatted(args));
+    public static Problem of(Rule rule, String path, String format, Object... args) {
+        return new Problem(rule, path, format.formatted(args));
     }
 
-    public static Problem warning(String check, String path, String format, Object... args) {
-        return new Problem(Severity.WARNING, check, path, format.formatted(args));
+    public Severity severity() {
+        return rule.severity();
+    }
+
+    /** The rule's id, e.g. "module-size". */
+    public String check() {
+        return rule.id();
     }
 
     public boolean isError() {
-        return severity == Severity.ERROR;
+        return rule.severity() == Severity.ERROR;
     }
 
     @Override
     public String toString() {
-        return path + ": " + severity + ": " + message;
+        return path + ": " + severity() + ": " + message;
     }
 }

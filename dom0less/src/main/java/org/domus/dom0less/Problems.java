@@ -10,12 +10,9 @@ final class Problems {
     private final List<Problem> found = new ArrayList<>();
     private final Set<String> said = new HashSet<>();
 
-    void error(String check, String path, String format, Object... args) {
-        found.add(Problem.error(check, path, format, args));
-    }
-
-    void warning(String check, String path, String format, Object... args) {
-        found.add(Problem.warning(check, path, format, args));
+    /** Reports {@code rule} broken at {@code path}; the rule says whether that is an error or a warning. */
+    void add(Rule rule, String path, String format, Object... args) {
+        found.add(Problem.of(rule, path, format, args));
     }
 
     /** True the first time a key is seen: a fault shared by many nodes (an inherited #address-cells) is said once. */

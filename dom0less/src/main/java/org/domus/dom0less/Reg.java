@@ -29,20 +29,20 @@ record Reg(long address, long size) {
         }
         long need = cells.regBytes();
         if (reg.length() < need || reg.length() % 4 != 0) {
-            problems.error("reg-length", path,
+            problems.add(Rule.REG_LENGTH, path,
                     "reg property length is too short: %d bytes, #address-cells %d + #size-cells %d need %d",
                     reg.length(), cells.address(), cells.size(), need);
             return Optional.empty();
         }
         if (reg.length() % need != 0) {
             // Xen would read the first pair and ignore the rest; a ragged length means the cells are miscounted
-            problems.error("reg-length", path,
+            problems.add(Rule.REG_LENGTH, path,
                     "reg has %d cells, not a whole number of (address, size) pairs of #address-cells %d + #size-cells %d",
                     reg.length() / 4, cells.address(), cells.size());
             return Optional.empty();
         }
         if (reg.length() > need) {
-            problems.warning("reg-length", path, "reg has %d bytes, one (address, size) pair is %d: only the first is used",
+            problems.add(Rule.REG_EXTRA, path, "reg has %d bytes, one (address, size) pair is %d: only the first is used",
                     reg.length(), need);
         }
         return decode(reg.value(), 0, cells, "reg", path, problems);
@@ -56,7 +56,7 @@ record Reg(long address, long size) {
         }
         long pair = cells.regBytes();
         if (p.length() == 0 || p.length() % pair != 0) {
-            problems.error("reg-length", path, "%s is %d bytes, not a whole number of %d-byte (address, size) pairs",
+            problems.add(Rule.REG_LENGTH, path, "%s is %d bytes, not a whole number of %d-byte (address, size) pairs",
                     p.name(), p.length(), pair);
             return out;
         }
@@ -72,12 +72,12 @@ record Reg(long address, long size) {
         OptionalLong address = Values.number(bytes, firstCell, (int) cells.address());
         OptionalLong size = Values.number(bytes, firstCell + (int) cells.address(), (int) cells.size());
         if (address.isEmpty() || size.isEmpty()) {
-            problems.error("reg-range", path, "%s %s does not fit in 64 bits", name, address.isEmpty() ? "address" : "size");
+            problems.add(Rule.REG_RANGE, path, "%s %s does not fit in 64 bits", name, address.isEmpty() ? "address" : "size");
             return Optional.empty();
         }
         Reg r = new Reg(address.getAsLong(), size.getAsLong());
         if (r.size() != 0 && Long.compareUnsigned(r.last(), r.address()) < 0) {
-            problems.error("reg-range", path, "%s 0x%x + 0x%x runs past the end of the 64-bit address space", name,
+            problems.add(Rule.REG_RANGE, path, "%s 0x%x + 0x%x runs past the end of the 64-bit address space", name,
                     r.address(), r.size());
             return Optional.empty();
         }

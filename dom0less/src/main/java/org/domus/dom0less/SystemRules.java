@@ -25,7 +25,7 @@ final class SystemRules {
 
     void check(List<DomainConfig> domains, List<BootModule> loaded) {
         if (domains.isEmpty()) {
-            problems.error("no-domains", chosenPath, "no domains: no child of /chosen is compatible with "
+            problems.add(Rule.NO_DOMAINS, chosenPath, "no domains: no child of /chosen is compatible with "
                     + "\"xen,domain\" and there is no dom0 kernel module");
         }
         names(domains);
@@ -48,13 +48,13 @@ final class SystemRules {
             }
             String name = baseName(d.name());
             if (seen.containsKey(name) && seen.get(name).equals(chosenPath)) {
-                problems.error("duplicate-name", d.path(), "domain name \"%s\" is dom0's (the kernel module under "
+                problems.add(Rule.DUPLICATE_NAME, d.path(), "domain name \"%s\" is dom0's (the kernel module under "
                         + "/chosen): consoles and commands could not tell them apart", name);
                 continue;
             }
             String before = seen.putIfAbsent(name, d.path());
             if (before != null) {
-                problems.error("duplicate-name", d.path(), "domain name \"%s\" is also %s's: Xen finds a domain's "
+                problems.add(Rule.DUPLICATE_NAME, d.path(), "domain name \"%s\" is also %s's: Xen finds a domain's "
                         + "bootargs by this name, so both would get the first one's command line", name, before);
             }
         }
@@ -75,14 +75,14 @@ final class SystemRules {
             }
             if (Long.compareUnsigned(d.memoryKib(), hostKib) > 0) {
                 eachFits = false;
-                problems.error("memory-host", d.path(), "memory 0x%x KiB (%s) exceeds the host's %s (memory is in "
+                problems.add(Rule.MEMORY_HOST, d.path(), "memory 0x%x KiB (%s) exceeds the host's %s (memory is in "
                         + "KiB)", d.memoryKib(), Sizes.kib(d.memoryKib()), Sizes.bytes(host.memoryBytes()));
             }
             fitsInMemory(d);
             total = saturatingAdd(total, d.memoryKib());
         }
         if (eachFits && Long.compareUnsigned(total, hostKib) > 0) {
-            problems.warning("memory-total", chosenPath, "the domains' memory adds up to %s, the host has %s: they "
+            problems.add(Rule.MEMORY_TOTAL, chosenPath, "the domains' memory adds up to %s, the host has %s: they "
                     + "boot, but fail if the guests use it all", Sizes.kib(total), Sizes.bytes(host.memoryBytes()));
         }
     }
@@ -101,7 +101,7 @@ final class SystemRules {
         }
         long memoryBytes = d.memoryKib() << 10;
         if (d.memoryKib() < (1L << 53) && images >= memoryBytes) {
-            problems.error("images-memory", d.path(), "kernel and ramdisk take %s, more than the domain's memory of %s",
+            problems.add(Rule.IMAGES_MEMORY, d.path(), "kernel and ramdisk take %s, more than the domain's memory of %s",
                     Sizes.bytes(images), Sizes.kib(d.memoryKib()));
         }
     }
@@ -126,15 +126,15 @@ final class SystemRules {
             }
             eachFits = false;
             if (pinned) {
-                problems.error("cpus-host", d.path(), "cpus %d exceeds the host's %d CPUs: sched=null gives each vCPU "
+                problems.add(Rule.CPUS_HOST_NULL, d.path(), "cpus %d exceeds the host's %d CPUs: sched=null gives each vCPU "
                         + "a CPU of its own", d.cpus(), hostCpus);
             } else {
-                problems.warning("cpus-host", d.path(), "cpus %d exceeds the host's %d CPUs: its vCPUs will share "
+                problems.add(Rule.CPUS_HOST, d.path(), "cpus %d exceeds the host's %d CPUs: its vCPUs will share "
                         + "them (overcommit)", d.cpus(), hostCpus);
             }
         }
         if (pinned && eachFits && total > hostCpus) {
-            problems.error("cpus-total", chosenPath, "the domains have %d vCPUs in total, the host has %d CPUs: "
+            problems.add(Rule.CPUS_TOTAL, chosenPath, "the domains have %d vCPUs in total, the host has %d CPUs: "
                     + "sched=null gives each vCPU a CPU of its own", total, hostCpus);
         }
     }
@@ -149,7 +149,7 @@ final class SystemRules {
             }
             if ((d.capabilities() & 0x2) != 0) {
                 if (hardware != null) {
-                    problems.error("capabilities-duplicate", d.path(),
+                    problems.add(Rule.CAPABILITIES_DUPLICATE, d.path(),
                             "a second hardware domain (the first is %s): Xen allows only one", hardware);
                 } else {
                     hardware = d.path();
@@ -157,7 +157,7 @@ final class SystemRules {
             }
             if ((d.capabilities() & 0x4) != 0) {
                 if (xenstore != null) {
-                    problems.error("capabilities-duplicate", d.path(),
+                    problems.add(Rule.CAPABILITIES_DUPLICATE, d.path(),
                             "a second xenstore domain (the first is %s): Xen allows only one", xenstore);
                 } else {
                     xenstore = d.path();
@@ -187,7 +187,7 @@ final class SystemRules {
                 if (Long.compareUnsigned(b.address(), ra.last()) > 0) {
                     break;
                 }
-                problems.error("module-overlap", b.path(), "module %s overlaps %s (%s)",
+                problems.add(Rule.MODULE_OVERLAP, b.path(), "module %s overlaps %s (%s)",
                         new Reg(b.address(), b.size()).range(), a.path(), ra.range());
             }
         }

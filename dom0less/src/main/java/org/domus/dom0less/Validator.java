@@ -51,7 +51,7 @@ public final class Validator {
         List<Problem> problems = new ArrayList<>(config.problems());
         files.files().forEach((address, file) -> {
             if (!asked.contains(address)) {
-                problems.add(Problem.warning("unused-module", "--module 0x%x=%s".formatted(address, file),
+                problems.add(Problem.of(Rule.UNUSED_MODULE, "--module 0x%x=%s".formatted(address, file),
                         "no module node is at this address, so the file is not used"));
             }
         });
@@ -64,7 +64,7 @@ public final class Validator {
         Located root = Located.root(fdt.root());
         Optional<Located> found = chosen(root);
         if (found.isEmpty()) {
-            ctx.problems.error("no-domains", "/chosen", "no /chosen node: nothing to boot");
+            ctx.problems.add(Rule.NO_DOMAINS, "/chosen", "no /chosen node: nothing to boot");
             XenCommandLine none = new XenCommandLine("", XenArgs.DEFAULT_SCHEDULER, XenArgs.DEFAULT_CONSWITCH, -1);
             return new SystemConfig(List.of(), none, List.of(), ctx.problems.list());
         }
@@ -87,7 +87,7 @@ public final class Validator {
             } else if (at.compatibleWith(EventChannelReader.COMPATIBLE)) {
                 dom0.eventChannel(at);
             } else if (at.compatibleWith(DomainReader.SHARED_MEMORY)) {
-                ctx.problems.warning("ignored-node", at.path(), "static shared memory needs host-physical pages "
+                ctx.problems.add(Rule.IGNORED_NODE, at.path(), "static shared memory needs host-physical pages "
                         + "shared between guests, which hosted VMs do not have: ignored");
             } else {
                 notADomain(at, ctx.problems);
@@ -116,10 +116,10 @@ public final class Validator {
         KnownProperties.check(at, CPUPOOL_PROPERTIES, Map.of(), problems);
         var cpus = at.node().property("cpupool-cpus");
         if (cpus.isEmpty() || cpus.get().length() == 0 || cpus.get().length() % 4 != 0) {
-            problems.error("cpupool-cpus", at.path(), "missing or empty cpupool-cpus (phandles of cpu nodes)");
+            problems.add(Rule.CPUPOOL_CPUS, at.path(), "missing or empty cpupool-cpus (phandles of cpu nodes)");
         }
         at.node().property("cpupool-sched").map(p -> p.string()).filter(s -> !XenArgs.SCHEDULERS.contains(s))
-                .ifPresent(s -> problems.error("cpupool-sched", at.path(), "cpupool-sched \"%s\" is not a Xen "
+                .ifPresent(s -> problems.add(Rule.CPUPOOL_SCHED, at.path(), "cpupool-sched \"%s\" is not a Xen "
                         + "scheduler (credit, credit2, null, rtds, arinc653)", s));
     }
 
@@ -140,10 +140,10 @@ public final class Validator {
             signs.add("boot modules");
         }
         if (signs.isEmpty()) {
-            problems.warning("unknown-node", at.path(),
+            problems.add(Rule.UNKNOWN_NODE, at.path(),
                     "not a domain, boot module, cpupool or event channel: ignored");
         } else {
-            problems.warning("domain-compatible", at.path(), "has %s but its compatible lacks \"%s\": Xen skips it, "
+            problems.add(Rule.DOMAIN_COMPATIBLE, at.path(), "has %s but its compatible lacks \"%s\": Xen skips it, "
                     + "and so does Domus", String.join(", ", signs), DOMAIN);
         }
     }

@@ -27,11 +27,11 @@ final class VcpuReader {
         KnownProperties.check(at, KnownProperties.VCPU, Map.of(), problems);
         OptionalLong id = at.node().property("id").map(Values::u32).orElse(OptionalLong.empty());
         if (id.isEmpty()) {
-            problems.error("vcpu-id-missing", at.path(), "xen,vcpu node without an \"id\" cell (Xen: \"Invalid xen,vcpu node\")");
+            problems.add(Rule.VCPU_ID_MISSING, at.path(), "xen,vcpu node without an \"id\" cell (Xen: \"Invalid xen,vcpu node\")");
             return Optional.empty();
         }
         if (cpus >= 0 && id.getAsLong() >= cpus) {
-            problems.error("vcpu-id-range", at.path(), "id %d is not below the domain's cpus %d (Xen: \"Invalid vcpu_id\")",
+            problems.add(Rule.VCPU_ID_RANGE, at.path(), "id %d is not below the domain's cpus %d (Xen: \"Invalid vcpu_id\")",
                     id.getAsLong(), cpus);
         }
         Optional<Property> affinity = at.node().property("hard-affinity");
@@ -43,14 +43,14 @@ final class VcpuReader {
         try {
             list = CpuList.parse(text);
         } catch (CpuList.SyntaxException e) {
-            problems.error("vcpu-affinity-syntax", at.path(), "hard-affinity \"%s\" %s (write a list such as \"0-3,6\")",
+            problems.add(Rule.VCPU_AFFINITY_SYNTAX, at.path(), "hard-affinity \"%s\" %s (write a list such as \"0-3,6\")",
                     text, e.getMessage());
             return Optional.empty();
         }
         int hostCpus = ctx.host.cpus();
         String beyond = list.atOrAbove(hostCpus);
         if (!beyond.isEmpty()) {
-            problems.error("vcpu-affinity-cpu", at.path(), "hard-affinity \"%s\" names pCPU %s, the host has %d CPUs "
+            problems.add(Rule.VCPU_AFFINITY_CPU, at.path(), "hard-affinity \"%s\" names pCPU %s, the host has %d CPUs "
                     + "(0-%d) (Xen: \"Invalid pCPU\")", text, beyond, hostCpus, hostCpus - 1);
         }
         return Optional.of(new VcpuAffinity(at.path(), (int) id.getAsLong(), list.below(hostCpus)));

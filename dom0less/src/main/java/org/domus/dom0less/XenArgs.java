@@ -33,8 +33,7 @@ final class XenArgs {
         String raw = given == null ? "" : given;
         var xen = new XenCommandLine(raw, scheduler(raw, chosen.path(), problems),
                 conswitch(raw, chosen.path(), problems), dom0MemKib(raw, chosen.path(), problems));
-        option(raw, "dom0_max_vcpus").filter(v -> dom0MaxVcpus(raw).isEmpty()).ifPresent(v -> problems.warning(
-                "xen-bootargs", chosen.path(), "dom0_max_vcpus=%s is not a number: dom0 gets every host CPU", v));
+        option(raw, "dom0_max_vcpus").filter(v -> dom0MaxVcpus(raw).isEmpty()).ifPresent(v -> problems.add(Rule.XEN_BOOTARGS, chosen.path(), "dom0_max_vcpus=%s is not a number: dom0 gets every host CPU", v));
         return xen;
     }
 
@@ -117,7 +116,7 @@ final class XenArgs {
             return DEFAULT_SCHEDULER;
         }
         if (!SCHEDULERS.contains(sched.get())) {
-            problems.warning("xen-bootargs", path,
+            problems.add(Rule.XEN_BOOTARGS, path,
                     "sched=%s is not a Xen scheduler (credit, credit2, null, rtds, arinc653): Xen falls back to %s",
                     sched.get(), DEFAULT_SCHEDULER);
             return DEFAULT_SCHEDULER;
@@ -134,7 +133,7 @@ final class XenArgs {
         String v = value.get();
         boolean letter = !v.isEmpty() && v.charAt(0) >= 'a' && v.charAt(0) <= 'z';
         if (!letter || v.length() > 2 || (v.length() == 2 && v.charAt(1) != 'x')) {
-            problems.warning("xen-bootargs", path,
+            problems.add(Rule.XEN_BOOTARGS, path,
                     "conswitch=%s is not a lower-case letter optionally followed by x: using Ctrl-%c", v,
                     DEFAULT_CONSWITCH);
             return DEFAULT_CONSWITCH;
@@ -149,7 +148,7 @@ final class XenArgs {
         }
         OptionalLong bytes = sizeBytes(value.get());
         if (bytes.isEmpty() || bytes.getAsLong() == 0) {
-            problems.warning("xen-bootargs", path,
+            problems.add(Rule.XEN_BOOTARGS, path,
                     "dom0_mem=%s is not a size (a number with K, M, G, T or B; no suffix means KiB): ignored",
                     value.get());
             return -1;

@@ -89,4 +89,32 @@ class ValidatorPropertyTest {
         assertThat(d.staticMem()).hasSize(1);
         assertThat(d.staticMem().getFirst()).containsExactly(0x30000000L, 0x8000000L);
     }
+
+    /**
+     * Xen's checks of the properties Domus ignores: an empty or negative sve (the hardware's maximum), 0, 2048,
+     * trap-unmapped-accesses 0 and 1, the two SCI types and static banks adding up to memory are only ignored;
+     * the rest stops Xen's boot, so they are errors here, and not also "ignored".
+     */
+    @Test
+    void xenPropertiesAreRefusedWhereXenRefusesThem() {
+        SystemConfig system = load("xen-checked.dts", kernels());
+        assertThat(ValidatorFixtures.errors(system)).containsExactly(
+                "/chosen/sve-4096: error: sve 4096 is above 2048 bits, the longest SVE vector: Xen refuses a length "
+                        + "the hardware does not have",
+                "/chosen/sve-short: error: sve is 1 byte, not a cell: Xen cannot read it and stops",
+                "/chosen/trap-2: error: trap-unmapped-accesses is 2: Xen takes only 0 (reads as all ones, writes "
+                        + "ignored) or 1 (trap) and stops on anything else",
+                "/chosen/sci-empty: error: xen,sci_type is empty, not a string: Xen cannot read it and stops",
+                "/chosen/static-more: error: xen,static-mem banks total 256 MiB, memory is 128 MiB: Xen gives the "
+                        + "domain exactly its static banks, never allocated RAM besides, and refuses banks that differ "
+                        + "from memory",
+                "/chosen/direct-alone: error: direct-map without xen,static-mem: Xen maps a direct-mapped domain's "
+                        + "RAM 1:1 onto its static banks, and refuses the domain without them");
+        // the values Xen takes are ignored like any other Xen-only property, and nothing more
+        assertThat(system.problems()).filteredOn(p -> !p.isError()).allSatisfy(p -> assertThat(p.rule())
+                .isEqualTo(Rule.IGNORED_PROPERTY)).extracting(Problem::path).containsExactly("/chosen/sve-empty",
+                "/chosen/sve-negative", "/chosen/sve-off", "/chosen/sve-2048", "/chosen/trap-0", "/chosen/trap-1",
+                "/chosen/sci-none", "/chosen/sci-scmi", "/chosen/static-two", "/chosen/static-two");
+        assertThat(domain(system, "static-two").staticMem()).hasSize(2);
+    }
 }

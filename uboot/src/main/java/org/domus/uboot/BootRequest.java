@@ -7,6 +7,7 @@ import org.domus.dom0less.BootModule;
 import org.domus.dom0less.DomainConfig;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.Problem;
+import org.domus.dom0less.Rule;
 import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
 import org.domus.fdt.Fdt;
@@ -39,7 +40,7 @@ public record BootRequest(String location, String command, Fdt tree, long treeAd
         List<Problem> problems = new ArrayList<>();
         for (String w : warnings) {
             int colon = w.indexOf(": ");
-            problems.add(Problem.warning("replay", w.substring(0, colon), "%s", w.substring(colon + 2)));
+            problems.add(Problem.of(Rule.REPLAY, w.substring(0, colon), "%s", w.substring(colon + 2)));
         }
         problems.addAll(config.problems());
         for (DomainConfig d : config.domains()) {
@@ -56,7 +57,7 @@ public record BootRequest(String location, String command, Fdt tree, long treeAd
         for (BoardMemory.Load load : memory.loadsIn(m.address(), m.size())) {
             List<BoardMemory.Overwrite> hits = memory.overwritesOf(load, m.address(), m.size());
             if (!hits.isEmpty()) {
-                return java.util.Optional.of(Problem.error("module-overwritten", m.path(),
+                return java.util.Optional.of(Problem.of(Rule.MODULE_OVERWRITTEN, m.path(),
                         "the module's bytes at %s were overwritten after they were loaded: %s",
                         Hex.range(m.address(), m.size()), hits.getFirst()));
             }
