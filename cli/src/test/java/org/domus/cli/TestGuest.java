@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.domus.engine.Engine;
-import org.domus.engine.GuestArch;
 import org.domus.engine.payload.GuestPayload;
+import org.domus.image.Arch;
 
 /** The Arm64 guest the end-to-end tests boot: it fails the test under DOMUS_REQUIRE_E2E=1 when it cannot run, else skips it. */
 final class TestGuest {
@@ -19,7 +19,7 @@ final class TestGuest {
     /** Debian's Arm64 kernel and the busybox initramfs, once QEMU is known to run them here. */
     static GuestPayload arm64() {
         try {
-            Engine.pick("qemu", GuestArch.ARM64);
+            Engine.pick("qemu", Arch.ARM64);
             return GuestPayload.arm64();
         } catch (Exception e) {
             if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {

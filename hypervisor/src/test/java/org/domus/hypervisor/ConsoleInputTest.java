@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Attributes.InputFlag;
 import org.jline.terminal.Attributes.LocalFlag;
@@ -53,7 +53,7 @@ class ConsoleInputTest {
             int id = domains.size() + 1;
             ToyHandle handle = new ToyHandle(List.of());
             handles.add(handle);
-            Domain d = new Domain(id, name, new DomainSpec(name, GuestArch.ARM64, 1 << 20, 1, null, null, "", Path.of(".")),
+            Domain d = new Domain(id, name, new DomainSpec(name, Arch.ARM64, 1 << 20, 1, null, null, "", Path.of(".")),
                     ToyHandle.engine(handle), ExitPolicies.XL_DEFAULTS, mux);
             d.build();
             d.start();

@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class ControlServerTest {
         for (String n : List.of("alpha", "beta")) {
             ToyHandle h = new ToyHandle(n.equals("alpha") ? List.of(vcpu.pid()) : List.of());
             handles.add(h);
-            Domain d = new Domain(domains.size() + 1, n, new DomainSpec(n, GuestArch.ARM64, 64 << 20, 1, Path.of("Image"),
+            Domain d = new Domain(domains.size() + 1, n, new DomainSpec(n, Arch.ARM64, 64 << 20, 1, Path.of("Image"),
                     null, "console=ttyAMA0", Path.of("run", n)), ToyHandle.engine(h), ExitPolicies.XL_DEFAULTS, mux);
             d.build();
             d.start();

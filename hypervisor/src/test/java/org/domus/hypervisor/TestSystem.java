@@ -16,10 +16,10 @@ import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
 import org.domus.engine.payload.GuestPayload;
 import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.Fdt;
+import org.domus.image.Arch;
 
 /**
  * Test systems written as device trees, with Debian's Arm64 kernel and the busybox initramfs next to them as
@@ -59,7 +59,7 @@ final class TestSystem {
 
     private static GuestPayload payload() {
         try {
-            Engine.pick("qemu", GuestArch.ARM64);
+            Engine.pick("qemu", Arch.ARM64);
             return GuestPayload.arm64();
         } catch (EngineException | PayloadException e) {
             if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ class ConsoleFloodTest {
 
     @Test
     void anUnreadFloodIsDroppedAndCountedWithoutSlowingTheNeighbour() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         TestGuest guest = TestGuest.arm64();
         try (var flooder = TestQemu.ENGINE.build(guest.spec("flood", 1, "shell", work.resolve("flood")));
              var ticker = TestQemu.ENGINE.build(guest.spec("tick", 1, "loop", work.resolve("tick")))) {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
 import org.domus.engine.xen.Hypercall;
 import org.domus.engine.xen.XenGuest;
+import org.domus.image.Arch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -55,9 +55,9 @@ class El2ChannelTest {
      */
     @Test
     void aGuestThatScribblesOnItsChannelHurtsOnlyItself() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         var hostile = new RecordingXenAbi(c -> c.op() == 0x1000 ? 1L : RecordingXenAbi.ENOSYS);
-        var hostileSpec = new DomainSpec("hostile", GuestArch.ARM64, 128 * TestQemu.MIB, 1, testKernel(work), null, null,
+        var hostileSpec = new DomainSpec("hostile", Arch.ARM64, 128 * TestQemu.MIB, 1, testKernel(work), null, null,
                 work.resolve("hostile"), new XenGuest(hostile, dtb -> dtb));
         var good = new RecordingXenAbi(c -> switch ((int) c.op()) {
             case 0x1001 -> ANSWER;
@@ -70,7 +70,7 @@ class El2ChannelTest {
             }
             default -> RecordingXenAbi.ENOSYS;
         });
-        var goodSpec = new DomainSpec("good", GuestArch.ARM64, 128 * TestQemu.MIB, 1, testKernel(work), null, null,
+        var goodSpec = new DomainSpec("good", Arch.ARM64, 128 * TestQemu.MIB, 1, testKernel(work), null, null,
                 work.resolve("good"), new XenGuest(good, dtb -> dtb));
         try (var h = TestQemu.ENGINE.build(hostileSpec)) {
             h.start();
@@ -107,7 +107,7 @@ class El2ChannelTest {
     @ParameterizedTest(name = "{0} vCPUs")
     @ValueSource(ints = {1, 2})
     void hypercallsUpcallsAndListRegisterOverflow(int vcpus) throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         ScheduledExecutorService raiser = Executors.newSingleThreadScheduledExecutor();
         long[] raisedAt = new long[20];
         long[] arrivedAt = new long[20];
@@ -139,7 +139,7 @@ class El2ChannelTest {
             return RecordingXenAbi.ENOSYS;
         });
         RecordingXenAbi abi = self[0];
-        var spec = new DomainSpec("tk", GuestArch.ARM64, 128 * TestQemu.MIB, vcpus, testKernel(work), null, null, work,
+        var spec = new DomainSpec("tk", Arch.ARM64, 128 * TestQemu.MIB, vcpus, testKernel(work), null, null, work,
                 new XenGuest(abi, dtb -> dtb));
         try (var d = TestQemu.ENGINE.build(spec)) {
             var console = ConsoleLog.follow(d);

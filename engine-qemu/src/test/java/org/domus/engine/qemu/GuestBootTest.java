@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ class GuestBootTest {
 
     @Test
     void twoVcpusReachReadyAndPowerOff() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         var spec = TestGuest.arm64().spec("d1", 2, "poweroff", work);
         long built = System.nanoTime();
         try (var d = TestQemu.ENGINE.build(spec)) {
@@ -54,7 +54,7 @@ class GuestBootTest {
 
     @Test
     void aGuestRebootIsAReboot() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d2", 1, "reboot", work))) {
             var console = ConsoleLog.follow(d);
             d.start();
@@ -65,7 +65,7 @@ class GuestBootTest {
 
     @Test
     void aKernelPanicIsACrashWithThePanicLine() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d3", 1, "panic", work))) {
             var console = ConsoleLog.follow(d);
             d.start();
@@ -83,7 +83,7 @@ class GuestBootTest {
 
     @Test
     void typedInputReachesTheGuestShell() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d4", 1, "shell", work))) {
             var console = ConsoleLog.follow(d);
             d.start();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OrphanTest {
     @Test
     void qemuDiesWhenItsJvmIsKilled(@TempDir Path work) throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cp = new ArrayList<>();
         for (String prop : List.of("jdk.module.path", "java.class.path")) {

@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class ParallelDomainsTest {
 
     @Test
     void aPanicInOneDomainLeavesTheOthersRunning() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         TestGuest guest = TestGuest.arm64();
         List<String> actions = List.of("panic", "loop", "poweroff");
         List<QemuDomain> domains = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Assumptions;
 
 /** Real QEMUs for tests: the engine's own lookup decides whether they can run here. */
@@ -22,7 +22,7 @@ final class TestQemu {
     }
 
     /** Skips (or, with DOMUS_REQUIRE_E2E=1, fails) when the engine cannot run {@code arch} guests here. */
-    static QemuBinary require(GuestArch arch) {
+    static QemuBinary require(Arch arch) {
         Optional<String> problem = ENGINE.unavailable(arch);
         problem.ifPresent(TestQemu::missing);
         return ENGINE.binaryFor(arch).orElseThrow();
@@ -37,10 +37,10 @@ final class TestQemu {
 
     /** An Arm64 {@code virt} machine with no kernel: it starts stopped and has nothing to run, enough for QMP. */
     static QemuDomain emptyMachine(Path workDir, String name, int vcpus) throws EngineException {
-        return emptyMachine(GuestArch.ARM64, workDir, name, vcpus);
+        return emptyMachine(Arch.ARM64, workDir, name, vcpus);
     }
 
-    static QemuDomain emptyMachine(GuestArch arch, Path workDir, String name, int vcpus) throws EngineException {
+    static QemuDomain emptyMachine(Arch arch, Path workDir, String name, int vcpus) throws EngineException {
         QemuBinary qemu = require(arch);
         var spec = new DomainSpec(name, arch, 64 * MIB, vcpus, null, null, null, workDir);
         return QemuDomain.launch(new QemuCommandLine(qemu, spec, false));

@@ -10,7 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.image.ElfHeader;
 
 /**
  * A bootable test guest, every file in the cache: Debian's cloud kernel, Debian's static busybox, and the
@@ -24,21 +25,21 @@ import org.domus.engine.GuestArch;
  * @param busyboxVersion its Debian version, e.g. {@code 1:1.35.0-4+deb12u1+b1}
  * @param initramfs      the gzip'd newc archive
  */
-public record GuestPayload(GuestArch arch, Path kernel, String kernelPackage, String kernelVersion,
+public record GuestPayload(Arch arch, Path kernel, String kernelPackage, String kernelVersion,
                            Path busybox, String busyboxVersion, Path initramfs) {
 
     /** The Arm64 guest for the {@code qemu} engine, from the usual cache; fetches only what is missing. */
     public static GuestPayload arm64() throws PayloadException {
-        return fetch(GuestArch.ARM64, DebianPackages.standard());
+        return fetch(Arch.ARM64, DebianPackages.standard());
     }
 
     /** The x86-64 guest (cloud-amd64 bzImage, amd64 busybox), from the usual cache. */
     public static GuestPayload x86_64() throws PayloadException {
-        return fetch(GuestArch.X86_64, DebianPackages.standard());
+        return fetch(Arch.X86_64, DebianPackages.standard());
     }
 
     /** The guest for {@code arch} from {@code debian}'s cache, fetching what is missing; progress goes where it says. */
-    public static GuestPayload fetch(GuestArch arch, DebianPackages debian) throws PayloadException {
+    public static GuestPayload fetch(Arch arch, DebianPackages debian) throws PayloadException {
         try {
             return assemble(arch, debian);
         } catch (DebianPackages.ListsOutdatedException e) {
@@ -53,21 +54,26 @@ public record GuestPayload(GuestArch arch, Path kernel, String kernelPackage, St
     }
 
     /** Debian's name for the architecture. */
-    public static String debianArch(GuestArch arch) {
+    public static String debianArch(Arch arch) {
         return switch (arch) {
             case ARM64 -> "arm64";
             case X86_64 -> "amd64";
         };
     }
 
-    private static GuestPayload assemble(GuestArch arch, DebianPackages debian) throws PayloadException {
+    private static GuestPayload assemble(Arch arch, DebianPackages debian) throws PayloadException {
         String debArch = debianArch(arch);
         List<DebianPackage> wanted = debian.resolve(debArch, List.of("linux-image-cloud-" + debArch, "busybox-static"));
         DebianPackage kernelPkg = debian.kernelOf(wanted.get(0));
         DebianPackage busyboxPkg = wanted.get(1);
         Path kernel = KernelImage.locate(debian.unpacked(kernelPkg), arch);
         Path busybox = debian.unpacked(busyboxPkg).resolve("bin/busybox");
-        ElfHeader elf = ElfHeader.read(busybox);
+        ElfHeader elf;
+        try {
+            elf = ElfHeader.read(busybox);
+        } catch (IOException e) {
+            throw new PayloadException(e.getMessage(), e);
+        }
         if (!elf.isStaticFor(arch)) {
             throw new PayloadException("%s is not a static %s executable (e_machine %d, %s)".formatted(busybox, arch,
                     elf.machine(), elf.interpreter() ? "dynamically linked" : "static"));

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
+import org.domus.image.Cpio;
+
 /**
  * The test guest's initramfs: a static busybox and an {@code /init} script that prints one
  * {@code DOMUS-READY <name> cpus=<n> mem=<MemTotal>kB} line, then does what {@code domus.action=} on the kernel

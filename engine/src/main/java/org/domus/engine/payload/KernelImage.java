@@ -3,8 +3,6 @@ package org.domus.engine.payload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,29 +10,26 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.image.ImageFormat;
+import org.domus.image.ImageProbe;
 
 /**
  * Finds the bootable kernel in an unpacked {@code linux-image-*} package ({@code /boot/vmlinuz-*}) and checks it
- * is one QEMU's {@code -kernel} loads for the architecture: an Arm64 {@code Image} ("ARM\x64" at 0x38) or an
- * x86 bzImage ("HdrS" at 0x202). A gzip'd Arm64 Image is decompressed once, next to the package folder.
+ * is one QEMU's {@code -kernel} loads for the architecture (recognised by {@link ImageProbe}): an Arm64
+ * {@code Image} or an x86 bzImage. A gzip'd Arm64 Image is decompressed once, next to the package folder.
  */
 final class KernelImage {
-    /** "ARM\x64", little-endian, at offset 0x38 of an Arm64 Image (Linux Documentation/arch/arm64/booting.rst). */
-    static final int ARM64_MAGIC = 0x644d5241;
-    /** "HdrS", at offset 0x202 of a bzImage (Linux Documentation/arch/x86/boot.rst). */
-    static final int BZIMAGE_MAGIC = 0x53726448;
-
     private KernelImage() {
     }
 
-    static Path locate(Path unpacked, GuestArch arch) throws PayloadException {
+    static Path locate(Path unpacked, Arch arch) throws PayloadException {
         Path vmlinuz = vmlinuz(unpacked);
         byte[] head = head(vmlinuz, 0x240);
         if (hasMagic(head, arch)) {
             return vmlinuz;
         }
-        if (arch == GuestArch.ARM64 && head.length > 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        if (arch == Arch.ARM64 && head.length > 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
             Path image = unpacked.resolveSibling(unpacked.getFileName() + ".Image");
             if (!Files.exists(image)) {
                 gunzip(vmlinuz, image);
@@ -44,14 +39,15 @@ final class KernelImage {
             }
         }
         throw new PayloadException("%s is not a kernel for %s (no %s magic)".formatted(vmlinuz, arch,
-                arch == GuestArch.ARM64 ? "ARM\\x64 Image" : "HdrS bzImage"));
+                arch == Arch.ARM64 ? "ARM\\x64 Image" : "HdrS bzImage"));
     }
 
-    static boolean hasMagic(byte[] head, GuestArch arch) {
-        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+    /** Whether {@code head}, a kernel's first bytes, is one QEMU's {@code -kernel} loads as it is for {@code arch}. */
+    static boolean hasMagic(byte[] head, Arch arch) {
+        ImageFormat format = ImageProbe.probe(head).format();
         return switch (arch) {
-            case ARM64 -> head.length >= 0x40 && b.getInt(0x38) == ARM64_MAGIC;
-            case X86_64 -> head.length >= 0x206 && b.getInt(0x202) == BZIMAGE_MAGIC;
+            case ARM64 -> format == ImageFormat.ARM64_IMAGE;
+            case X86_64 -> format == ImageFormat.BZIMAGE;
         };
     }
 

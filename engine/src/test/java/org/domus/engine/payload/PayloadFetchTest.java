@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.image.ElfHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class PayloadFetchTest {
     @Timeout(1800)
     void arm64PayloadIsAnImageAndAStaticAarch64Busybox() throws Exception {
         GuestPayload p = EndToEnd.arm64();
-        assertThat(p.arch()).isEqualTo(GuestArch.ARM64);
+        assertThat(p.arch()).isEqualTo(Arch.ARM64);
         assertThat(p.kernelPackage()).matches("linux-image-\\d+\\.\\d+\\.\\d+-\\d+-cloud-arm64-unsigned");
         assertThat(p.kernelVersion()).matches("\\d+\\.\\d+\\.\\d+-\\d+\\S*");
         assertThat(p.busyboxVersion()).matches("(\\d+:)?1\\.\\d+\\.\\d+-\\S+");
@@ -67,7 +68,7 @@ class PayloadFetchTest {
     void aWarmCacheFetchesNothing() throws Exception {
         GuestPayload first = EndToEnd.arm64();
         ByteArrayOutputStream said = new ByteArrayOutputStream();
-        GuestPayload again = GuestPayload.fetch(GuestArch.ARM64,
+        GuestPayload again = GuestPayload.fetch(Arch.ARM64,
                 new DebianPackages(PayloadCache.defaultRoot(), new PrintStream(said, true, StandardCharsets.UTF_8), false));
         assertThat(again).isEqualTo(first);
         assertThat(said.toString(StandardCharsets.UTF_8)).isEmpty();

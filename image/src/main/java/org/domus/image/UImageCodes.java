@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /**
  * The codes of U-Boot's legacy image header (include/image.h, {@code struct legacy_img_hdr}), shared by the

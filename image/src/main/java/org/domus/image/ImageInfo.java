@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /**
  * What a module's bytes were recognised as. {@code arch} is null for formats that run nowhere by

@@ -1,13 +1,16 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs the Debian tools that make real boot artefacts (mkimage, cpio, gzip, dtc, gcc). A missing tool is a
@@ -48,6 +51,44 @@ final class Tools {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What a tool printed, for tests that check its listing and exit code themselves (cpio over our archives). */
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs {@code argv} in {@code dir} with {@code stdin} as its input, in the C locale; a failure is returned. */
+    static Run run(Path dir, Path stdin, String... argv) throws IOException, InterruptedException {
+        require(argv[0]);
+        Path out = Files.createTempFile("tool", ".out");
+        Path err = Files.createTempFile("tool", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).redirectInput(stdin != null ? stdin.toFile() : new File("/dev/null"));
+            pb.environment().put("LC_ALL", "C");
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", argv) + " did not finish in 60 s");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
+    }
+
+    /** Removes a folder made by a test and everything in it (a property's tries make their own, outside @TempDir). */
+    static void deleteTree(Path top) throws IOException {
+        try (Stream<Path> paths = Files.walk(top)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static List<String> lines(String text) {
+        return new ArrayList<>(text.lines().toList());
     }
 
     /** Runs a shell command line (for pipes such as {@code find . | cpio -o}). */

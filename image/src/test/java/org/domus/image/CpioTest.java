@@ -1,4 +1,4 @@
-package org.domus.engine.payload;
+package org.domus.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -159,7 +159,7 @@ class CpioTest {
                 assertThat(Files.readAllBytes(out.resolve(f.getKey()))).as(f.getKey()).isEqualTo(f.getValue());
             }
         } finally {
-            DebianPackages.deleteTree(dir);
+            Tools.deleteTree(dir);
         }
     }
 

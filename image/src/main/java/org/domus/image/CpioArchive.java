@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /**
  * A cpio archive, as an initramfs is. Linux unpacks only the "newc" and "crc" formats (init/initramfs.c):

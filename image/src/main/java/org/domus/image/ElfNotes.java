@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /**
  * An ELF file's class, machine and Xen notes. A kernel that Xen can start as a PVH guest carries a note

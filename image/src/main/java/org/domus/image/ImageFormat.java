@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /** What a boot module's bytes are, recognised by their headers (never by file name). */
 public enum ImageFormat {

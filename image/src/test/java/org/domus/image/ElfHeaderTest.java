@@ -1,4 +1,4 @@
-package org.domus.engine.payload;
+package org.domus.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.domus.engine.GuestArch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,8 +15,8 @@ class ElfHeaderTest {
     void aHostProgramIsDynamicX86() throws Exception {
         ElfHeader ls = ElfHeader.read(Path.of("/bin/ls"));
         assertThat(ls).isEqualTo(new ElfHeader(ElfHeader.EM_X86_64, true));
-        assertThat(ls.isStaticFor(GuestArch.X86_64)).isFalse();
-        assertThat(ls.isStaticFor(GuestArch.ARM64)).isFalse();
+        assertThat(ls.isStaticFor(Arch.X86_64)).isFalse();
+        assertThat(ls.isStaticFor(Arch.ARM64)).isFalse();
     }
 
     @Test

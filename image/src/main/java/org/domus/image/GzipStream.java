@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
-package org.domus.dom0less;
+package org.domus.image;
 
-/** The architecture a kernel image runs on, and so the engine family that can boot it. */
+/** The architecture a kernel image runs on (its instruction set), and so the engines that can boot it. */
 public enum Arch {
     ARM64("arm64"), X86_64("x86_64");
 

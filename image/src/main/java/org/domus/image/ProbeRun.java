@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /**
  * One probe of one module: recognises a format by its magic and hands the bytes to that format's header

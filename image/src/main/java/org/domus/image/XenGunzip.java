@@ -1,8 +1,9 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -13,27 +14,36 @@ import java.util.zip.GZIPInputStream;
  * short. This says so in numbers, for the seed's "they may be unusable in Xen (for instance if they are
  * compressed)".
  */
-final class XenGunzip {
+public final class XenGunzip {
     private XenGunzip() {
     }
 
-    /** One sentence on what Xen makes of {@code region} (reg's bytes in memory) given the {@code file} loaded there. */
-    static String explain(ModuleBytes file, ModuleBytes region, long address, long size) {
-        ByteView r = new ByteView(region.content());
-        ByteView f = new ByteView(file.content());
+    /** Whether {@code bytes} start as a gzip stream does (or as the old "pack"-era gzip magic 1f 9e). */
+    public static boolean isGzip(MemorySegment bytes) {
+        ByteView b = new ByteView(bytes);
+        return b.startsWith(0, 0x1f, 0x8b) || b.startsWith(0, 0x1f, 0x9e);
+    }
+
+    /**
+     * One sentence on what Xen makes of {@code region} (reg's bytes in memory, described by {@code regionOrigin})
+     * given the {@code file} loaded there.
+     */
+    public static String explain(MemorySegment file, MemorySegment region, String regionOrigin, long address, long size) {
+        ByteView r = new ByteView(region);
+        ByteView f = new ByteView(file);
         long xenSize = r.u32le(size - 4);
         long real = f.has(f.length() - 4, 4) ? f.u32le(f.length() - 4) : -1;
         long inflated = inflatedSize(f);
         StringBuilder s = new StringBuilder("the file is gzip: Xen reads the decompressed size from the last 4 bytes "
-                + "of the reg region, %s, which hold 0x%x (%s)".formatted(Fmt.hex(address + size - 4), xenSize, region.origin()));
+                + "of the reg region, %s, which hold 0x%x (%s)".formatted(Fmt.hex(address + size - 4), xenSize, regionOrigin));
         if (real >= 0) {
             s.append(", not the gzip trailer's 0x%x".formatted(real));
         }
         if (inflated >= 0 && xenSize != (inflated & 0xffffffffL)) {
             s.append(", and the kernel decompresses to 0x%x bytes".formatted(inflated));
         }
-        if (size < file.size()) {
-            s.append("; reg also cuts the gzip stream 0x%x bytes short, so Xen cannot decompress it".formatted(file.size() - size));
+        if (size < file.byteSize()) {
+            s.append("; reg also cuts the gzip stream 0x%x bytes short, so Xen cannot decompress it".formatted(file.byteSize() - size));
         } else {
             s.append(": Xen would decompress into a buffer of the wrong size");
         }

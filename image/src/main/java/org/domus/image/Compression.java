@@ -1,4 +1,4 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 /**
  * Compression formats by magic number, as Linux names them for a bzImage payload (boot.rst) and an

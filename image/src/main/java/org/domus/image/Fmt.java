@@ -1,19 +1,19 @@
-package org.domus.dom0less;
+package org.domus.image;
 
 import java.util.Locale;
 
-/** Number formats shared by the probe's one-line details. */
-final class Fmt {
+/** Number formats shared by the probe's one-line details and the messages about modules. */
+public final class Fmt {
     private Fmt() {
     }
 
     /** An address or a field as the boot documents write it: 0x-prefixed lower-case hex, unsigned. */
-    static String hex(long value) {
+    public static String hex(long value) {
         return "0x" + Long.toHexString(value);
     }
 
     /** A size for people: "512 bytes", "36 MiB", "1.5 KiB" (one decimal only when not whole). */
-    static String size(long bytes) {
+    public static String size(long bytes) {
         if (bytes < 0) {
             return Long.toUnsignedString(bytes) + " bytes";
         }

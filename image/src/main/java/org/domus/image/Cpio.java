@@ -1,4 +1,4 @@
-package org.domus.engine.payload;
+package org.domus.image;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

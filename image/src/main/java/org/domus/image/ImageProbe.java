@@ -1,6 +1,10 @@
-package org.domus.dom0less;
+package org.domus.image;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * Recognises a boot module by its headers (never by its file name), the way Xen and U-Boot do before
@@ -29,6 +33,18 @@ public final class ImageProbe {
     /** What a module's bytes are (a mapped file is read only where its headers are); never throws. */
     public static ImageInfo probe(MemorySegment bytes) {
         return probe(new ByteView(bytes), MAX_INFLATED);
+    }
+
+    /**
+     * What the file {@code file} is, mapped for the probe and unmapped after it (an engine given a kernel nobody
+     * probed yet; a planned domain's kernel was probed with its plan).
+     *
+     * @throws IOException when the file cannot be opened or mapped
+     */
+    public static ImageInfo probe(Path file) throws IOException {
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file)) {
+            return probe(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena));
+        }
     }
 
     /** As {@link #probe(byte[])} with another decompression bound (tests use a small one). */
