@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.payload.GuestPayload;
 import org.domus.engine.qemu.QemuDomain;
 import org.domus.engine.qemu.QemuEngine;
 import org.domus.engine.xen.GuestRam;
@@ -23,6 +22,7 @@ import org.domus.engine.xen.Upcalls;
 import org.domus.engine.xen.XenAbi;
 import org.domus.engine.xen.XenGuest;
 import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
 
 /**
  * The qemu engine's EL2 channel: null-hypercall round trip and host-to-guest upcall latency (with the bench kernel,

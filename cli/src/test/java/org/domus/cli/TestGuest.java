@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.domus.engine.Engine;
-import org.domus.engine.payload.GuestPayload;
 import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
 
 /** The Arm64 guest the end-to-end tests boot: it fails the test under DOMUS_REQUIRE_E2E=1 when it cannot run, else skips it. */
 final class TestGuest {

@@ -16,10 +16,10 @@ import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
-import org.domus.engine.payload.GuestPayload;
-import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.Fdt;
 import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
+import org.domus.payload.PayloadException;
 
 /**
  * Test systems written as device trees, with Debian's Arm64 kernel and the busybox initramfs next to them as

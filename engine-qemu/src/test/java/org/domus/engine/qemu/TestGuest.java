@@ -3,9 +3,9 @@ package org.domus.engine.qemu;
 import java.nio.file.Path;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.payload.GuestPayload;
-import org.domus.engine.payload.PayloadException;
 import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
+import org.domus.payload.PayloadException;
 
 /** Debian's Arm64 kernel and busybox initramfs (the payload), as domains whose init does {@code domus.action}. */
 record TestGuest(GuestPayload payload, Arch arch) {
