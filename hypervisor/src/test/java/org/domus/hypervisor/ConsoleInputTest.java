@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
 import org.domus.image.Arch;
+import org.domus.testsupport.Await;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Attributes.InputFlag;
 import org.jline.terminal.Attributes.LocalFlag;
@@ -139,13 +140,7 @@ class ConsoleInputTest {
         awaitTrue(() -> keyboard.lastSet.toString().equals(before.toString()));
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until(condition, WAIT, "the condition");
     }
 }

@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
 import org.domus.image.Arch;
+import org.domus.testsupport.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -236,7 +237,7 @@ class ControlServerTest {
             awaitTrue(() -> alpha.powerButtons > 0);
             Thread.ofVirtual().start(() -> {
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(300); // on purpose: the guest powers off a while after its power button
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -409,13 +410,7 @@ class ControlServerTest {
         return s.toString();
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until(condition, WAIT, "the condition");
     }
 }

@@ -82,7 +82,8 @@ class DomainLifecycleTest {
         d.build();
         d.start();
         assertThat(d.awaitFinal(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        // the exit was handled while start() had not returned: the start did not overwrite the final state
+        // the exit was handled while start() had not returned: the start did not overwrite the final state (a sleep on
+        // purpose: nothing may change in this time)
         Thread.sleep(100);
         assertThat(d.state()).isEqualTo(DomainState.DESTROYED);
         assertThat(d.lastExit()).isEqualTo(new ExitReason.PowerOff());
@@ -121,7 +122,7 @@ class DomainLifecycleTest {
         assertThat(d.awaitAfter(asked, WAIT)).isTrue();
         assertThat(d.state()).isEqualTo(DomainState.RUNNING);
         first.exit(new ExitReason.Crash("late")); // already completed as destroyed: a no-op, and stale anyway
-        Thread.sleep(100);
+        Thread.sleep(100); // on purpose: nothing may change in this time
         assertThat(d.state()).isEqualTo(DomainState.RUNNING);
         assertThat(built).hasSize(2);
     }

@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The payload boots under plain QEMU, reports, and acts on domus.action: the contract the engine tests rely on. */
+@EndToEnd
 class BootSmokeTest {
     private static final Duration LIMIT = Duration.ofSeconds(90);
 
     @Test
     @Timeout(200)
     void reportsItsCmdlineAndPowersOff() throws Exception {
-        GuestPayload payload = EndToEnd.arm64();
-        Path qemu = EndToEnd.qemuAarch64();
+        GuestPayload payload = TestGuest.arm64();
+        Path qemu = TestGuest.qemuAarch64();
         String append = "console=ttyAMA0 domus.name=smoke domus.action=cmdline";
         try (QemuRun run = QemuRun.start(qemu, payload, 2, append)) {
             boolean exited = run.exits(LIMIT);
@@ -40,8 +42,8 @@ class BootSmokeTest {
     @Test
     @Timeout(200)
     void loopTicksUntilDestroyed() throws Exception {
-        GuestPayload payload = EndToEnd.arm64();
-        Path qemu = EndToEnd.qemuAarch64();
+        GuestPayload payload = TestGuest.arm64();
+        Path qemu = TestGuest.qemuAarch64();
         try (QemuRun run = QemuRun.start(qemu, payload, 1, "console=ttyAMA0 quiet domus.name=ticker domus.action=loop")) {
             boolean ticked = run.awaitConsole(c -> c.contains("DOMUS-TICK ticker 3"), LIMIT);
             assertThat(ticked).as("four ticks within %s%s", LIMIT, run.tail()).isTrue();

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import org.domus.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,8 @@ class DownloadProgressTest {
         DownloadProgress line = new DownloadProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, PKG, tmp);
         line.start();
         Files.write(tmp.resolve("partial.deb"), new byte[3 << 20]);
-        Thread.sleep(700);
+        Await.until(() -> bytes.toString(StandardCharsets.UTF_8).contains(" 3.0/20.4 MiB…"), Duration.ofSeconds(30),
+                "the progress line to count the 3 MiB written");
         line.failed();
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out).startsWith("\rdomus: fetching linux-image-6.1.0-56-cloud-arm64-unsigned 6.1.192-2 0.0/20.4 MiB…")

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.image.Arch;
 import org.domus.image.ElfHeader;
+import org.domus.testsupport.E2E;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real fetches from Debian's archive. The payload tests use the usual cache (a CI cache keeps it between runs);
  * the tests of the fetching itself start from empty caches of their own.
  */
+@EndToEnd
 class PayloadFetchTest {
     @TempDir
     Path tmp;
@@ -35,7 +38,7 @@ class PayloadFetchTest {
     @Test
     @Timeout(1800)
     void arm64PayloadIsAnImageAndAStaticAarch64Busybox() throws Exception {
-        GuestPayload p = EndToEnd.arm64();
+        GuestPayload p = TestGuest.arm64();
         assertThat(p.arch()).isEqualTo(Arch.ARM64);
         assertThat(p.kernelPackage()).matches("linux-image-\\d+\\.\\d+\\.\\d+-\\d+-cloud-arm64-unsigned");
         assertThat(p.kernelVersion()).matches("\\d+\\.\\d+\\.\\d+-\\d+\\S*");
@@ -66,7 +69,7 @@ class PayloadFetchTest {
     @Test
     @Timeout(1800)
     void aWarmCacheFetchesNothing() throws Exception {
-        GuestPayload first = EndToEnd.arm64();
+        GuestPayload first = TestGuest.arm64();
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         GuestPayload again = GuestPayload.fetch(Arch.ARM64,
                 new DebianPackages(PayloadCache.defaultRoot(), new PrintStream(said, true, StandardCharsets.UTF_8), false));
@@ -115,7 +118,7 @@ class PayloadFetchTest {
             String err = Files.readString(errs.get(i));
             if (p.exitValue() != 0) {
                 ps.forEach(Process::destroyForcibly);
-                EndToEnd.unavailable("a fetching process failed: " + err.strip());
+                E2E.unavailable("a fetching process failed: " + err.strip());
             }
             dirs.add(out);
             progress.append(err);
@@ -132,8 +135,7 @@ class PayloadFetchTest {
         try {
             p = GuestPayload.x86_64();
         } catch (PayloadException e) {
-            EndToEnd.unavailable("the x86-64 guest payload could not be fetched: " + e.getMessage());
-            return;
+            throw E2E.unavailable("the x86-64 guest payload could not be fetched: " + e.getMessage());
         }
         assertThat(p.kernelPackage()).matches("linux-image-\\d+\\.\\d+\\.\\d+-\\d+-cloud-amd64-unsigned");
         byte[] boot = head(p.kernel(), 0x210);
@@ -186,8 +188,7 @@ class PayloadFetchTest {
         try {
             return debian.unpacked(debian.resolve("busybox-static", "arm64"));
         } catch (PayloadException e) {
-            EndToEnd.unavailable("busybox-static:arm64 could not be fetched: " + e.getMessage());
-            throw new AssertionError("unreachable");
+            throw E2E.unavailable("busybox-static:arm64 could not be fetched: " + e.getMessage());
         }
     }
 

@@ -9,11 +9,13 @@ import java.time.Duration;
 
 import org.domus.engine.ExitReason;
 import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Debian's kernels and busybox in QEMU, one domain at a time, to each way a domain can end. */
+@EndToEnd
 @Timeout(120)
 class GuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(60);

@@ -15,11 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** QEMU dies with the JVM that started it, even when that JVM gets {@code kill -9} and has no chance to clean up. */
+@EndToEnd
 @Timeout(60)
 class OrphanTest {
     @Test

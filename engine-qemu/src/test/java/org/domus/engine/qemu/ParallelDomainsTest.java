@@ -13,11 +13,13 @@ import java.util.concurrent.Future;
 
 import org.domus.engine.ExitReason;
 import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Three domains built side by side and started at once; one crashes, and the others do not notice. */
+@EndToEnd
 @Timeout(150)
 class ParallelDomainsTest {
     private static final Duration BOOT = Duration.ofSeconds(90);

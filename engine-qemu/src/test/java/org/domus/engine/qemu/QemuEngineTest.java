@@ -12,6 +12,7 @@ import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ class QemuEngineTest {
     @TempDir
     Path work;
 
+    @EndToEnd
     @Test
     void isFoundAsAServiceAndNamesItself() throws Exception {
         assertThat(ServiceLoader.load(Engine.class).stream().map(p -> p.get().name())).contains("qemu");
@@ -29,6 +31,7 @@ class QemuEngineTest {
         assertThat(Engine.pick("qemu", Arch.ARM64)).isInstanceOf(QemuEngine.class);
     }
 
+    @EndToEnd
     @Test
     void bothArchitecturesAreAvailableHere() throws Exception {
         TestQemu.require(Arch.ARM64);
@@ -46,6 +49,7 @@ class QemuEngineTest {
         assertThat(QemuBinary.debianPackage(Arch.X86_64)).isEqualTo("qemu-system-x86");
     }
 
+    @EndToEnd
     @Test
     void aKernelOfRandomBytesIsRefusedBeforeQemuRunsIt() throws Exception {
         TestQemu.require(Arch.ARM64);
@@ -60,6 +64,7 @@ class QemuEngineTest {
         }
     }
 
+    @EndToEnd
     @Test
     void qemusOwnComplaintAtStartupBecomesTheMessage() throws Exception {
         TestQemu.require(Arch.ARM64);
@@ -73,6 +78,7 @@ class QemuEngineTest {
                 .hasMessageNotContaining("\n");
     }
 
+    @EndToEnd
     @Test
     void aMissingInitrdAndBadSizesAreRefused() throws Exception {
         TestQemu.require(Arch.ARM64);

@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
 import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** QMP against a real QEMU with no guest: {@code -S} and no kernel, so nothing runs and nothing needs a payload. */
+@EndToEnd
 @Timeout(60)
 class QmpClientTest {
     @TempDir

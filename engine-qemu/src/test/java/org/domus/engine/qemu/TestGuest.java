@@ -6,6 +6,7 @@ import org.domus.engine.DomainSpec;
 import org.domus.image.Arch;
 import org.domus.payload.GuestPayload;
 import org.domus.payload.PayloadException;
+import org.domus.testsupport.E2E;
 
 /** Debian's Arm64 kernel and busybox initramfs (the payload), as domains whose init does {@code domus.action}. */
 record TestGuest(GuestPayload payload, Arch arch) {
@@ -15,8 +16,7 @@ record TestGuest(GuestPayload payload, Arch arch) {
         try {
             return new TestGuest(GuestPayload.arm64(), Arch.ARM64);
         } catch (PayloadException e) {
-            TestQemu.missing("the Arm64 guest payload is not available: " + e.getMessage());
-            throw new AssertionError("unreachable");
+            throw E2E.unavailable("the Arm64 guest payload is not available: " + e.getMessage());
         }
     }
 
@@ -26,8 +26,7 @@ record TestGuest(GuestPayload payload, Arch arch) {
         try {
             return new TestGuest(GuestPayload.x86_64(), Arch.X86_64);
         } catch (PayloadException e) {
-            TestQemu.missing("the amd64 guest payload is not available: " + e.getMessage());
-            throw new AssertionError("unreachable");
+            throw E2E.unavailable("the amd64 guest payload is not available: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package org.domus.engine.qemu;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,7 @@ import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
 import org.domus.image.Arch;
-import org.junit.jupiter.api.Assumptions;
+import org.domus.testsupport.E2E;
 
 /** Real QEMUs for tests: the engine's own lookup decides whether they can run here. */
 final class TestQemu {
@@ -24,15 +23,8 @@ final class TestQemu {
     /** Skips (or, with DOMUS_REQUIRE_E2E=1, fails) when the engine cannot run {@code arch} guests here. */
     static QemuBinary require(Arch arch) {
         Optional<String> problem = ENGINE.unavailable(arch);
-        problem.ifPresent(TestQemu::missing);
+        problem.ifPresent(E2E::unavailable);
         return ENGINE.binaryFor(arch).orElseThrow();
-    }
-
-    static void missing(String why) {
-        if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-            fail("DOMUS_REQUIRE_E2E=1 but " + why);
-        }
-        Assumptions.assumeTrue(false, why);
     }
 
     /** An Arm64 {@code virt} machine with no kernel: it starts stopped and has nothing to run, enough for QMP. */
