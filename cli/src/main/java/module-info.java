@@ -4,6 +4,7 @@ module org.domus.cli {
     requires org.domus.dom0less;
     requires org.domus.uboot;
     requires org.domus.hypervisor;
+    requires org.domus.payload;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import org.domus.dom0less.ExampleSystem;
-import org.domus.engine.payload.GuestPayload;
+import org.domus.payload.GuestPayload;
 
 /**
  * Time from command start to every domain's DOMUS-READY line, for N domains booted by {@code domus boot} and by

@@ -14,8 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.GuestArch;
-import org.domus.engine.payload.GuestPayload;
 import org.domus.engine.qemu.QemuDomain;
 import org.domus.engine.qemu.QemuEngine;
 import org.domus.engine.xen.GuestRam;
@@ -23,6 +21,8 @@ import org.domus.engine.xen.Hypercall;
 import org.domus.engine.xen.Upcalls;
 import org.domus.engine.xen.XenAbi;
 import org.domus.engine.xen.XenGuest;
+import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
 
 /**
  * The qemu engine's EL2 channel: null-hypercall round trip and host-to-guest upcall latency (with the bench kernel,
@@ -51,7 +51,7 @@ public final class El2Bench {
             }
         }
         var engine = new QemuEngine();
-        engine.unavailable(GuestArch.ARM64).ifPresent(p -> {
+        engine.unavailable(Arch.ARM64).ifPresent(p -> {
             throw new IllegalStateException(p);
         });
         Path work = Files.createTempDirectory("domus-bench-el2");
@@ -121,7 +121,7 @@ public final class El2Bench {
             Files.write(kernel, in.readAllBytes());
         }
         Path dir = work.resolve("channel");
-        var spec = new DomainSpec("bk", GuestArch.ARM64, 128 * MIB, 1, kernel, null, null, dir, new XenGuest(abi, t -> t));
+        var spec = new DomainSpec("bk", Arch.ARM64, 128 * MIB, 1, kernel, null, null, dir, new XenGuest(abi, t -> t));
         try (QemuDomain d = engine.build(spec)) {
             d.start();
             if (!done.await(READY_TIMEOUT_S, TimeUnit.SECONDS)) {
@@ -155,7 +155,7 @@ public final class El2Bench {
                 return -38;
             }
         };
-        var spec = new DomainSpec("b", GuestArch.ARM64, 128 * MIB, 1, payload.kernel(), payload.initramfs(),
+        var spec = new DomainSpec("b", Arch.ARM64, 128 * MIB, 1, payload.kernel(), payload.initramfs(),
                 "console=ttyAMA0 quiet domus.name=b domus.action=shell", dir, el2 ? new XenGuest(abi, t -> t) : null);
         try (QemuDomain d = engine.build(spec)) {
             var ready = new CountDownLatch(1);

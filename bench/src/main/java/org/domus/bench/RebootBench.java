@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.dom0less.ExampleSystem;
-import org.domus.engine.payload.GuestPayload;
+import org.domus.payload.GuestPayload;
 
 /**
  * What the toolstack saves: bringing one domain of a running N-domain system back, against the dom0less way of

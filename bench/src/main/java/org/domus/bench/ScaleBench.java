@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 import org.domus.dom0less.ExampleSystem;
-import org.domus.engine.payload.GuestPayload;
+import org.domus.payload.GuestPayload;
 
 /**
  * What Domus itself costs to hold N running domains: its resident memory and its CPU time while every guest is idle,

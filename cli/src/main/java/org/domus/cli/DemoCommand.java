@@ -11,11 +11,11 @@ import org.domus.dom0less.ExampleSystem;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.ModuleFiles;
 import org.domus.dom0less.Validator;
-import org.domus.engine.payload.GuestPayload;
-import org.domus.engine.payload.PayloadCache;
 import org.domus.fdt.Fdt;
 import org.domus.hypervisor.ExitPolicies;
 import org.domus.hypervisor.RunningSystem;
+import org.domus.payload.GuestPayload;
+import org.domus.payload.PayloadCache;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -11,11 +11,11 @@ import java.util.List;
 
 import org.domus.engine.BootTrace;
 import org.domus.engine.EngineException;
-import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.FdtException;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.RotatingLog;
 import org.domus.hypervisor.TerminalText;
+import org.domus.payload.PayloadException;
 import org.domus.uboot.ReplayException;
 
 import picocli.CommandLine;

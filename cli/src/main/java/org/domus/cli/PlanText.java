@@ -3,11 +3,11 @@ package org.domus.cli;
 import java.util.List;
 
 import org.domus.dom0less.BootModule;
-import org.domus.dom0less.Arch;
 import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.hypervisor.SystemStore;
+import org.domus.image.Arch;
 
 /** The plan as people read it: an {@code xl list}-like table, then one block per domain. */
 final class PlanText {

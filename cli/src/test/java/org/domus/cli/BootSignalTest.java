@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * shutdown hook) destroys every domain before Domus exits, and after {@code kill -9}, when nothing in the JVM
  * runs, the QEMU processes still die with it. Either way no QEMU is left behind.
  */
+@EndToEnd
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BootSignalTest {
     @ParameterizedTest(name = "{0}")

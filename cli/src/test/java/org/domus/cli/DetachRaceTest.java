@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.domus.dom0less.ExampleSystem;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * Each launcher must report on the process it started, so exactly one says its system runs, with that system's
  * own pid, and the other fails with the reason its own boot gave.
  */
+@EndToEnd
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DetachRaceTest {
     private static final Pattern STARTED = Pattern.compile("runs in the background \\(pid (\\d+)\\); its output goes to (\\S+)/domus.log");

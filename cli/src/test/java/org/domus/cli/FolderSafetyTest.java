@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.domus.dom0less.ExampleSystem;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,7 @@ class FolderSafetyTest {
         }
     }
 
+    @EndToEnd
     @Test
     void aSocketFolderAnyoneMayWriteIsRefusedForBootAndClients(@TempDir Path xdg) throws Exception {
         Path folder = Files.createDirectory(xdg.resolve("domus"));
@@ -112,6 +114,7 @@ class FolderSafetyTest {
         assertThat(folder.resolve("mine.sock")).doesNotExist();
     }
 
+    @EndToEnd
     @Test
     void anotherUserIsHeldNeitherBySocketFoldersNorRunFoldersRootMade() throws Exception {
         try (OtherUser user = OtherUser.create()) {

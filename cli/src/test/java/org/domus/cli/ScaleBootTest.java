@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the other tenants' load (load averages 3-27); the test takes 25-75 s in all. The bounds (5 minutes to READY) are
  * generous for a slower CI machine; how fast is bench/'s business.
  */
+@EndToEnd
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ScaleBootTest {
     static final int DOMAINS = 16;

@@ -1,15 +1,14 @@
 package org.domus.cli;
 
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.domus.engine.Engine;
-import org.domus.engine.GuestArch;
-import org.domus.engine.payload.GuestPayload;
+import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
+import org.domus.testsupport.E2E;
 
 /** The Arm64 guest the end-to-end tests boot: it fails the test under DOMUS_REQUIRE_E2E=1 when it cannot run, else skips it. */
 final class TestGuest {
@@ -19,14 +18,10 @@ final class TestGuest {
     /** Debian's Arm64 kernel and the busybox initramfs, once QEMU is known to run them here. */
     static GuestPayload arm64() {
         try {
-            Engine.pick("qemu", GuestArch.ARM64);
+            Engine.pick("qemu", Arch.ARM64);
             return GuestPayload.arm64();
         } catch (Exception e) {
-            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
-            }
-            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
-            throw new AssertionError("unreachable");
+            throw E2E.unavailable("the Arm64 guest cannot run here: " + e.getMessage());
         }
     }
 

@@ -1,7 +1,6 @@
 package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,6 +28,8 @@ import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlPaths;
 import org.domus.hypervisor.ControlRequest;
+import org.domus.testsupport.Await;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * missing, and the untouched ones without a pause. One system serves every test in order (guest boots are the
  * expensive part); the last ones kill it with SIGKILL and boot a sched=null system, detached, in its place.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -127,12 +129,14 @@ class ToolstackTest {
     @Order(2)
     void pauseStopsOneDomainsTicksUntilUnpause() throws Exception {
         assertThat(domus("pause", "--name", name, "domU1").out().strip()).isEqualTo("d1 domU1: paused");
-        Thread.sleep(500); // a tick already on its way may still arrive
+        // the other guests' ticks are the clock, not a sleep: a tick of d1 already on its way has arrived once they
+        // ticked again, and then d1 stays silent while they tick eight times more (a running d1 would tick about four)
+        int atPause = ticks(2).size() + ticks(3).size();
+        Await.until(() -> ticks(2).size() + ticks(3).size() > atPause, BOOT, "a tick of d2 or d3 after d1 paused");
         int before = ticks(1).size();
         int others = ticks(2).size() + ticks(3).size();
-        Thread.sleep(2000);
+        Await.until(() -> ticks(2).size() + ticks(3).size() >= others + 8, BOOT, "the others ticking while d1 is paused");
         assertThat(ticks(1)).hasSize(before);
-        assertThat(ticks(2).size() + ticks(3).size()).as("the others tick while d1 is paused").isGreaterThan(others + 2);
         assertThat(JSON.readTree(domus("info", "--name", name, "d1", "--json").out()).path("flags").asText()).isEqualTo("--p---");
         assertThat(domus("unpause", "--name", name, "1").out().strip()).isEqualTo("d1 domU1: running");
         await(l -> l.startsWith("(d1) DOMUS-TICK"), before + 3, BOOT);
@@ -171,12 +175,9 @@ class ToolstackTest {
                 // ended
             }
         });
-        long end = System.nanoTime() + BOOT.toNanos();
         // the replay holds the last ticks, then live ones follow: several ticks in all
-        while (seen.stream().filter(l -> l.startsWith("DOMUS-TICK domU2 ")).count() < 8) {
-            assertThat(System.nanoTime()).as("ticks on the attached console: %s", seen).isLessThan(end);
-            Thread.sleep(50);
-        }
+        Await.until(() -> List.copyOf(seen), s -> s.stream().filter(l -> l.startsWith("DOMUS-TICK domU2 ")).count() >= 8,
+                BOOT, "eight ticks on the attached console");
         OutputStream keys = console.getOutputStream();
         keys.write(0x1d);
         keys.flush();
@@ -425,32 +426,22 @@ class ToolstackTest {
         }
     }
 
-    private void await(Predicate<String> match, int count, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
+    private void await(Predicate<String> match, int count, Duration timeout) {
+        Await.until(() -> {
             synchronized (output) {
-                if (output.stream().map(Line::text).filter(match).count() >= count) {
-                    return;
-                }
+                return "\n" + String.join("\n", output.stream().map(Line::text).toList());
             }
-            if (System.nanoTime() > end) {
-                synchronized (output) {
-                    fail("waited %s for %d matching lines; output:%n%s".formatted(timeout, count,
-                            String.join("\n", output.stream().map(Line::text).toList())));
-                }
-            }
-            Thread.sleep(50);
-        }
+        }, out -> out.lines().filter(match).count() >= count, timeout, count + " matching lines of the output");
     }
 
-    private static void awaitFile(Path file, String text) throws Exception {
-        long end = System.nanoTime() + BOOT.toNanos();
-        while (!Files.exists(file) || !Files.readString(file).contains(text)) {
-            if (System.nanoTime() > end) {
-                fail("no '%s' in %s:%n%s".formatted(text, file, Files.exists(file) ? Files.readString(file) : "(missing)"));
+    private static void awaitFile(Path file, String text) {
+        Await.until(() -> {
+            try {
+                return Files.exists(file) ? Files.readString(file) : "(missing)";
+            } catch (IOException e) {
+                return "(unreadable: " + e.getMessage() + ")";
             }
-            Thread.sleep(100);
-        }
+        }, content -> content.contains(text), BOOT, "'%s' in %s".formatted(text, file));
     }
 
     private static String cpusAllowed(long tid) throws IOException {

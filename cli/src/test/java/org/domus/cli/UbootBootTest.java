@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
-import org.domus.engine.payload.GuestPayload;
+import org.domus.payload.GuestPayload;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fits the 16 MiB the seed leaves before the ramdisk, the tree declaring its exact size), the wrappers by
  * {@code mkimage}, the trees by {@code dtc}.
  */
+@EndToEnd
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class UbootBootTest {
     /** The seed's second script (dom0less.pandoc, "Loading binaries into memory"), byte for byte. */

@@ -2,7 +2,6 @@ package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +21,9 @@ import java.util.regex.Pattern;
 import org.domus.cli.ToolstackTest.Run;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
+import org.domus.testsupport.Await;
+import org.domus.testsupport.E2E;
+import org.domus.testsupport.EndToEnd;
 import org.domus.xen.XenLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
  * @releaseDomain and removes domU2's, and the system's end removes the socket. Missing tools or QEMU skip it, or
  * fail it under {@code DOMUS_REQUIRE_E2E=1}.
  */
+@EndToEnd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -221,11 +224,7 @@ class XenstoreSystemTest {
         if (missing.isEmpty()) {
             return;
         }
-        String reason = String.join(", ", missing) + " not on PATH (Debian package xenstore-utils)";
-        if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-            fail("DOMUS_REQUIRE_E2E=1 and " + reason);
-        }
-        assumeTrue(false, reason);
+        E2E.unavailable(String.join(", ", missing) + " not on PATH (Debian package xenstore-utils)");
     }
 
     private static boolean onPath(String tool) {
@@ -271,13 +270,8 @@ class XenstoreSystemTest {
         }
     }
 
-    private void await(Predicate<String> match, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (lines(match).isEmpty()) {
-            if (System.nanoTime() > end) {
-                fail("waited %s; output:%n%s".formatted(timeout, String.join("\n", lines(l -> true))));
-            }
-            Thread.sleep(50);
-        }
+    private void await(Predicate<String> match, Duration timeout) {
+        Await.until(() -> "\n" + String.join("\n", lines(l -> true)), out -> out.lines().anyMatch(match), timeout,
+                "a matching line of the output");
     }
 }

@@ -1,5 +1,7 @@
 package org.domus.dom0less;
 
+import org.domus.image.ImageInfo;
+
 /**
  * A boot module sub-node ({@code compatible = "multiboot,kernel|ramdisk|device-tree", "multiboot,module"}):
  * where {@code reg} puts it, its {@code bootargs}, and the bytes supplied for it with their detected format.

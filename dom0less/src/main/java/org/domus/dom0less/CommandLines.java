@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.domus.fdt.Property;
+import org.domus.image.Arch;
 
 /** A domain's kernel command line by Xen's precedence (booting.txt), and the rewrite an x86 guest needs. */
 final class CommandLines {

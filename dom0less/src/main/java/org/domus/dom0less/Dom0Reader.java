@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.domus.fdt.Property;
+import org.domus.image.Arch;
 
 /**
  * Dom0: boot modules directly under /chosen (plus a ramdisk from {@code linux,initrd-start/-end}, as a boot

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.domus.fdt.Property;
+import org.domus.image.Arch;
 
 /**
  * Reads one {@code compatible = "xen,domain"} node and its sub-nodes into a {@link DomainConfig}, reporting what

@@ -3,6 +3,9 @@ package org.domus.dom0less;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.domus.image.ImageFormat;
+import org.domus.image.ImageInfo;
+
 /** What each kind of module must be for some engine to boot it, judged from the probed image. */
 final class ImageRules {
     /** Kernels an engine can start: the qemu engine boots Arm64 Images, the kvm engine bzImages and PVH ELFs. */

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.domus.image.Fmt;
+
 /**
  * Module bytes from files: those given on the command line as {@code --module ADDR=FILE} (what the seed's
  * {@code tftpb ADDR FILE} would have loaded), and those a module's {@code xen,uefi-binary} names, looked up

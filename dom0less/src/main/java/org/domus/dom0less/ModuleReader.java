@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.domus.fdt.Property;
+import org.domus.image.ImageInfo;
+import org.domus.image.XenGunzip;
 
 /**
  * Reads one boot-module node: its kind, {@code reg}, {@code bootargs} and bytes. The bytes must be exactly
@@ -161,9 +163,7 @@ final class ModuleReader {
      * of them.
      */
     private String gzipNote(ModuleBytes got, long address, long size) {
-        ByteView b = new ByteView(got.content());
-        boolean gzip = b.startsWith(0, 0x1f, 0x8b) || b.startsWith(0, 0x1f, 0x9e);
-        if (!gzip) {
+        if (!XenGunzip.isGzip(got.content())) {
             return "";
         }
         Optional<ModuleBytes> region = size < 4 ? Optional.empty() : ctx.modules.memory(address, size);
@@ -171,7 +171,7 @@ final class ModuleReader {
             return "; the file is gzip, and Xen reads the decompressed size from the last 4 bytes of the reg "
                     + "region, which are then not the gzip trailer";
         }
-        return "; " + XenGunzip.explain(got, region.get(), address, size);
+        return "; " + XenGunzip.explain(got.content(), region.get().content(), region.get().origin(), address, size);
     }
 
     private void unitAddress(Located at, Reg reg) {

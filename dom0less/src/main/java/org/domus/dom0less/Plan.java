@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
+import org.domus.image.Arch;
+
 /**
  * The boot plan of a valid system: domain ids in device-tree order (dom0 is d0), the vCPU placement the
  * scheduler will use, and each domain's console. Made only from a system without errors.

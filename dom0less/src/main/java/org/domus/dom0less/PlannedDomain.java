@@ -2,6 +2,8 @@ package org.domus.dom0less;
 
 import java.util.List;
 
+import org.domus.image.Arch;
+
 /**
  * One domain as it will boot.
  *

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.domus.image.ImageInfo;
+
 /** What every reader of one tree shares: where problems go, phandles, module bytes, the image probe, the host. */
 final class ReadContext {
     final Problems problems = new Problems();

@@ -11,6 +11,8 @@ import java.util.function.Function;
 
 import org.domus.fdt.Fdt;
 import org.domus.fdt.Node;
+import org.domus.image.ImageInfo;
+import org.domus.image.ImageProbe;
 
 /**
  * Reads a dom0less system from a device tree (Xen's booting.txt) and validates it. Where Xen panics on the

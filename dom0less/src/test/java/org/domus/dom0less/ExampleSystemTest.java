@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.domus.fdt.Fdt;
+import org.domus.image.ImageFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

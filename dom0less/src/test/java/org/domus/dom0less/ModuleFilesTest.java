@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.domus.image.Arch;
+import org.domus.image.ImageFormat;
+import org.domus.image.ImageProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,12 +166,13 @@ class ModuleFilesTest {
         assertThat(ModuleFiles.of(List.of(), null).files()).isEmpty();
     }
 
-    /** End to end: real artefacts given as --module files, read and probed. */
+    /** End to end: artefacts given as --module files, read and probed (every format's own tests are in image). */
     @Test
-    void modulesFromFilesAreProbed() {
-        Path images = TestImages.get().dir;
-        ModuleFiles files = ModuleFiles.of(List.of("0x80080000=" + images.resolve("uImage.gz"),
-                "0x84000000=" + images.resolve("uInitrd"), "0x83000000=" + images.resolve("domU.dtb")), null);
+    void modulesFromFilesAreProbed() throws IOException {
+        Path kernel = Files.write(dir.resolve("Image.gz"), Payloads.gzip(Payloads.arm64Image(0x10000)));
+        Path initrd = Files.write(dir.resolve("initrd.cpio.gz"), Payloads.gzip(Payloads.cpio(0x1000)));
+        Path dtb = Files.write(dir.resolve("domU.dtb"), Payloads.dtb(0x100));
+        ModuleFiles files = ModuleFiles.of(List.of("0x80080000=" + kernel, "0x84000000=" + initrd, "0x83000000=" + dtb), null);
         assertThat(ImageProbe.probe(files.at(0x80080000L).orElseThrow().content()).arch()).isEqualTo(Arch.ARM64);
         assertThat(ImageProbe.probe(files.at(0x84000000L).orElseThrow().content()).inner()).isEqualTo(ImageFormat.CPIO);
         assertThat(ImageProbe.probe(files.at(0x83000000L).orElseThrow().content()).format()).isEqualTo(ImageFormat.DTB);

@@ -7,6 +7,7 @@ import static org.domus.dom0less.ValidatorFixtures.fixture;
 import static org.domus.dom0less.ValidatorFixtures.lines;
 import static org.domus.dom0less.ValidatorFixtures.load;
 
+import org.domus.image.ImageFormat;
 import org.junit.jupiter.api.Test;
 
 /** What each module kind must be for an engine to boot it, and the console rewrite for x86 kernels. */

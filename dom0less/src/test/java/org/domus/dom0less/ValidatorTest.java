@@ -8,6 +8,9 @@ import static org.domus.dom0less.ValidatorFixtures.lines;
 import static org.domus.dom0less.ValidatorFixtures.load;
 import static org.domus.dom0less.ValidatorFixtures.warnings;
 
+import org.domus.image.Arch;
+import org.domus.image.ImageFormat;
+import org.domus.image.ImageInfo;
 import org.junit.jupiter.api.Test;
 
 /** One fixture per rule (resources/validate/), asserting the exact lines a user would see. */

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
+import org.domus.image.Arch;
+
 /**
  * A way of running domains: {@code qemu} (a QEMU process per domain) or {@code kvm} (Domus's own VMM).
  * Implementations are found with {@link ServiceLoader}.
@@ -13,14 +15,14 @@ public interface Engine {
     String name();
 
     /** Why this engine cannot run {@code arch} guests here (e.g. the Debian package to install), or empty. Cheap, no side effects. */
-    Optional<String> unavailable(GuestArch arch);
+    Optional<String> unavailable(Arch arch);
 
     /**
      * Whether its {@code arch} guests can see Xen's guest ABI (hypercalls, event channels, the xenstore ring) when
      * their spec asks for it ({@link DomainSpec#xen()}): without it a domain's store entries and name live on the
      * host side only, and its guest cannot reach the store.
      */
-    default boolean guestXenAbi(GuestArch arch) {
+    default boolean guestXenAbi(Arch arch) {
         return false;
     }
 
@@ -28,7 +30,7 @@ public interface Engine {
     DomainHandle build(DomainSpec spec) throws EngineException;
 
     /** The engine called {@code wanted}, or for "auto" the first that can run {@code arch} guests. */
-    static Engine pick(String wanted, GuestArch arch) throws EngineException {
+    static Engine pick(String wanted, Arch arch) throws EngineException {
         StringBuilder why = new StringBuilder();
         for (Engine e : Installed.ENGINES) {
             if (!wanted.equals("auto") && !e.name().equals(wanted)) {

@@ -25,7 +25,7 @@ import org.domus.engine.BootTrace;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.domus.xen.XenDomain;
 import org.domus.xen.XenDomainConfig;
 import org.domus.xen.XenSystem;
@@ -105,7 +105,7 @@ public final class Hypervisor implements AutoCloseable {
         for (PlannedDomain d : plan.domains()) {
             Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
             Files.createDirectories(dir);
-            GuestArch arch = GuestArch.valueOf(d.arch().name());
+            Arch arch = d.arch();
             Engine engine = Engine.pick(engineName, arch);
             long memory = d.memoryKib() * 1024;
             // Xen gives its guest ABI to xen,enhanced domUs only; an engine without one keeps the store host-side
@@ -119,7 +119,7 @@ public final class Hypervisor implements AutoCloseable {
             }
             DomainSpec spec = new DomainSpec(d.name(), arch, memory, d.vcpus(),
                     write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
-                    d.cmdline(), dir, xd == null ? null : xd.guest());
+                    d.cmdline(), dir, xd == null ? null : xd.guest(), d.kernel().image());
             mux.attachLog(d.id(), dir.resolve("console.log"));
             StoreChannel store = xd == null ? new StoreChannel(d.enhanced(), d.storeEventChannel())
                     : new StoreChannel(d.enhanced(), xd.storePort(), xd.layout().storePfn());

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.dom0less.Plan;
 import org.domus.hypervisor.TestSystem.Dom;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the pump, the multiplexer): the window title, a screen clear, a DECRQSS and a title report request, a C1 CSI and
  * a carriage return reach the terminal escaped, and the domain's console.log holds them as the guest sent them.
  */
+@EndToEnd
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConsoleEscapesSystemTest {
     /** What the test payload's {@code escapes} action prints (see Initramfs). */

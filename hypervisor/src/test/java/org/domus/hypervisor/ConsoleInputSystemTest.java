@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.dom0less.Plan;
 import org.domus.hypervisor.TestSystem.Dom;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * while d1 holds input runs on d1 (a typo taken back shows as taken back), three Ctrl-A move input to d2, and the
  * next command runs there.
  */
+@EndToEnd
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConsoleInputSystemTest {
     private static final Duration BOOT = Duration.ofSeconds(120);

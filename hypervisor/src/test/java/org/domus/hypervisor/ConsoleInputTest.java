@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.Await;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Attributes.InputFlag;
 import org.jline.terminal.Attributes.LocalFlag;
@@ -53,7 +54,7 @@ class ConsoleInputTest {
             int id = domains.size() + 1;
             ToyHandle handle = new ToyHandle(List.of());
             handles.add(handle);
-            Domain d = new Domain(id, name, new DomainSpec(name, GuestArch.ARM64, 1 << 20, 1, null, null, "", Path.of(".")),
+            Domain d = new Domain(id, name, new DomainSpec(name, Arch.ARM64, 1 << 20, 1, null, null, "", Path.of(".")),
                     ToyHandle.engine(handle), ExitPolicies.XL_DEFAULTS, mux);
             d.build();
             d.start();
@@ -139,13 +140,7 @@ class ConsoleInputTest {
         awaitTrue(() -> keyboard.lastSet.toString().equals(before.toString()));
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until(condition, WAIT, "the condition");
     }
 }

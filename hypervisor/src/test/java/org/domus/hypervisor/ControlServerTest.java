@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ControlServerTest {
         for (String n : List.of("alpha", "beta")) {
             ToyHandle h = new ToyHandle(n.equals("alpha") ? List.of(vcpu.pid()) : List.of());
             handles.add(h);
-            Domain d = new Domain(domains.size() + 1, n, new DomainSpec(n, GuestArch.ARM64, 64 << 20, 1, Path.of("Image"),
+            Domain d = new Domain(domains.size() + 1, n, new DomainSpec(n, Arch.ARM64, 64 << 20, 1, Path.of("Image"),
                     null, "console=ttyAMA0", Path.of("run", n)), ToyHandle.engine(h), ExitPolicies.XL_DEFAULTS, mux);
             d.build();
             d.start();
@@ -250,7 +251,7 @@ class ControlServerTest {
             awaitTrue(() -> alpha.powerButtons > 0);
             Thread.ofVirtual().start(() -> {
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(300); // on purpose: the guest powers off a while after its power button
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -423,13 +424,7 @@ class ControlServerTest {
         return s.toString();
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until(condition, WAIT, "the condition");
     }
 }

@@ -18,7 +18,7 @@ import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +82,8 @@ class DomainLifecycleTest {
         d.build();
         d.start();
         assertThat(d.awaitFinal(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        // the exit was handled while start() had not returned: the start did not overwrite the final state
+        // the exit was handled while start() had not returned: the start did not overwrite the final state (a sleep on
+        // purpose: nothing may change in this time)
         Thread.sleep(100);
         assertThat(d.state()).isEqualTo(DomainState.DESTROYED);
         assertThat(d.lastExit()).isEqualTo(new ExitReason.PowerOff());
@@ -121,7 +122,7 @@ class DomainLifecycleTest {
         assertThat(d.awaitAfter(asked, WAIT)).isTrue();
         assertThat(d.state()).isEqualTo(DomainState.RUNNING);
         first.exit(new ExitReason.Crash("late")); // already completed as destroyed: a no-op, and stale anyway
-        Thread.sleep(100);
+        Thread.sleep(100); // on purpose: nothing may change in this time
         assertThat(d.state()).isEqualTo(DomainState.RUNNING);
         assertThat(built).hasSize(2);
     }
@@ -169,7 +170,7 @@ class DomainLifecycleTest {
     @Test
     void createRefusesAModuleFileThatChangedSinceBoot(@TempDir Path dir) throws Exception {
         Path kernel = Files.writeString(dir.resolve("Image"), "kernel bytes");
-        Domain d = new Domain(1, "toy", new DomainSpec("toy", GuestArch.ARM64, 64 << 20, 1, kernel, null, "", dir),
+        Domain d = new Domain(1, "toy", new DomainSpec("toy", Arch.ARM64, 64 << 20, 1, kernel, null, "", dir),
                 ToyHandle.engine(this::toy), ExitPolicies.XL_DEFAULTS, mux);
         d.build();
         d.start();
@@ -192,7 +193,7 @@ class DomainLifecycleTest {
             }
 
             @Override
-            public java.util.Optional<String> unavailable(GuestArch arch) {
+            public java.util.Optional<String> unavailable(Arch arch) {
                 return java.util.Optional.empty();
             }
 
@@ -275,7 +276,7 @@ class DomainLifecycleTest {
     }
 
     private static DomainSpec spec() {
-        return new DomainSpec("toy", GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "", Path.of("run", "toy"));
+        return new DomainSpec("toy", Arch.ARM64, 64 << 20, 1, Path.of("Image"), null, "", Path.of("run", "toy"));
     }
 
     private ToyHandle toy() {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.domus.dom0less.Plan;
 import org.domus.engine.ExitReason;
 import org.domus.hypervisor.TestSystem.Dom;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the hypervisor: all domains in parallel, each with its own memory, vCPUs and command line, and each one's
  * reboot or crash handled by its own policy while the others keep running.
  */
+@EndToEnd
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SystemBootTest {
     private static final Duration BOOT = Duration.ofSeconds(120);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.domus.dom0less.Enhanced;
 import org.domus.engine.DomainHandle;
 import org.domus.engine.DomainSpec;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.domus.xenstore.XenstoreClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,7 +194,7 @@ class SystemStoreTest {
     }
 
     private Domain domain(int id, String name, Enhanced enhanced, int port) {
-        DomainSpec spec = new DomainSpec(name, GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "console=ttyAMA0",
+        DomainSpec spec = new DomainSpec(name, Arch.ARM64, 64 << 20, 1, Path.of("Image"), null, "console=ttyAMA0",
                 dir.resolve(name));
         return new Domain(id, name, spec, ToyHandle.engine(() -> new ToyHandle(List.of())), ExitPolicies.XL_DEFAULTS, mux, Collections.nCopies(1, null),
                 new StoreChannel(enhanced, port));

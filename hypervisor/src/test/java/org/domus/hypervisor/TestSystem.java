@@ -1,7 +1,6 @@
 package org.domus.hypervisor;
 
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,10 +15,11 @@ import org.domus.dom0less.SystemConfig;
 import org.domus.dom0less.Validator;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
-import org.domus.engine.payload.GuestPayload;
-import org.domus.engine.payload.PayloadException;
 import org.domus.fdt.Fdt;
+import org.domus.image.Arch;
+import org.domus.payload.GuestPayload;
+import org.domus.payload.PayloadException;
+import org.domus.testsupport.E2E;
 
 /**
  * Test systems written as device trees, with Debian's Arm64 kernel and the busybox initramfs next to them as
@@ -59,14 +59,10 @@ final class TestSystem {
 
     private static GuestPayload payload() {
         try {
-            Engine.pick("qemu", GuestArch.ARM64);
+            Engine.pick("qemu", Arch.ARM64);
             return GuestPayload.arm64();
         } catch (EngineException | PayloadException e) {
-            if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-                fail("DOMUS_REQUIRE_E2E=1 but the Arm64 guest cannot run here: " + e.getMessage());
-            }
-            assumeTrue(false, "the Arm64 guest cannot run here: " + e.getMessage());
-            throw new AssertionError("unreachable");
+            throw E2E.unavailable("the Arm64 guest cannot run here: " + e.getMessage());
         }
     }
 

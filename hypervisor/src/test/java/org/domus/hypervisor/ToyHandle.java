@@ -19,7 +19,7 @@ import org.domus.engine.DomainHandle;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 
 /**
  * A stand-in engine domain for toolstack tests: the test prints on its console, reads what was typed to it, and
@@ -59,7 +59,7 @@ final class ToyHandle implements DomainHandle, ConsoleStream {
             }
 
             @Override
-            public Optional<String> unavailable(GuestArch arch) {
+            public Optional<String> unavailable(Arch arch) {
                 return Optional.empty();
             }
 

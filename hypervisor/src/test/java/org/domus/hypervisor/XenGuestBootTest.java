@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.dom0less.Plan;
 import org.domus.engine.ExitReason;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * console (hvc0), reads "xen" in /sys/hypervisor/type, and powers off by asking Xen (SCHEDOP_shutdown); a plain
  * domain of the same system sees none of it.
  */
+@EndToEnd
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class XenGuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(180);

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.domus.dom0less.Plan;
 import org.domus.engine.DomainHandle;
 import org.domus.engine.ExitReason;
+import org.domus.testsupport.Await;
+import org.domus.testsupport.EndToEnd;
 import org.domus.xenstore.XenstoreClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reboot and shutdown are asked through control/shutdown, as xl asks, and the kernel acts on them itself, while a
  * plain domain beside it keeps running.
  */
+@EndToEnd
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class XenStoreHandshakeTest {
     private static final Duration BOOT = Duration.ofSeconds(180);
@@ -59,11 +62,7 @@ class XenStoreHandshakeTest {
             assertThat(guest.awaitAfter(first, BOOT)).isTrue();
             assertThat(guest.state()).isEqualTo(DomainState.RUNNING);
             assertThat(guest.lastExit()).isInstanceOf(ExitReason.Reboot.class);
-            long end = System.nanoTime() + BOOT.toNanos();
-            while (!guest.xen().storeTalking() && System.nanoTime() < end) {
-                Thread.sleep(100);
-            }
-            assertThat(guest.xen().storeTalking()).as("the rebooted guest talks on its ring without a new init-dom0less").isTrue();
+            Await.until(() -> guest.xen().storeTalking(), BOOT, "the rebooted guest talking on its ring without a new init-dom0less");
 
             // shutdown, as xl shutdown: the kernel powers off through Xen, long before the timeout
             guest.shutdown(Duration.ofSeconds(120));
@@ -80,12 +79,13 @@ class XenStoreHandshakeTest {
     }
 
     /** The store's value at {@code path} once it is {@code expected} (the guest writes it when its xenbus comes up). */
-    private static Optional<String> awaitValue(XenstoreClient xs, String path, String expected) throws Exception {
-        long end = System.nanoTime() + BOOT.toNanos();
-        Optional<String> v;
-        while (!(v = xs.read(path)).equals(Optional.of(expected)) && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        return v;
+    private static Optional<String> awaitValue(XenstoreClient xs, String path, String expected) {
+        return Await.until(() -> {
+            try {
+                return xs.read(path);
+            } catch (Exception e) {
+                throw new AssertionError("reading " + path, e);
+            }
+        }, Optional.of(expected)::equals, BOOT, path + " = " + expected);
     }
 }

@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.domus.dom0less.UImageCodes;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
+import org.domus.image.UImageCodes;
 
 /**
  * {@code bootm KERNEL [RAMDISK|-] [FDT]}, {@code booti} and {@code bootz}: the hand-over. The kernel slot holds the

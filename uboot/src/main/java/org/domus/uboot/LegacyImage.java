@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 
-import org.domus.dom0less.UImageCodes;
+import org.domus.image.UImageCodes;
 
 /**
  * A legacy U-Boot image ({@code mkimage -A … -T kernel|ramdisk|script|multi -C none|gzip}) in board memory,

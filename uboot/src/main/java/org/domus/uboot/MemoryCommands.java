@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.domus.dom0less.UImageCodes;
+import org.domus.image.UImageCodes;
 
 /**
  * The commands that fill board memory: {@code tftpb}, {@code load} (and {@code fatload}, {@code ext4load}),

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import org.domus.dom0less.UImageCodes;
 import org.domus.fdt.InputFile;
+import org.domus.image.UImageCodes;
 
 /**
  * Runs a U-Boot boot script against a model of the board: {@link BoardMemory} filled by {@code tftpb} and

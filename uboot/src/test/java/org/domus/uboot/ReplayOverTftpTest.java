@@ -12,10 +12,12 @@ import org.domus.dom0less.DomainConfig;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The seed's script with every file fetched from Debian's tftpd-hpa on loopback, as {@code --tftp-server} does. */
+@EndToEnd
 class ReplayOverTftpTest {
     @TempDir
     Path dir;

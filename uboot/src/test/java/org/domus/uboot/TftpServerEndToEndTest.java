@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
+import org.domus.testsupport.E2E;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link TftpServer} against Debian's real tftpd-hpa on loopback ({@link TftpdHpa}), and {@link TftpRoot} on the
  * same folder, which must give the same bytes for the same names.
  */
+@EndToEnd
 @Timeout(120)
 class TftpServerEndToEndTest {
     /** Over a few MiB, so that thousands of blocks go by. */
@@ -58,7 +61,7 @@ class TftpServerEndToEndTest {
 
     @BeforeEach
     void needTftpd() {
-        missing.ifPresent(TftpdHpa::unavailable);
+        missing.ifPresent(E2E::unavailable);
     }
 
     @AfterAll

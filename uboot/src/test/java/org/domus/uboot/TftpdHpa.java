@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import org.domus.testsupport.E2E;
 
 /**
  * Debian's real TFTP server, {@code in.tftpd} from tftpd-hpa, started by a test on a free loopback port with
@@ -41,7 +41,7 @@ final class TftpdHpa implements AutoCloseable {
 
     /** Serves {@code root} on 127.0.0.1 with tftpd's options {@code extra} added ({@code --refuse blksize}). */
     static TftpdHpa start(Path root, String... extra) throws IOException, InterruptedException {
-        missing().ifPresent(TftpdHpa::unavailable);
+        missing().ifPresent(E2E::unavailable);
         List<String> failures = new ArrayList<>();
         // A port found free can be taken by someone else before tftpd binds it: then try another.
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -87,14 +87,6 @@ final class TftpdHpa implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop(process);
-    }
-
-    /** Skips the calling test because {@code reason}, or fails it under {@code DOMUS_REQUIRE_E2E=1}. */
-    static void unavailable(String reason) {
-        if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-            fail("DOMUS_REQUIRE_E2E=1 and " + reason);
-        }
-        Assumptions.abort(reason);
     }
 
     static int freeUdpPort() throws IOException {

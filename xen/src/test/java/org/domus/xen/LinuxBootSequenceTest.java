@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.domus.testsupport.Await;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -256,13 +258,7 @@ class LinuxBootSequenceTest {
         return new String(a, StandardCharsets.US_ASCII);
     }
 
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached in 5 s");
-            }
-            Thread.sleep(2);
-        }
+    static void waitFor(java.util.function.BooleanSupplier condition) {
+        Await.until(condition, Duration.ofSeconds(5), "the condition");
     }
 }

@@ -133,7 +133,8 @@ class StoreRingTest {
                 return received.size() == req.length;
             }
         });
-        // after the guest spoke: notifications only for real traffic (the one for the consumed request)
+        // after the guest spoke: notifications only for real traffic (the one for the consumed request); the sleeps are
+        // on purpose: a repeat would come within them, and none may
         Thread.sleep(300);
         clearPending();
         Thread.sleep(700);

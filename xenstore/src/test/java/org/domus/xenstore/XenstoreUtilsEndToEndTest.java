@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Debian's real xenstore-utils against our xenstored, on a temporary socket. */
+@EndToEnd
 @Timeout(60)
 class XenstoreUtilsEndToEndTest {
     @TempDir

@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
 import org.domus.engine.xen.XenGuest;
 import org.domus.fdt.Fdt;
 import org.domus.fdt.FdtException;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
+import org.domus.image.Arch;
 
 /**
  * What makes a QEMU domain a Xen guest ({@link DomainSpec#xen()} set): the EL2 program as QEMU's {@code -kernel}
@@ -96,7 +96,7 @@ final class El2Launch implements AutoCloseable {
 
     /** Refuses what the EL2 program cannot run, before anything starts. */
     static void check(DomainSpec spec) throws EngineException {
-        if (spec.arch() != GuestArch.ARM64) {
+        if (spec.arch() != Arch.ARM64) {
             throw new EngineException("%s: a Xen guest (xen,enhanced) needs an Arm64 kernel on the qemu engine".formatted(spec.name()));
         }
         if (spec.vcpus() > El2Program.MAX_VCPUS) {

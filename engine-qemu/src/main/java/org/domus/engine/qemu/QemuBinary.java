@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 
 /**
  * A QEMU system emulator found on the {@code PATH}. Finding it runs nothing: a boot learns QEMU's version from the
@@ -18,19 +18,19 @@ import org.domus.engine.GuestArch;
  * @param path the executable
  * @param arch the guests it runs
  */
-public record QemuBinary(Path path, GuestArch arch) {
+public record QemuBinary(Path path, Arch arch) {
     private static final long VERSION_TIMEOUT_SECONDS = 10;
 
     /** The executable name for guests of {@code arch}. */
-    public static String executable(GuestArch arch) {
+    public static String executable(Arch arch) {
         return switch (arch) {
             case ARM64 -> "qemu-system-aarch64";
             case X86_64 -> "qemu-system-x86_64";
         };
     }
 
-    /** The Debian package that ships {@link #executable(GuestArch)}. */
-    public static String debianPackage(GuestArch arch) {
+    /** The Debian package that ships {@link #executable(Arch)}. */
+    public static String debianPackage(Arch arch) {
         return switch (arch) {
             case ARM64 -> "qemu-system-arm";
             case X86_64 -> "qemu-system-x86";
@@ -38,12 +38,12 @@ public record QemuBinary(Path path, GuestArch arch) {
     }
 
     /** Finds the emulator for {@code arch}, or says in one line why there is none. */
-    static Lookup find(GuestArch arch) {
+    static Lookup find(Arch arch) {
         return find(arch, System.getenv("PATH"));
     }
 
-    /** As {@link #find(GuestArch)}, searching {@code pathVar} (a {@code PATH} value). */
-    static Lookup find(GuestArch arch, String pathVar) {
+    /** As {@link #find(Arch)}, searching {@code pathVar} (a {@code PATH} value). */
+    static Lookup find(Arch arch, String pathVar) {
         String exe = executable(arch);
         return onPath(exe, pathVar).map(p -> new Lookup(Optional.of(new QemuBinary(p, arch)), Optional.<String>empty()))
                 .orElseGet(() -> Lookup.problem("%s not found on PATH (install the Debian package %s)".formatted(exe, debianPackage(arch))));

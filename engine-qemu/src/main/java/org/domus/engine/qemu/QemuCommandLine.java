@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 
 /**
  * The QEMU arguments for one domain. The machine starts stopped ({@code -S}) so that the console and QMP are
@@ -64,7 +64,7 @@ record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
     }
 
     private List<String> machine() {
-        if (spec.arch() == GuestArch.ARM64) {
+        if (spec.arch() == Arch.ARM64) {
             // a Xen guest runs at EL1 under the EL2 program, which needs the virtualization extensions
             String machine = spec.xen() != null ? El2Launch.MACHINE : "virt,gic-version=3";
             return List.of("-M", machine, "-cpu", ARM64_CPU, "-accel", "tcg,thread=multi");

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 
 /**
  * Runs each domain in a QEMU process of its own: {@code qemu-system-aarch64 -M virt} for Arm64 guests,
@@ -16,7 +16,7 @@ import org.domus.engine.GuestArch;
  * natively. What is found on the host is looked up once per engine and kept.
  */
 public final class QemuEngine implements Engine {
-    private final Map<GuestArch, QemuBinary.Lookup> binaries = new ConcurrentHashMap<>();
+    private final Map<Arch, QemuBinary.Lookup> binaries = new ConcurrentHashMap<>();
     private volatile Boolean kvm;
     private volatile Boolean setpriv;
 
@@ -30,7 +30,7 @@ public final class QemuEngine implements Engine {
     }
 
     @Override
-    public Optional<String> unavailable(GuestArch arch) {
+    public Optional<String> unavailable(Arch arch) {
         QemuBinary.Lookup lookup = binary(arch);
         if (lookup.problem().isPresent()) {
             return lookup.problem();
@@ -43,8 +43,8 @@ public final class QemuEngine implements Engine {
 
     /** Arm64 guests run on the EL2 program, which forwards their hypercalls to the Xen ABI (see {@link El2Launch}). */
     @Override
-    public boolean guestXenAbi(GuestArch arch) {
-        return arch == GuestArch.ARM64;
+    public boolean guestXenAbi(Arch arch) {
+        return arch == Arch.ARM64;
     }
 
     /** Starts the domain's QEMU stopped, with its console and QMP connected. */
@@ -55,17 +55,17 @@ public final class QemuEngine implements Engine {
         if (problem.isPresent()) {
             throw new EngineException("%s: %s".formatted(spec.name(), problem.get()));
         }
-        KernelImage.check(spec.kernel(), spec.arch());
+        KernelImage.check(spec);
         if (spec.initrd() != null && !Files.isReadable(spec.initrd())) {
             throw new EngineException("%s: initrd %s is not a readable file".formatted(spec.name(), spec.initrd()));
         }
         QemuBinary qemu = binary(spec.arch()).binary().orElseThrow();
-        boolean useKvm = spec.arch() == GuestArch.X86_64 && kvmRunsKernels();
+        boolean useKvm = spec.arch() == Arch.X86_64 && kvmRunsKernels();
         return QemuDomain.launch(new QemuCommandLine(qemu, spec, useKvm));
     }
 
-    /** The emulator for {@code arch}, when {@link #unavailable(GuestArch)} is empty. */
-    public Optional<QemuBinary> binaryFor(GuestArch arch) {
+    /** The emulator for {@code arch}, when {@link #unavailable(Arch)} is empty. */
+    public Optional<QemuBinary> binaryFor(Arch arch) {
         return binary(arch).binary();
     }
 
@@ -84,7 +84,7 @@ public final class QemuEngine implements Engine {
         }
     }
 
-    private QemuBinary.Lookup binary(GuestArch arch) {
+    private QemuBinary.Lookup binary(Arch arch) {
         return binaries.computeIfAbsent(arch, QemuBinary::find);
     }
 

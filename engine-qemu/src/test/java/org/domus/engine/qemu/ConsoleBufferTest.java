@@ -69,7 +69,7 @@ class ConsoleBufferTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(50);
+        Thread.sleep(50); // on purpose: time passes with nothing written, and the reader must still be waiting
         assertThat(read).isNotDone();
         b.write(bytes("hi"), 0, 2);
         b.write(bytes("!"), 0, 1);

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.Await;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A guest flooding a console nobody reads: its bytes are dropped and counted once the buffer is full, its QEMU keeps
  * answering QMP, and a neighbour's console keeps flowing.
  */
+@EndToEnd
 @Timeout(120)
 class ConsoleFloodTest {
     private static final Duration BOOT = Duration.ofSeconds(60);
@@ -26,7 +29,7 @@ class ConsoleFloodTest {
 
     @Test
     void anUnreadFloodIsDroppedAndCountedWithoutSlowingTheNeighbour() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         TestGuest guest = TestGuest.arm64();
         try (var flooder = TestQemu.ENGINE.build(guest.spec("flood", 1, "shell", work.resolve("flood")));
              var ticker = TestQemu.ENGINE.build(guest.spec("tick", 1, "loop", work.resolve("tick")))) {
@@ -39,11 +42,7 @@ class ConsoleFloodTest {
             flooder.console().input().write("yes 0123456789012345678901234567890123456789012345678901234567890123456789\n"
                     .getBytes(StandardCharsets.US_ASCII));
 
-            long deadline = System.nanoTime() + FILL.toNanos();
-            while (flooder.console().droppedBytes() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(flooder.console().droppedBytes()).as("bytes dropped by the unread flooding console").isPositive();
+            Await.until(() -> flooder.console().droppedBytes() > 0, FILL, "bytes dropped by the unread flooding console");
             assertThat(flooder.qmp().execute("query-status").path("status").asText()).isEqualTo("running");
 
             long from = ticking.count("DOMUS-TICK tick");

@@ -10,6 +10,7 @@ import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
 import org.domus.engine.xen.XenGuest;
 import org.domus.fdt.Fdt;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Debian's unmodified arm64 kernel (KASLR on, as shipped) under the EL2 program, with no {@code /hypervisor} node
  * yet, so Linux does not try Xen: this is the EL2 pass-through alone (timers, interrupts, SMP through PSCI, SMCs).
  */
+@EndToEnd
 @Timeout(180)
 class El2GuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(120);

@@ -11,8 +11,8 @@ import java.util.zip.GZIPOutputStream;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
 import org.domus.engine.xen.XenGuest;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,7 @@ class El2LaunchTest {
     @TempDir
     Path dir;
 
-    private DomainSpec spec(GuestArch arch, long memory, int vcpus, Path kernel) {
+    private DomainSpec spec(Arch arch, long memory, int vcpus, Path kernel) {
         return new DomainSpec("domU1", arch, memory, vcpus, kernel, null, null, dir, new XenGuest(new RecordingXenAbi(), t -> t));
     }
 
@@ -37,7 +37,7 @@ class El2LaunchTest {
 
     @Test
     void aRawArm64ImageThatFitsIsAccepted() throws Exception {
-        El2Launch.check(spec(GuestArch.ARM64, 128 * MIB, 4, image(28 * MIB)));
+        El2Launch.check(spec(Arch.ARM64, 128 * MIB, 4, image(28 * MIB)));
     }
 
     @Test
@@ -46,26 +46,26 @@ class El2LaunchTest {
         try (var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
             out.write(Files.readAllBytes(image(MIB)));
         }
-        assertThatThrownBy(() -> El2Launch.check(spec(GuestArch.ARM64, 128 * MIB, 1, gz))).isInstanceOf(EngineException.class)
+        assertThatThrownBy(() -> El2Launch.check(spec(Arch.ARM64, 128 * MIB, 1, gz))).isInstanceOf(EngineException.class)
                 .hasMessage("domU1: a Xen guest's kernel must be an uncompressed Arm64 Image; %s is not one (gunzip it first)", gz);
     }
 
     @Test
     void moreVcpusThanTheEl2ProgramServesAreRefused() throws Exception {
-        assertThatThrownBy(() -> El2Launch.check(spec(GuestArch.ARM64, 128 * MIB, 17, image(MIB))))
+        assertThatThrownBy(() -> El2Launch.check(spec(Arch.ARM64, 128 * MIB, 17, image(MIB))))
                 .hasMessage("domU1: a Xen guest on the qemu engine has at most 16 vCPUs, not 17");
     }
 
     @Test
     void aKernelOverlappingTheInitrdSlotNamesTheMemoryNeeded() throws Exception {
-        assertThatThrownBy(() -> El2Launch.check(spec(GuestArch.ARM64, 48 * MIB, 1, image(28 * MIB))))
+        assertThatThrownBy(() -> El2Launch.check(spec(Arch.ARM64, 48 * MIB, 1, image(28 * MIB))))
                 .hasMessage("domU1: the kernel (28 MiB from 0x40400000) overlaps where QEMU puts the initrd and device tree (0x41800000): give the domain at least 64 MiB");
-        El2Launch.check(spec(GuestArch.ARM64, 64 * MIB, 1, image(28 * MIB)));
+        El2Launch.check(spec(Arch.ARM64, 64 * MIB, 1, image(28 * MIB)));
     }
 
     @Test
     void anX86GuestCannotBeAXenGuestHere() throws Exception {
-        assertThatThrownBy(() -> El2Launch.check(spec(GuestArch.X86_64, 128 * MIB, 1, image(MIB))))
+        assertThatThrownBy(() -> El2Launch.check(spec(Arch.X86_64, 128 * MIB, 1, image(MIB))))
                 .hasMessage("domU1: a Xen guest (xen,enhanced) needs an Arm64 kernel on the qemu engine");
     }
 

@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Debian's kernels and busybox in QEMU, one domain at a time, to each way a domain can end. */
+@EndToEnd
 @Timeout(120)
 class GuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(60);
@@ -23,7 +25,7 @@ class GuestBootTest {
 
     @Test
     void twoVcpusReachReadyAndPowerOff() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         var spec = TestGuest.arm64().spec("d1", 2, "poweroff", work);
         long built = System.nanoTime();
         try (var d = TestQemu.ENGINE.build(spec)) {
@@ -54,7 +56,7 @@ class GuestBootTest {
 
     @Test
     void aGuestRebootIsAReboot() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d2", 1, "reboot", work))) {
             var console = ConsoleLog.follow(d);
             d.start();
@@ -65,7 +67,7 @@ class GuestBootTest {
 
     @Test
     void aKernelPanicIsACrashWithThePanicLine() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d3", 1, "panic", work))) {
             var console = ConsoleLog.follow(d);
             d.start();
@@ -83,7 +85,7 @@ class GuestBootTest {
 
     @Test
     void typedInputReachesTheGuestShell() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.ENGINE.build(TestGuest.arm64().spec("d4", 1, "shell", work))) {
             var console = ConsoleLog.follow(d);
             d.start();

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
+import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.image.ImageFormat;
+import org.domus.image.ImageInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,19 +27,15 @@ class KernelImageTest {
     void acceptsTheHeadersQemuBoots() throws Exception {
         byte[] arm = new byte[4096];
         System.arraycopy(new byte[] {'A', 'R', 'M', 0x64}, 0, arm, 0x38, 4);
-        assertThatCode(() -> KernelImage.check(file("Image", arm), GuestArch.ARM64)).doesNotThrowAnyException();
-        assertThatCode(() -> KernelImage.check(file("Image.gz", gzip(arm)), GuestArch.ARM64)).doesNotThrowAnyException();
+        assertThatCode(() -> KernelImage.check(spec(file("Image", arm), Arch.ARM64))).doesNotThrowAnyException();
+        assertThatCode(() -> KernelImage.check(spec(file("Image.gz", gzip(arm)), Arch.ARM64))).doesNotThrowAnyException();
 
         byte[] bz = new byte[4096];
-        System.arraycopy(new byte[] {'H', 'd', 'r', 'S'}, 0, bz, 0x202, 4);
-        assertThatCode(() -> KernelImage.check(file("bzImage", bz), GuestArch.X86_64)).doesNotThrowAnyException();
-
-        byte[] mb = new byte[4096];
-        ByteBuffer.wrap(mb).order(ByteOrder.LITTLE_ENDIAN).putInt(0x100, 0x1BADB002).putInt(0x104, 3).putInt(0x108, -(0x1BADB002 + 3));
-        assertThatCode(() -> KernelImage.check(file("multiboot", mb), GuestArch.X86_64)).doesNotThrowAnyException();
+        ByteBuffer.wrap(bz).order(ByteOrder.LITTLE_ENDIAN).putShort(0x1fe, (short) 0xaa55).putInt(0x202, 0x53726448);
+        assertThatCode(() -> KernelImage.check(spec(file("bzImage", bz), Arch.X86_64))).doesNotThrowAnyException();
 
         byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-        assertThatCode(() -> KernelImage.check(file("vmlinux", elf), GuestArch.X86_64)).doesNotThrowAnyException();
+        assertThatCode(() -> KernelImage.check(spec(file("vmlinux", elf), Arch.X86_64))).doesNotThrowAnyException();
     }
 
     @Test
@@ -45,19 +44,38 @@ class KernelImageTest {
         new Random(42).nextBytes(junk);
         junk[0] = 0x55; // not a magic of any kind, whatever the seed
         Path random = file("random", junk);
-        assertThatThrownBy(() -> KernelImage.check(random, GuestArch.ARM64)).isInstanceOf(EngineException.class)
-                .hasMessageStartingWith("kernel " + random + " is not an Arm64 Image, gzip of one, ELF or uImage (it starts 55 ");
-        assertThatThrownBy(() -> KernelImage.check(random, GuestArch.X86_64))
-                .hasMessageContaining("is not a bzImage, ELF or multiboot kernel");
+        assertThatThrownBy(() -> KernelImage.check(spec(random, Arch.ARM64))).isInstanceOf(EngineException.class)
+                .hasMessageStartingWith("kernel " + random + " is not an Arm64 Image, gzip or uImage of one, or ELF (it is unknown, starts 55 ");
+        assertThatThrownBy(() -> KernelImage.check(spec(random, Arch.X86_64)))
+                .hasMessageContaining("is not a bzImage or ELF");
 
         byte[] bz = new byte[4096];
-        System.arraycopy(new byte[] {'H', 'd', 'r', 'S'}, 0, bz, 0x202, 4);
-        assertThatThrownBy(() -> KernelImage.check(file("bzImage", bz), GuestArch.ARM64)).isInstanceOf(EngineException.class);
-        assertThatThrownBy(() -> KernelImage.check(file("gz", gzip(junk)), GuestArch.ARM64)).isInstanceOf(EngineException.class);
-        assertThatThrownBy(() -> KernelImage.check(file("badgz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2}), GuestArch.ARM64))
-                .hasMessageContaining("gzip data is corrupt");
-        assertThatThrownBy(() -> KernelImage.check(dir.resolve("absent"), GuestArch.ARM64))
+        ByteBuffer.wrap(bz).order(ByteOrder.LITTLE_ENDIAN).putShort(0x1fe, (short) 0xaa55).putInt(0x202, 0x53726448);
+        assertThatThrownBy(() -> KernelImage.check(spec(file("bzImage", bz), Arch.ARM64))).isInstanceOf(EngineException.class);
+        assertThatThrownBy(() -> KernelImage.check(spec(file("gz", gzip(junk)), Arch.ARM64))).isInstanceOf(EngineException.class);
+        assertThatThrownBy(() -> KernelImage.check(spec(file("badgz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2}), Arch.ARM64)))
+                .hasMessageContaining("(it is gzip (truncated");
+        assertThatThrownBy(() -> KernelImage.check(spec(dir.resolve("absent"), Arch.ARM64)))
                 .hasMessage("kernel " + dir.resolve("absent") + ": no such file");
+    }
+
+    /** A planned domain's kernel was probed with its plan: the engine takes that answer and does not read it again. */
+    @Test
+    void aKernelProbedWithThePlanIsNotReadAgain() throws Exception {
+        Path gone = dir.resolve("deleted-after-planning");
+        ImageInfo planned = new ImageInfo(ImageFormat.ARM64_IMAGE, null, Arch.ARM64, "Arm64 Image");
+        assertThatCode(() -> KernelImage.check(spec(gone, Arch.ARM64, planned))).doesNotThrowAnyException();
+        ImageInfo x86 = new ImageInfo(ImageFormat.BZIMAGE, null, Arch.X86_64, "bzImage, boot protocol 2.15");
+        assertThatThrownBy(() -> KernelImage.check(spec(gone, Arch.ARM64, x86)))
+                .hasMessage("kernel " + gone + " is not an Arm64 Image, gzip or uImage of one, or ELF (it is bzImage, boot protocol 2.15)");
+    }
+
+    private DomainSpec spec(Path kernel, Arch arch) {
+        return spec(kernel, arch, null);
+    }
+
+    private DomainSpec spec(Path kernel, Arch arch, ImageInfo probed) {
+        return new DomainSpec("d", arch, 64 << 20, 1, kernel, null, "", dir, null, probed);
     }
 
     private Path file(String name, byte[] bytes) throws Exception {

@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** QEMU dies with the JVM that started it, even when that JVM gets {@code kill -9} and has no chance to clean up. */
+@EndToEnd
 @Timeout(60)
 class OrphanTest {
     @Test
     void qemuDiesWhenItsJvmIsKilled(@TempDir Path work) throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cp = new ArrayList<>();
         for (String prop : List.of("jdk.module.path", "java.class.path")) {

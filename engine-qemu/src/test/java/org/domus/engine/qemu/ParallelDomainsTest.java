@@ -12,12 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Three domains built side by side and started at once; one crashes, and the others do not notice. */
+@EndToEnd
 @Timeout(150)
 class ParallelDomainsTest {
     private static final Duration BOOT = Duration.ofSeconds(90);
@@ -27,7 +29,7 @@ class ParallelDomainsTest {
 
     @Test
     void aPanicInOneDomainLeavesTheOthersRunning() throws Exception {
-        TestQemu.require(GuestArch.ARM64);
+        TestQemu.require(Arch.ARM64);
         TestGuest guest = TestGuest.arm64();
         List<String> actions = List.of("panic", "loop", "poweroff");
         List<QemuDomain> domains = new ArrayList<>();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +22,9 @@ class QemuBinaryTest {
 
     @Test
     void aMissingEmulatorNamesItsDebianPackage() {
-        assertThat(QemuBinary.find(GuestArch.ARM64, bin.toString()).problem())
+        assertThat(QemuBinary.find(Arch.ARM64, bin.toString()).problem())
                 .contains("qemu-system-aarch64 not found on PATH (install the Debian package qemu-system-arm)");
-        assertThat(QemuBinary.find(GuestArch.X86_64, "").problem())
+        assertThat(QemuBinary.find(Arch.X86_64, "").problem())
                 .contains("qemu-system-x86_64 not found on PATH (install the Debian package qemu-system-x86)");
     }
 
@@ -32,9 +32,9 @@ class QemuBinaryTest {
     void findingRunsNothing() throws Exception {
         Path ran = bin.resolve("ran");
         Path qemu = script("qemu-system-x86_64", "touch " + ran + "; echo 'QEMU emulator version 8.2.2'");
-        var found = QemuBinary.find(GuestArch.X86_64, "/nonexistent:" + bin);
+        var found = QemuBinary.find(Arch.X86_64, "/nonexistent:" + bin);
         assertThat(found.problem()).isEmpty();
-        assertThat(found.binary()).contains(new QemuBinary(qemu, GuestArch.X86_64));
+        assertThat(found.binary()).contains(new QemuBinary(qemu, Arch.X86_64));
         assertThat(ran).doesNotExist();
         assertThat(found.binary().orElseThrow().askVersion()).isEqualTo(new QemuVersion(8, 2, 2));
         assertThat(ran).exists();
@@ -43,7 +43,7 @@ class QemuBinaryTest {
     @Test
     void versionsBefore7AreRefusedWithTheirPackage() throws Exception {
         Path qemu = script("qemu-system-aarch64", "echo 'QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)'");
-        QemuBinary binary = QemuBinary.find(GuestArch.ARM64, bin.toString()).binary().orElseThrow();
+        QemuBinary binary = QemuBinary.find(Arch.ARM64, bin.toString()).binary().orElseThrow();
         assertThat(binary.refuses(binary.askVersion()))
                 .contains(qemu + " is QEMU 6.2.0, older than 7.0 (install a newer qemu-system-arm)");
         assertThat(binary.refuses(new QemuVersion(7, 0, 0))).isEmpty();
@@ -63,7 +63,7 @@ class QemuBinaryTest {
     @Test
     void anEmulatorThatPrintsNoVersionSaysSo() throws Exception {
         Path qemu = script("qemu-system-aarch64", "echo 'hello'");
-        QemuBinary binary = QemuBinary.find(GuestArch.ARM64, bin.toString()).binary().orElseThrow();
+        QemuBinary binary = QemuBinary.find(Arch.ARM64, bin.toString()).binary().orElseThrow();
         assertThatThrownBy(binary::askVersion).hasMessage(qemu + " --version printed no version: hello");
     }
 
@@ -74,8 +74,8 @@ class QemuBinaryTest {
                 if [ "$1" = --version ]; then echo 'QEMU emulator version 5.2.0 (Debian 1:5.2+dfsg-11+deb11u3)'; exit 0; fi
                 echo "qemu-system-aarch64: -accel tcg,thread=multi: invalid accelerator tcg" >&2
                 exit 1""");
-        var spec = new DomainSpec("old", GuestArch.ARM64, 64 * TestQemu.MIB, 1, null, null, null, work);
-        assertThatThrownBy(() -> QemuDomain.launch(new QemuCommandLine(new QemuBinary(qemu, GuestArch.ARM64), spec, false)))
+        var spec = new DomainSpec("old", Arch.ARM64, 64 * TestQemu.MIB, 1, null, null, null, work);
+        assertThatThrownBy(() -> QemuDomain.launch(new QemuCommandLine(new QemuBinary(qemu, Arch.ARM64), spec, false)))
                 .hasMessageStartingWith("old: " + qemu + " is QEMU 5.2.0, older than 7.0 (install a newer qemu-system-arm); QEMU exited with status 1")
                 .hasMessageContaining("invalid accelerator tcg");
     }

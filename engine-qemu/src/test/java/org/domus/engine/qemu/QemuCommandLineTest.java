@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.GuestArch;
 import org.domus.engine.xen.XenGuest;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
 
 class QemuCommandLineTest {
-    private static final QemuBinary QEMU_ARM = new QemuBinary(Path.of("/usr/bin/qemu-system-aarch64"), GuestArch.ARM64);
-    private static final QemuBinary QEMU_X86 = new QemuBinary(Path.of("/usr/bin/qemu-system-x86_64"), GuestArch.X86_64);
+    private static final QemuBinary QEMU_ARM = new QemuBinary(Path.of("/usr/bin/qemu-system-aarch64"), Arch.ARM64);
+    private static final QemuBinary QEMU_X86 = new QemuBinary(Path.of("/usr/bin/qemu-system-x86_64"), Arch.X86_64);
     private static final long MIB = 1024 * 1024;
 
     @Test
     void arm64DomainOnVirtWithPl011AndQmpSockets() {
-        var spec = new DomainSpec("domU1", GuestArch.ARM64, 128 * MIB, 2, Path.of("/k/Image"), Path.of("/k/initrd.gz"),
+        var spec = new DomainSpec("domU1", Arch.ARM64, 128 * MIB, 2, Path.of("/k/Image"), Path.of("/k/initrd.gz"),
                 "console=ttyAMA0 domus.action=poweroff", Path.of("/run/domus/d1"));
         assertThat(new QemuCommandLine(QEMU_ARM, spec, false).args()).containsExactly(
                 "/usr/bin/qemu-system-aarch64",
@@ -35,7 +35,7 @@ class QemuCommandLineTest {
     /** A Xen guest: the EL2 program is QEMU's kernel, the guest's own kernel is placed raw beside it. */
     @Test
     void enhancedDomainRunsTheEl2ProgramWithSharedRamAndOneChannelPerVcpu() {
-        var spec = new DomainSpec("domU1", GuestArch.ARM64, 128 * MIB, 2, Path.of("/k/Image"), Path.of("/k/initrd.gz"),
+        var spec = new DomainSpec("domU1", Arch.ARM64, 128 * MIB, 2, Path.of("/k/Image"), Path.of("/k/initrd.gz"),
                 "console=ttyAMA0", Path.of("/run/domus/d1"), new XenGuest(new RecordingXenAbi(), t -> t));
         var args = new QemuCommandLine(QEMU_ARM, spec, false).args();
         assertThat(args).containsSubsequence("-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
@@ -58,7 +58,7 @@ class QemuCommandLineTest {
 
     @Test
     void x86DomainOnPcUnderTcgOrKvm() {
-        var spec = new DomainSpec("x", GuestArch.X86_64, 256 * MIB, 1, Path.of("/k/bzImage"), null, null, Path.of("/w"));
+        var spec = new DomainSpec("x", Arch.X86_64, 256 * MIB, 1, Path.of("/k/bzImage"), null, null, Path.of("/w"));
         assertThat(new QemuCommandLine(QEMU_X86, spec, false).args()).containsSubsequence("-M", "pc", "-accel", "tcg", "-nodefaults")
                 .doesNotContain("-cpu", "-initrd", "-append");
         assertThat(new QemuCommandLine(QEMU_X86, spec, true).args()).containsSubsequence("-M", "pc", "-accel", "kvm", "-cpu", "host", "-nodefaults");
@@ -66,7 +66,7 @@ class QemuCommandLineTest {
 
     @Test
     void commasInOptionValuesAreDoubledAndMemoryRoundsUpToMiB() {
-        var spec = new DomainSpec("a,b", GuestArch.ARM64, 100 * MIB + 1, 1, Path.of("/k,1/Image"), null, "", Path.of("/w,x"));
+        var spec = new DomainSpec("a,b", Arch.ARM64, 100 * MIB + 1, 1, Path.of("/k,1/Image"), null, "", Path.of("/w,x"));
         var args = new QemuCommandLine(QEMU_ARM, spec, false).args();
         assertThat(args).contains("guest=a,,b,debug-threads=on", "101M", "/k,1/Image",
                 "socket,id=console,path=/w,,x/console.sock,server=on,wait=off").doesNotContain("-append");
@@ -74,7 +74,7 @@ class QemuCommandLineTest {
 
     @Test
     void socketsAndLogLiveInTheWorkFolder() {
-        var spec = new DomainSpec("d", GuestArch.ARM64, MIB, 1, Path.of("/k"), null, null, Path.of("/w"));
+        var spec = new DomainSpec("d", Arch.ARM64, MIB, 1, Path.of("/k"), null, null, Path.of("/w"));
         var cl = new QemuCommandLine(QEMU_ARM, spec, false);
         assertThat(cl.consoleSocket()).isEqualTo(Path.of("/w/console.sock"));
         assertThat(cl.qmpSocket()).isEqualTo(Path.of("/w/qmp.sock"));

@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
+import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** QMP against a real QEMU with no guest: {@code -S} and no kernel, so nothing runs and nothing needs a payload. */
+@EndToEnd
 @Timeout(60)
 class QmpClientTest {
     @TempDir
@@ -27,7 +29,7 @@ class QmpClientTest {
 
     @Test
     void negotiatesAndReportsQemusVersion() throws Exception {
-        QemuBinary qemu = TestQemu.require(GuestArch.ARM64);
+        QemuBinary qemu = TestQemu.require(Arch.ARM64);
         try (var d = TestQemu.emptyMachine(work, "qmp", 1)) {
             var status = d.qmp().execute("query-status");
             assertThat(status.path("status").asText()).isEqualTo("prelaunch");
@@ -147,7 +149,7 @@ class QmpClientTest {
 
     @Test
     void anX86PcMachineAnswersToo() throws Exception {
-        try (var d = TestQemu.emptyMachine(GuestArch.X86_64, work, "pc", 2)) {
+        try (var d = TestQemu.emptyMachine(Arch.X86_64, work, "pc", 2)) {
             assertThat(d.vcpuThreadIds()).hasSize(2);
             assertThat(d.qmp().execute("query-target").path("arch").asText()).isEqualTo("x86_64");
             d.start();

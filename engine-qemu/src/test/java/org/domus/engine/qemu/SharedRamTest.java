@@ -19,7 +19,7 @@ class SharedRamTest {
 
     @Test
     void discardPunchesWholePagesOutAndTheyReadAsZero() throws Exception {
-        Path file = El2Launch.ramFile(new org.domus.engine.DomainSpec("ramtest", org.domus.engine.GuestArch.ARM64, SIZE, 1, null,
+        Path file = El2Launch.ramFile(new org.domus.engine.DomainSpec("ramtest", org.domus.image.Arch.ARM64, SIZE, 1, null,
                 null, null, dir)); // where enhanced domains keep it: tmpfs
         try (SharedRam ram = SharedRam.create(file, BASE, SIZE)) {
             var m = ram.memory();

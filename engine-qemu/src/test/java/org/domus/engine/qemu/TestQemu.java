@@ -1,6 +1,5 @@
 package org.domus.engine.qemu;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
-import org.junit.jupiter.api.Assumptions;
+import org.domus.image.Arch;
+import org.domus.testsupport.E2E;
 
 /** Real QEMUs for tests: the engine's own lookup decides whether they can run here. */
 final class TestQemu {
@@ -22,25 +21,18 @@ final class TestQemu {
     }
 
     /** Skips (or, with DOMUS_REQUIRE_E2E=1, fails) when the engine cannot run {@code arch} guests here. */
-    static QemuBinary require(GuestArch arch) {
+    static QemuBinary require(Arch arch) {
         Optional<String> problem = ENGINE.unavailable(arch);
-        problem.ifPresent(TestQemu::missing);
+        problem.ifPresent(E2E::unavailable);
         return ENGINE.binaryFor(arch).orElseThrow();
-    }
-
-    static void missing(String why) {
-        if ("1".equals(System.getenv("DOMUS_REQUIRE_E2E"))) {
-            fail("DOMUS_REQUIRE_E2E=1 but " + why);
-        }
-        Assumptions.assumeTrue(false, why);
     }
 
     /** An Arm64 {@code virt} machine with no kernel: it starts stopped and has nothing to run, enough for QMP. */
     static QemuDomain emptyMachine(Path workDir, String name, int vcpus) throws EngineException {
-        return emptyMachine(GuestArch.ARM64, workDir, name, vcpus);
+        return emptyMachine(Arch.ARM64, workDir, name, vcpus);
     }
 
-    static QemuDomain emptyMachine(GuestArch arch, Path workDir, String name, int vcpus) throws EngineException {
+    static QemuDomain emptyMachine(Arch arch, Path workDir, String name, int vcpus) throws EngineException {
         QemuBinary qemu = require(arch);
         var spec = new DomainSpec(name, arch, 64 * MIB, vcpus, null, null, null, workDir);
         return QemuDomain.launch(new QemuCommandLine(qemu, spec, false));
