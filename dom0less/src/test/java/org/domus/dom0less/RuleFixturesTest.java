@@ -1,5 +1,6 @@
 package org.domus.dom0less;
 
+import org.domus.testsupport.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

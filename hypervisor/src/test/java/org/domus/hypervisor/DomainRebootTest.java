@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.DomainSpec;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +42,7 @@ class DomainRebootTest {
         BitSet host = Hypervisor.hostCpus();
         assumeTrue(host.cardinality() >= 2, "pinning to one CPU of several needs two host CPUs");
         int last = host.length() - 1;
-        Domain d = new Domain(1, "toy", new DomainSpec("toy", GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "",
+        Domain d = new Domain(1, "toy", new DomainSpec("toy", Arch.ARM64, 64 << 20, 1, Path.of("Image"), null, "",
                 Path.of("run", "toy")), ToyHandle.engine(this::withNewVcpuThread), ExitPolicies.XL_DEFAULTS, mux);
         d.build();
         d.start();
@@ -67,7 +67,7 @@ class DomainRebootTest {
     @Test
     void aGuestThatIgnoresThePowerButtonIsResetAfterTheTimeoutAndComesBack() throws Exception {
         List<ToyHandle> built = new CopyOnWriteArrayList<>();
-        Domain d = new Domain(1, "toy", new DomainSpec("toy", GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "",
+        Domain d = new Domain(1, "toy", new DomainSpec("toy", Arch.ARM64, 64 << 20, 1, Path.of("Image"), null, "",
                 Path.of("run", "toy")), ToyHandle.engine(() -> {
                     ToyHandle h = new ToyHandle(List.of());
                     built.add(h);

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.domus.dom0less.Enhanced;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.ExitReason;
-import org.domus.engine.GuestArch;
+import org.domus.image.Arch;
 import org.domus.xenstore.XenstoreClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +126,7 @@ class SystemStoreStartAndEndTest {
     }
 
     private Domain domain(int id, String name, Enhanced enhanced, int port, ExitPolicies policies) {
-        DomainSpec spec = new DomainSpec(name, GuestArch.ARM64, 64 << 20, 1, Path.of("Image"), null, "console=ttyAMA0",
+        DomainSpec spec = new DomainSpec(name, Arch.ARM64, 64 << 20, 1, Path.of("Image"), null, "console=ttyAMA0",
                 dir.resolve(name));
         return new Domain(id, name, spec, ToyHandle.engine(() -> {
             ToyHandle h = new ToyHandle(List.of());

@@ -1,5 +1,6 @@
 package org.domus.image;
 
+import org.domus.testsupport.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package org.domus.image;
 
+import org.domus.testsupport.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

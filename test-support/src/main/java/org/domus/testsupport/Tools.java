@@ -1,4 +1,4 @@
-package org.domus.image;
+package org.domus.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Runs the Debian tools that make real boot artefacts (mkimage, cpio, gzip, dtc, gcc). A missing tool is a
  * failed test run, never a skip: the test command installs them.
  */
-final class Tools {
+public final class Tools {
     /** Debian packages that provide each tool, for the failure message. */
     private static final Map<String, String> PACKAGES = Map.of("mkimage", "u-boot-tools", "cpio", "cpio",
             "gzip", "gzip", "dtc", "device-tree-compiler", "gcc", "gcc", "sh", "dash");
@@ -25,7 +25,7 @@ final class Tools {
     }
 
     /** Runs {@code cmd} in {@code dir} and returns its stdout; a failure is an exception with its stderr. */
-    static byte[] run(Path dir, String... cmd) {
+    public static byte[] run(Path dir, String... cmd) {
         require(cmd[0]);
         try {
             Path err = Files.createTempFile("tool", ".err");
@@ -54,11 +54,11 @@ final class Tools {
     }
 
     /** What a tool printed, for tests that check its listing and exit code themselves (cpio over our archives). */
-    record Run(int exitCode, String stdout, String stderr) {
+    public record Run(int exitCode, String stdout, String stderr) {
     }
 
     /** Runs {@code argv} in {@code dir} with {@code stdin} as its input, in the C locale; a failure is returned. */
-    static Run run(Path dir, Path stdin, String... argv) throws IOException, InterruptedException {
+    public static Run run(Path dir, Path stdin, String... argv) throws IOException, InterruptedException {
         require(argv[0]);
         Path out = Files.createTempFile("tool", ".out");
         Path err = Files.createTempFile("tool", ".err");
@@ -79,7 +79,7 @@ final class Tools {
     }
 
     /** Removes a folder made by a test and everything in it (a property's tries make their own, outside @TempDir). */
-    static void deleteTree(Path top) throws IOException {
+    public static void deleteTree(Path top) throws IOException {
         try (Stream<Path> paths = Files.walk(top)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -87,12 +87,12 @@ final class Tools {
         }
     }
 
-    static List<String> lines(String text) {
+    public static List<String> lines(String text) {
         return new ArrayList<>(text.lines().toList());
     }
 
     /** Runs a shell command line (for pipes such as {@code find . | cpio -o}). */
-    static byte[] sh(Path dir, String commandLine) {
+    public static byte[] sh(Path dir, String commandLine) {
         return run(dir, "sh", "-c", commandLine);
     }
 
