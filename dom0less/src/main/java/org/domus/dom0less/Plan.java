@@ -2,16 +2,26 @@ package org.domus.dom0less;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The boot plan of a valid system: domain ids in device-tree order (dom0 is d0), the vCPU placement the
- * scheduler will use, and each domain's console. Made only from a system without errors.
+ * scheduler will use, each domain's console, and the cpupools (by id) the domains run in. Made only from a system
+ * without errors.
  */
-public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch, List<Problem> warnings) {
+public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch, List<Problem> warnings,
+                   List<Cpupool> cpupools) {
     public Plan {
         domains = List.copyOf(domains);
         warnings = List.copyOf(warnings);
+        cpupools = List.copyOf(cpupools);
+    }
+
+    /** Whether the system has pools of its own ({@code xen,cpupool} nodes), not only Pool-0 holding every CPU. */
+    public boolean hasCpupools() {
+        return cpupools.size() > 1 || cpupools.getFirst().path() != null;
     }
 
     /** The plan for {@code system}; it must have no errors (check {@link SystemConfig#hasErrors()} first). */
@@ -21,20 +31,30 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
         }
         List<PlannedDomain> planned = new ArrayList<>();
         int nextId = 1;
-        int nextPcpu = 0;
+        // per pool, the next of its CPUs a null scheduler gives a vCPU (in domain order, as Xen creates them)
+        Map<Integer, Integer> nextPcpu = new HashMap<>();
+        boolean onePool = system.cpupools().size() == 1;
         for (DomainConfig d : system.domains()) {
             int id = d.dom0() ? 0 : nextId++;
+            Cpupool pool = system.cpupool(d);
+            BitSet cpus = pool.cpus();
             List<String> pinning = new ArrayList<>();
             for (int v = 0; v < d.cpus(); v++) {
-                pinning.add(system.xen().nullScheduler() ? Integer.toString(nextPcpu++) : affinity(d, v));
+                if (pool.nullScheduler()) {
+                    int cpu = cpus.nextSetBit(nextPcpu.getOrDefault(pool.id(), 0));
+                    nextPcpu.put(pool.id(), cpu + 1);
+                    pinning.add(Integer.toString(cpu));
+                } else {
+                    pinning.add(affinity(d, v, onePool ? null : cpus));
+                }
             }
             Arch arch = d.kernel().image() == null ? null : d.kernel().image().arch();
             planned.add(new PlannedDomain(id, d.name(), d.path(), d.memoryKib(), d.cpus(), pinning, arch,
                     d.kernel(), d.ramdisk(), d.deviceTree(), d.cmdline(), console(d, arch), d.enhanced(),
-                    storeEventChannel(d)));
+                    storeEventChannel(d), pool));
         }
         List<Problem> warnings = system.problems().stream().filter(p -> !p.isError()).toList();
-        return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings);
+        return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings, system.cpupools());
     }
 
     /**
@@ -55,14 +75,25 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
         }
     }
 
-    /** The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, or "any". */
-    private static String affinity(DomainConfig d, int v) {
+    /**
+     * The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, within {@code pool}'s CPUs when the system has
+     * pools (null: it has not, and a vCPU without a node is "any"), as Xen runs a vCPU only where both allow.
+     */
+    private static String affinity(DomainConfig d, int v, BitSet pool) {
+        BitSet hard = null;
         for (VcpuAffinity a : d.vcpus()) {
-            if (a.id() == v) {
-                return CpuRanges.format(a.hardAffinity());
+            if (a.id() == v && !a.hardAffinity().isEmpty()) {
+                hard = a.hardAffinity(); // Xen applies every node of a vCPU: the last one wins
             }
         }
-        return "any";
+        if (pool == null) {
+            return hard == null ? "any" : CpuRanges.format(hard);
+        }
+        BitSet cpus = (BitSet) pool.clone();
+        if (hard != null) {
+            cpus.and(hard);
+        }
+        return CpuRanges.format(cpus);
     }
 
     /**

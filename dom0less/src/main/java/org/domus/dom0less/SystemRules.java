@@ -23,14 +23,19 @@ final class SystemRules {
         this.chosenPath = chosenPath;
     }
 
-    void check(List<DomainConfig> domains, List<BootModule> loaded) {
+    /** {@code pools}: the cpupools of a system with {@code xen,cpupool} nodes, else null (one pool: the host). */
+    void check(List<DomainConfig> domains, List<BootModule> loaded, List<Cpupool> pools) {
         if (domains.isEmpty()) {
             problems.error("no-domains", chosenPath, "no domains: no child of /chosen is compatible with "
                     + "\"xen,domain\" and there is no dom0 kernel module");
         }
         names(domains);
         memory(domains);
-        cpus(domains);
+        if (pools == null) {
+            cpus(domains);
+        } else {
+            Cpupools.checkPlacement(pools, domains, problems, chosenPath);
+        }
         capabilities(domains);
         overlaps(loaded);
     }

@@ -20,7 +20,6 @@ import org.domus.fdt.Node;
 public final class Validator {
     static final String DOMAIN = "xen,domain";
     static final String CPUPOOL = "xen,cpupool";
-    private static final Set<String> CPUPOOL_PROPERTIES = Set.of("cpupool-cpus", "cpupool-sched");
 
     private Validator() {
     }
@@ -55,7 +54,7 @@ public final class Validator {
                         "no module node is at this address, so the file is not used"));
             }
         });
-        return new SystemConfig(config.domains(), config.xen(), config.cpupoolPaths(), problems);
+        return new SystemConfig(config.domains(), config.xen(), config.cpupools(), problems);
     }
 
     /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */
@@ -66,13 +65,14 @@ public final class Validator {
         if (found.isEmpty()) {
             ctx.problems.error("no-domains", "/chosen", "no /chosen node: nothing to boot");
             XenCommandLine none = new XenCommandLine("", XenArgs.DEFAULT_SCHEDULER, XenArgs.DEFAULT_CONSWITCH, -1);
-            return new SystemConfig(List.of(), none, List.of(), ctx.problems.list());
+            return new SystemConfig(List.of(), none, new Cpupools(ctx, root).build(none), ctx.problems.list());
         }
         Located chosen = found.get();
         XenCommandLine xen = XenArgs.read(chosen, Dom0Reader.kernelHasBootargs(chosen), ctx.problems);
 
         List<DomainConfig> domUs = new ArrayList<>();
-        List<String> cpupools = new ArrayList<>();
+        Cpupools cpupools = new Cpupools(ctx, root);
+        boolean poolNodes = false;
         DomainReader domains = new DomainReader(ctx);
         Dom0Reader dom0 = new Dom0Reader(ctx, chosen);
         for (Node child : chosen.node().children()) {
@@ -82,8 +82,8 @@ public final class Validator {
             } else if (ModuleKind.isModule(at)) {
                 dom0.module(at);
             } else if (at.compatibleWith(CPUPOOL)) {
-                cpupool(at, ctx.problems);
-                cpupools.add(at.path());
+                cpupools.read(at, xen);
+                poolNodes = true;
             } else if (at.compatibleWith(EventChannelReader.COMPATIBLE)) {
                 dom0.eventChannel(at);
             } else if (at.compatibleWith(DomainReader.SHARED_MEMORY)) {
@@ -97,8 +97,9 @@ public final class Validator {
         List<DomainConfig> all = new ArrayList<>();
         dom0.build(xen).ifPresent(all::add);
         all.addAll(domUs);
-        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded);
-        return new SystemConfig(all, xen, cpupools, ctx.problems.list());
+        List<Cpupool> pools = cpupools.build(xen);
+        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, poolNodes ? pools : null);
+        return new SystemConfig(all, xen, pools, ctx.problems.list());
     }
 
     /** /chosen, as Xen finds it: the first top-level node named "chosen" (with or without a unit address). */
@@ -109,18 +110,6 @@ public final class Validator {
             }
         }
         return Optional.empty();
-    }
-
-    /** A boot cpupool needs its CPUs and, if it names one, a scheduler Xen has (boot-cpupool.c). */
-    private static void cpupool(Located at, Problems problems) {
-        KnownProperties.check(at, CPUPOOL_PROPERTIES, Map.of(), problems);
-        var cpus = at.node().property("cpupool-cpus");
-        if (cpus.isEmpty() || cpus.get().length() == 0 || cpus.get().length() % 4 != 0) {
-            problems.error("cpupool-cpus", at.path(), "missing or empty cpupool-cpus (phandles of cpu nodes)");
-        }
-        at.node().property("cpupool-sched").map(p -> p.string()).filter(s -> !XenArgs.SCHEDULERS.contains(s))
-                .ifPresent(s -> problems.error("cpupool-sched", at.path(), "cpupool-sched \"%s\" is not a Xen "
-                        + "scheduler (credit, credit2, null, rtds, arinc653)", s));
     }
 
     /**
