@@ -34,7 +34,7 @@ public final class Main {
      * the command it runs, and help (or a mistyped command) all of them.
      */
     private static final List<String> COMMANDS = List.of("demo", "boot", "plan", "uboot", "list", "info", "console",
-            "create", "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "dt",
+            "create", "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "cpupool-list", "dmesg", "init-dom0less", "dt",
             "help");
 
     /**
@@ -59,6 +59,7 @@ public final class Main {
             case "unpause" -> new DomainActions.Unpause().spec();
             case "vcpu-list" -> new VcpuCommands.VcpuList().spec();
             case "vcpu-pin" -> new VcpuCommands.VcpuPin().spec();
+            case "cpupool-list" -> new CpupoolCommand().spec();
             case "dmesg" -> new DmesgCommand().spec();
             case "init-dom0less" -> new InitDom0lessCommand().spec();
             case "dt" -> new DtCommand().spec();
