@@ -32,9 +32,14 @@ public final class CpuPool {
         this.config = config;
     }
 
-    /** Pool-0 of a system without pool nodes: every host CPU, Xen's default scheduler. */
+    /** Pool-0 of a system without pool nodes: every host CPU Domus may use, under {@code scheduler}. */
+    static CpuPool wholeHost(String scheduler) {
+        return new CpuPool(new Cpupool(0, null, Hypervisor.hostCpus(), scheduler));
+    }
+
+    /** As {@link #wholeHost(String)} under Xen's default scheduler (stand-in domains of tests). */
     static CpuPool wholeHost() {
-        return new CpuPool(new Cpupool(0, null, Hypervisor.hostCpus(), "credit2"));
+        return wholeHost("credit2");
     }
 
     public int id() {

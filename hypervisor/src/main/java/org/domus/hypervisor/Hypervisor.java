@@ -105,7 +105,9 @@ public final class Hypervisor implements AutoCloseable {
         }
         List<Domain> domains = new ArrayList<>();
         XenSystem xen = new XenSystem();
-        List<CpuPool> pools = plan.cpupools().stream().map(CpuPool::new).toList();
+        // without pool nodes Pool-0 is whatever CPUs Domus may use (a taskset or cpuset narrows them), not 0..n-1
+        List<CpuPool> pools = plan.hasCpupools() ? plan.cpupools().stream().map(CpuPool::new).toList()
+                : List.of(CpuPool.wholeHost(plan.cpupools().getFirst().scheduler()));
         for (PlannedDomain d : plan.domains()) {
             Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
             Files.createDirectories(dir);
