@@ -107,6 +107,11 @@ final class Cpupools {
         cpus.set(cpu);
     }
 
+    /** Whether the tree has pool nodes: without, Pool-0 is the whole host and {@link SystemRules} judges it. */
+    boolean hasNodes() {
+        return !read.isEmpty();
+    }
+
     /**
      * The pools as Xen allocates them (btcpupools_allocate_pools): pool nodes get ids in /chosen order, the host
      * CPUs no node names one more pool, and the pool holding CPU 0 trades ids with pool 0. Ordered by id.

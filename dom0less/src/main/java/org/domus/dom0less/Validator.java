@@ -3,7 +3,6 @@ package org.domus.dom0less;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,7 +71,6 @@ public final class Validator {
 
         List<DomainConfig> domUs = new ArrayList<>();
         Cpupools cpupools = new Cpupools(ctx, root);
-        boolean poolNodes = false;
         DomainReader domains = new DomainReader(ctx);
         Dom0Reader dom0 = new Dom0Reader(ctx, chosen);
         for (Node child : chosen.node().children()) {
@@ -83,7 +81,6 @@ public final class Validator {
                 dom0.module(at);
             } else if (at.compatibleWith(CPUPOOL)) {
                 cpupools.read(at, xen);
-                poolNodes = true;
             } else if (at.compatibleWith(EventChannelReader.COMPATIBLE)) {
                 dom0.eventChannel(at);
             } else if (at.compatibleWith(DomainReader.SHARED_MEMORY)) {
@@ -98,7 +95,7 @@ public final class Validator {
         dom0.build(xen).ifPresent(all::add);
         all.addAll(domUs);
         List<Cpupool> pools = cpupools.build(xen);
-        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, poolNodes ? pools : null);
+        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, cpupools.hasNodes() ? pools : null);
         return new SystemConfig(all, xen, pools, ctx.problems.list());
     }
 
