@@ -2,6 +2,7 @@ package org.domus.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.domus.hypervisor.ControlClient;
@@ -43,15 +44,16 @@ final class CpupoolCommand implements Callable<Integer> {
 
     /** xl's layout: the name in 19 columns, then the CPU count, scheduler, "y" (a boot pool is active) and domains. */
     static String table(List<CpupoolInfo> pools, boolean cpuList) {
-        StringBuilder s = new StringBuilder("%-19s%s%n".formatted("Name", cpuList ? "CPU list" : "CPUs   Sched     Active   Domain count"));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-19s%s%n", "Name",
+                cpuList ? "CPU list" : "CPUs   Sched     Active   Domain count"));
         for (CpupoolInfo p : pools) {
-            s.append("%-19s".formatted(p.name()));
+            s.append(String.format(Locale.ROOT, "%-19s", p.name()));
             if (cpuList) {
                 s.append(String.join(",", p.cpus().stream().map(String::valueOf).toList()));
             } else {
-                s.append("%3d %9s       y       %4d".formatted(p.cpus().size(), p.scheduler(), p.domains()));
+                s.append(String.format(Locale.ROOT, "%3d %9s       y       %4d", p.cpus().size(), p.scheduler(), p.domains()));
             }
-            s.append(System.lineSeparator());
+            s.append(String.format("%n"));
         }
         return s.toString();
     }
