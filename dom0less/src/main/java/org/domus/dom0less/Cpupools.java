@@ -3,6 +3,7 @@ package org.domus.dom0less;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,22 +154,20 @@ final class Cpupools {
     }
 
     /**
-     * Where the pools confine vCPUs, for a system with pool nodes (without, {@link SystemRules} judges the whole
-     * host): a null pool gives each vCPU of its domains a CPU of its own, so more vCPUs than CPUs would leave one
-     * never running; a {@code hard-affinity} with no CPU of the domain's pool is refused by Xen at boot.
+     * Where the pools confine vCPUs: a {@code hard-affinity} with no CPU of the domain's pool is refused by Xen at boot,
+     * and a null pool gives each vCPU of its domains a CPU of its own ({@link #nullPlacement}), so a vCPU left without
+     * one would never run. {@code poolNodes}: the tree has pool nodes; without, {@link SystemRules} has already judged
+     * the vCPU count of the one pool, the host.
      */
-    static void checkPlacement(List<Cpupool> pools, List<DomainConfig> domains, Problems problems, String chosenPath) {
-        Map<Integer, List<String>> vcpus = new HashMap<>();
-        int nextId = 1;
+    static void checkPlacement(List<Cpupool> pools, List<DomainConfig> domains, Problems problems, String chosenPath,
+                               boolean poolNodes) {
+        Map<Integer, Integer> vcpus = new HashMap<>();
         for (DomainConfig d : domains) {
-            int id = d.dom0() ? 0 : nextId++;
             if (d.cpus() <= 0) {
                 continue;
             }
             Cpupool pool = of(pools, d);
-            for (int v = 0; v < d.cpus(); v++) {
-                vcpus.computeIfAbsent(pool.id(), k -> new ArrayList<>()).add("d%dv%d".formatted(id, v));
-            }
+            vcpus.merge(pool.id(), d.cpus(), Integer::sum);
             for (VcpuAffinity a : d.vcpus()) {
                 if (!a.hardAffinity().isEmpty() && !a.hardAffinity().intersects(pool.cpus())) {
                     problems.error("cpupool-affinity", a.path(), "hard-affinity %s has no CPU of the domain's %s (Xen: "
@@ -177,17 +176,89 @@ final class Cpupools {
                 }
             }
         }
+        Map<DomainConfig, int[]> placed = nullPlacement(pools, domains);
         for (Cpupool p : pools) {
-            List<String> in = vcpus.getOrDefault(p.id(), List.of());
+            if (!p.nullScheduler()) {
+                continue;
+            }
+            int nextId = 1;
+            String waiting = null;
+            BitSet allowed = null;
+            for (DomainConfig d : domains) {
+                int id = d.dom0() ? 0 : nextId++;
+                int[] cpus = placed.get(d);
+                for (int v = 0; cpus != null && of(pools, d).id() == p.id() && v < cpus.length && waiting == null; v++) {
+                    if (cpus[v] < 0) {
+                        waiting = "d%dv%d".formatted(id, v);
+                        allowed = hardAffinity(d, v);
+                    }
+                }
+            }
+            if (waiting == null) {
+                continue;
+            }
+            int count = vcpus.getOrDefault(p.id(), 0);
             int cpus = p.cpus().cardinality();
-            if (p.nullScheduler() && in.size() > cpus) {
-                String first = in.get(cpus);
-                problems.error("cpupool-overcommit", p.path() == null ? chosenPath : p.path(), "%s runs the null "
-                        + "scheduler, which gives each vCPU a CPU of its own: its domains have %d vCPUs, it has %d CPU%s, "
-                        + "so %s would never run (Xen: \"WARNING: %s not assigned to any CPU!\")", p.describe(),
-                        in.size(), cpus, cpus == 1 ? "" : "s", first, first);
+            String path = p.path() == null ? chosenPath : p.path();
+            if (count > cpus) {
+                if (poolNodes) {
+                    problems.error("cpupool-overcommit", path, "%s runs the null scheduler, which gives each vCPU a CPU "
+                            + "of its own: its domains have %d vCPUs, it has %d CPU%s, so %s would never run (Xen: "
+                            + "\"WARNING: %s not assigned to any CPU!\")", p.describe(), count, cpus, cpus == 1 ? "" : "s",
+                            waiting, waiting);
+                }
+            } else {
+                BitSet within = p.cpus();
+                within.and(allowed);
+                problems.error("cpupool-overcommit", path, "%s runs the null scheduler, which gives each vCPU a CPU of "
+                        + "its own: %s may run only on CPU%s %s, each taken by a vCPU before it, so it would never run "
+                        + "(Xen: \"WARNING: %s not assigned to any CPU!\")", p.describe(), waiting,
+                        within.cardinality() == 1 ? "" : "s", Plan.CpuRanges.format(within), waiting);
             }
         }
+    }
+
+    /**
+     * Under each null pool, the CPU every vCPU of its domains holds from boot, in domain then vCPU order: the first
+     * CPU of the pool within its {@code hard-affinity} that no vCPU before it holds (null.c's pick_res), or -1 where
+     * there is none and Xen would leave the vCPU waiting. Domains of other pools are absent.
+     */
+    static Map<DomainConfig, int[]> nullPlacement(List<Cpupool> pools, List<DomainConfig> domains) {
+        Map<DomainConfig, int[]> out = new IdentityHashMap<>();
+        Map<Integer, BitSet> taken = new HashMap<>();
+        for (DomainConfig d : domains) {
+            Cpupool pool = of(pools, d);
+            if (!pool.nullScheduler() || d.cpus() <= 0) {
+                continue;
+            }
+            BitSet held = taken.computeIfAbsent(pool.id(), k -> new BitSet());
+            int[] cpus = new int[d.cpus()];
+            for (int v = 0; v < cpus.length; v++) {
+                BitSet free = pool.cpus();
+                BitSet hard = hardAffinity(d, v);
+                if (hard != null) {
+                    free.and(hard);
+                }
+                free.andNot(held);
+                cpus[v] = free.nextSetBit(0);
+                if (cpus[v] >= 0) {
+                    held.set(cpus[v]);
+                }
+            }
+            out.put(d, cpus);
+        }
+        return out;
+    }
+
+    /** The hard affinity the {@code xen,vcpu} nodes give vCPU {@code v} (Xen applies each: the last wins), or null. */
+    static BitSet hardAffinity(DomainConfig d, int v) {
+        BitSet hard = null;
+        for (VcpuAffinity a : d.vcpus()) {
+            if (a.id() == v && !a.hardAffinity().isEmpty()) {
+                hard = a.hardAffinity();
+            }
+        }
+        return hard;
     }
 
     /**

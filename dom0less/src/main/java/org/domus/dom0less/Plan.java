@@ -2,7 +2,6 @@ package org.domus.dom0less;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,22 +30,15 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
         }
         List<PlannedDomain> planned = new ArrayList<>();
         int nextId = 1;
-        // per pool, the next of its CPUs a null scheduler gives a vCPU (in domain order, as Xen creates them)
-        Map<Integer, Integer> nextPcpu = new HashMap<>();
+        Map<DomainConfig, int[]> nullPlaced = Cpupools.nullPlacement(system.cpupools(), system.domains());
         boolean onePool = system.cpupools().size() == 1;
         for (DomainConfig d : system.domains()) {
             int id = d.dom0() ? 0 : nextId++;
             Cpupool pool = system.cpupool(d);
-            BitSet cpus = pool.cpus();
             List<String> pinning = new ArrayList<>();
             for (int v = 0; v < d.cpus(); v++) {
-                if (pool.nullScheduler()) {
-                    int cpu = cpus.nextSetBit(nextPcpu.getOrDefault(pool.id(), 0));
-                    nextPcpu.put(pool.id(), cpu + 1);
-                    pinning.add(Integer.toString(cpu));
-                } else {
-                    pinning.add(affinity(d, v, onePool ? null : cpus));
-                }
+                pinning.add(pool.nullScheduler() ? Integer.toString(nullPlaced.get(d)[v])
+                        : affinity(d, v, onePool ? null : pool.cpus()));
             }
             Arch arch = d.kernel().image() == null ? null : d.kernel().image().arch();
             planned.add(new PlannedDomain(id, d.name(), d.path(), d.memoryKib(), d.cpus(), pinning, arch,
@@ -80,20 +72,14 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
      * pools (null: it has not, and a vCPU without a node is "any"), as Xen runs a vCPU only where both allow.
      */
     private static String affinity(DomainConfig d, int v, BitSet pool) {
-        BitSet hard = null;
-        for (VcpuAffinity a : d.vcpus()) {
-            if (a.id() == v && !a.hardAffinity().isEmpty()) {
-                hard = a.hardAffinity(); // Xen applies every node of a vCPU: the last one wins
-            }
-        }
+        BitSet hard = Cpupools.hardAffinity(d, v);
         if (pool == null) {
             return hard == null ? "any" : CpuRanges.format(hard);
         }
-        BitSet cpus = (BitSet) pool.clone();
         if (hard != null) {
-            cpus.and(hard);
+            pool.and(hard);
         }
-        return CpuRanges.format(cpus);
+        return CpuRanges.format(pool);
     }
 
     /**

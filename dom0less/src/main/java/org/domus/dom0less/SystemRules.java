@@ -23,19 +23,18 @@ final class SystemRules {
         this.chosenPath = chosenPath;
     }
 
-    /** {@code pools}: the cpupools of a system with {@code xen,cpupool} nodes, else null (one pool: the host). */
-    void check(List<DomainConfig> domains, List<BootModule> loaded, List<Cpupool> pools) {
+    /** {@code poolNodes}: {@code pools} come from {@code xen,cpupool} nodes, else Pool-0 is the host. */
+    void check(List<DomainConfig> domains, List<BootModule> loaded, List<Cpupool> pools, boolean poolNodes) {
         if (domains.isEmpty()) {
             problems.error("no-domains", chosenPath, "no domains: no child of /chosen is compatible with "
                     + "\"xen,domain\" and there is no dom0 kernel module");
         }
         names(domains);
         memory(domains);
-        if (pools == null) {
+        if (!poolNodes) {
             cpus(domains);
-        } else {
-            Cpupools.checkPlacement(pools, domains, problems, chosenPath);
         }
+        Cpupools.checkPlacement(pools, domains, problems, chosenPath, poolNodes);
         capabilities(domains);
         overlaps(loaded);
     }

@@ -95,7 +95,7 @@ public final class Validator {
         dom0.build(xen).ifPresent(all::add);
         all.addAll(domUs);
         List<Cpupool> pools = cpupools.build(xen);
-        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, cpupools.hasNodes() ? pools : null);
+        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, pools, cpupools.hasNodes());
         return new SystemConfig(all, xen, pools, ctx.problems.list());
     }
 

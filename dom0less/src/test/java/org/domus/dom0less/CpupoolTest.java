@@ -82,4 +82,21 @@ class CpupoolTest {
                         + "which gives each vCPU a CPU of its own: its domains have 3 vCPUs, it has 2 CPUs, so d2v1 "
                         + "would never run (Xen: \"WARNING: d2v1 not assigned to any CPU!\")");
     }
+
+    @Test
+    void aNullPoolPlacesEachVcpuOnTheFirstFreeCpuOfItsHardAffinity() {
+        SystemConfig system = load("cpupool-null-affinity.dts", kernels());
+        assertThat(lines(system)).isEmpty();
+        // d1v0 may run only on CPU 3; d1v1 takes the pool's first free CPU, 1; d2v0 the next, 2
+        assertThat(Plan.of(system).domains()).extracting(PlannedDomain::pinning).containsExactly(
+                java.util.List.of("3", "1"), java.util.List.of("2"));
+    }
+
+    @Test
+    void aNullPoolVcpuWhoseHardAffinityCpusAreAllTakenIsRefused() {
+        assertThat(errors(load("cpupool-null-affinity-taken.dts", kernels()))).containsExactly(
+                "/chosen/fast: error: Pool-1 (/chosen/fast, null, CPUs 1-3) runs the null scheduler, which gives each "
+                        + "vCPU a CPU of its own: d2v0 may run only on CPU 3, each taken by a vCPU before it, so it would "
+                        + "never run (Xen: \"WARNING: d2v0 not assigned to any CPU!\")");
+    }
 }
