@@ -34,7 +34,7 @@ public final class Main {
      * the command it runs, and help (or a mistyped command) all of them.
      */
     private static final List<String> COMMANDS = List.of("demo", "boot", "plan", "uboot", "list", "info", "console",
-            "create", "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "vcpu-set", "mem-set", "sysrq", "dmesg", "init-dom0less", "dt",
+            "create", "shutdown", "reboot", "destroy", "pause", "unpause", "vcpu-list", "vcpu-pin", "vcpu-set", "mem-set", "sysrq", "cpupool-list", "dmesg", "init-dom0less", "dt",
             "help");
 
     /**
@@ -62,6 +62,7 @@ public final class Main {
             case "vcpu-set" -> new DomainActions.VcpuSet().spec();
             case "mem-set" -> new DomainActions.MemSet().spec();
             case "sysrq" -> new DomainActions.Sysrq().spec();
+            case "cpupool-list" -> new CpupoolCommand().spec();
             case "dmesg" -> new DmesgCommand().spec();
             case "init-dom0less" -> new InitDom0lessCommand().spec();
             case "dt" -> new DtCommand().spec();

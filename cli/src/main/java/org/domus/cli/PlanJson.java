@@ -1,6 +1,7 @@
 package org.domus.cli;
 
 import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Cpupool;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.dom0less.Problem;
@@ -37,6 +38,13 @@ final class PlanJson {
             ObjectNode pl = root.putObject("plan");
             pl.put("scheduler", plan.scheduler());
             pl.put("conswitch", String.valueOf(plan.conswitch()));
+            ArrayNode pools = pl.putArray("cpupools");
+            for (Cpupool p : plan.cpupools()) {
+                ObjectNode o = pools.addObject();
+                o.put("id", p.id()).put("name", p.name()).put("node", p.path());
+                p.cpus().stream().forEach(o.putArray("cpus")::add);
+                o.put("sched", p.scheduler());
+            }
             ArrayNode domains = pl.putArray("domains");
             for (PlannedDomain d : plan.domains()) {
                 ObjectNode o = domains.addObject();
@@ -47,6 +55,7 @@ final class PlanJson {
                 module(o, "kernel", d.kernel());
                 module(o, "ramdisk", d.ramdisk());
                 module(o, "dtb", d.deviceTree());
+                o.put("cpupool", d.cpupool().name());
                 o.put("cmdline", d.cmdline()).put("console", d.console()).put("enhanced", d.enhanced().toString())
                         .put("storeEventChannel", d.storeEventChannel());
             }

@@ -1,11 +1,14 @@
 package org.domus.cli;
 
+import java.util.BitSet;
 import java.util.List;
 
 import org.domus.dom0less.BootModule;
+import org.domus.dom0less.Cpupool;
 import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
+import org.domus.hypervisor.CpuSet;
 import org.domus.hypervisor.SystemStore;
 import org.domus.image.Arch;
 
@@ -24,10 +27,20 @@ final class PlanText {
             s.append("%-4s %-16s %9d %5d %-7s %s%n".formatted("d" + d.id(), d.name(), d.memoryKib() / 1024,
                     d.vcpus(), d.arch(), d.console()));
         }
+        if (plan.hasCpupools()) {
+            s.append("%n%-19s%-8s%-10s%s%n".formatted("Cpupool", "CPUs", "Sched", "Node"));
+            for (Cpupool p : plan.cpupools()) {
+                s.append("%-19s%-8s%-10s%s%n".formatted(p.name(), CpuSet.format(p.cpus(), new BitSet()), p.scheduler(),
+                        p.path() == null ? "(the CPUs in no xen,cpupool node)" : p.path()));
+            }
+        }
         for (PlannedDomain d : plan.domains()) {
             s.append("%nd%d %s (%s)%n".formatted(d.id(), d.name(), d.path()));
             line(s, "memory", "%d KiB (%s)".formatted(d.memoryKib(), mib(d.memoryKib())));
             line(s, "vcpus", "%d, %s".formatted(d.vcpus(), pinning(d.pinning())));
+            if (plan.hasCpupools()) {
+                line(s, "cpupool", d.cpupool().describe());
+            }
             module(s, "kernel", d.kernel());
             module(s, "ramdisk", d.ramdisk());
             module(s, "dtb", d.deviceTree());

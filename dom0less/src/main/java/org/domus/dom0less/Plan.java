@@ -3,17 +3,26 @@ package org.domus.dom0less;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 
 import org.domus.image.Arch;
 
 /**
  * The boot plan of a valid system: domain ids in device-tree order (dom0 is d0), the vCPU placement the
- * scheduler will use, and each domain's console. Made only from a system without errors.
+ * scheduler will use, each domain's console, and the cpupools (by id) the domains run in. Made only from a system
+ * without errors.
  */
-public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch, List<Problem> warnings) {
+public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch, List<Problem> warnings,
+                   List<Cpupool> cpupools) {
     public Plan {
         domains = List.copyOf(domains);
         warnings = List.copyOf(warnings);
+        cpupools = List.copyOf(cpupools);
+    }
+
+    /** Whether the system has pools of its own ({@code xen,cpupool} nodes), not only Pool-0 holding every CPU. */
+    public boolean hasCpupools() {
+        return cpupools.size() > 1 || cpupools.getFirst().path() != null;
     }
 
     /** The plan for {@code system}; it must have no errors (check {@link SystemConfig#hasErrors()} first). */
@@ -23,20 +32,23 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
         }
         List<PlannedDomain> planned = new ArrayList<>();
         int nextId = 1;
-        int nextPcpu = 0;
+        Map<DomainConfig, int[]> nullPlaced = Cpupools.nullPlacement(system.cpupools(), system.domains());
+        boolean onePool = system.cpupools().size() == 1;
         for (DomainConfig d : system.domains()) {
             int id = d.dom0() ? 0 : nextId++;
+            Cpupool pool = system.cpupool(d);
             List<String> pinning = new ArrayList<>();
             for (int v = 0; v < d.cpus(); v++) {
-                pinning.add(system.xen().nullScheduler() ? Integer.toString(nextPcpu++) : affinity(d, v));
+                pinning.add(pool.nullScheduler() ? Integer.toString(nullPlaced.get(d)[v])
+                        : affinity(d, v, onePool ? null : pool.cpus()));
             }
             Arch arch = d.kernel().image() == null ? null : d.kernel().image().arch();
             planned.add(new PlannedDomain(id, d.name(), d.path(), d.memoryKib(), d.cpus(), pinning, arch,
                     d.kernel(), d.ramdisk(), d.deviceTree(), d.cmdline(), console(d, arch), d.enhanced(),
-                    storeEventChannel(d)));
+                    storeEventChannel(d), pool));
         }
         List<Problem> warnings = system.problems().stream().filter(p -> !p.isError()).toList();
-        return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings);
+        return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings, system.cpupools());
     }
 
     /**
@@ -58,18 +70,18 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
     }
 
     /**
-     * The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, or "any": a vCPU without such a node, or whose
-     * node has no {@code hard-affinity} (Xen then leaves it unpinned), runs on every CPU. When two nodes name one
-     * vCPU, Xen applies both in tree order, so the last one counts.
+     * The hard affinity a {@code xen,vcpu} node gives vCPU {@code v}, within {@code pool}'s CPUs when the system has
+     * pools (null: it has not, and a vCPU without a node is "any"), as Xen runs a vCPU only where both allow.
      */
-    private static String affinity(DomainConfig d, int v) {
-        String cpus = "any";
-        for (VcpuAffinity a : d.vcpus()) {
-            if (a.id() == v) {
-                cpus = a.hardAffinity().isEmpty() ? cpus : CpuRanges.format(a.hardAffinity());
-            }
+    private static String affinity(DomainConfig d, int v, BitSet pool) {
+        BitSet hard = Cpupools.hardAffinity(d, v);
+        if (pool == null) {
+            return hard == null ? "any" : CpuRanges.format(hard);
         }
-        return cpus;
+        if (hard != null) {
+            pool.and(hard);
+        }
+        return CpuRanges.format(pool);
     }
 
     /**

@@ -12,11 +12,12 @@ import org.domus.image.Arch;
  * @param console  what the domain's console is, e.g. "vpl011 (ttyAMA0)"
  * @param storeEventChannel the event channel port Xen allocates for the domain's xenstore connection (its first
  *                 free port, after its static event channels), or 0 when it has no store
+ * @param cpupool  the cpupool it runs in
  */
 public record PlannedDomain(int id, String name, String path, long memoryKib, int vcpus, List<String> pinning,
                             Arch arch, BootModule kernel, BootModule ramdisk, BootModule deviceTree,
                             String cmdline, String console, Enhanced enhanced,
-                            int storeEventChannel) {
+                            int storeEventChannel, Cpupool cpupool) {
     public PlannedDomain {
         pinning = List.copyOf(pinning);
     }

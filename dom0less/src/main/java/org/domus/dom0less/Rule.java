@@ -83,8 +83,11 @@ public enum Rule {
     EVTCHN_NOT_MUTUAL("evtchn-not-mutual", ERROR, "an event channel's remote does not point back at it"),
 
     // ---- cpupools ----
-    CPUPOOL_CPUS("cpupool-cpus", ERROR, "a cpupool without cpupool-cpus"),
+    CPUPOOL_CPUS("cpupool-cpus", ERROR, "a cpupool without cpupool-cpus, or naming something that is not a host CPU"),
     CPUPOOL_SCHED("cpupool-sched", ERROR, "a cpupool's cpupool-sched is not a Xen scheduler"),
+    CPUPOOL_SHARED("cpupool-shared", ERROR, "a CPU in two cpupools (Xen: \"Logical cpu N already added to a cpupool!\")"),
+    CPUPOOL_AFFINITY("cpupool-affinity", ERROR, "a xen,vcpu hard-affinity with no CPU of the domain's cpupool"),
+    CPUPOOL_OVERCOMMIT("cpupool-overcommit", ERROR, "a null-scheduler cpupool with more vCPUs than CPUs"),
 
     // ---- dom0 ----
     DOM0_MEMORY("dom0-memory", WARNING, "no dom0_mem=: dom0 gets 512 MiB, as under Xen"),

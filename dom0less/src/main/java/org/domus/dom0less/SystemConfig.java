@@ -4,14 +4,20 @@ import java.util.List;
 
 /**
  * A whole dom0less system read from a device tree: its domains in /chosen order (dom0 first when there is
- * one), Xen's command line, and every problem found while reading and validating it.
+ * one), Xen's command line, its cpupools by id (at least Pool-0, every host CPU when no node makes pools), and
+ * every problem found while reading and validating it.
  */
-public record SystemConfig(List<DomainConfig> domains, XenCommandLine xen, List<String> cpupoolPaths,
+public record SystemConfig(List<DomainConfig> domains, XenCommandLine xen, List<Cpupool> cpupools,
                            List<Problem> problems) {
     public SystemConfig {
         domains = List.copyOf(domains);
-        cpupoolPaths = List.copyOf(cpupoolPaths);
+        cpupools = List.copyOf(cpupools);
         problems = List.copyOf(problems);
+    }
+
+    /** The pool {@code d} runs in: the one its {@code domain-cpupool} names, else Pool-0. */
+    public Cpupool cpupool(DomainConfig d) {
+        return Cpupools.of(cpupools, d);
     }
 
     public boolean hasErrors() {

@@ -23,14 +23,18 @@ final class SystemRules {
         this.chosenPath = chosenPath;
     }
 
-    void check(List<DomainConfig> domains, List<BootModule> loaded) {
+    /** {@code poolNodes}: {@code pools} come from {@code xen,cpupool} nodes, else Pool-0 is the host. */
+    void check(List<DomainConfig> domains, List<BootModule> loaded, List<Cpupool> pools, boolean poolNodes) {
         if (domains.isEmpty()) {
             problems.add(Rule.NO_DOMAINS, chosenPath, "no domains: no child of /chosen is compatible with "
                     + "\"xen,domain\" and there is no dom0 kernel module");
         }
         names(domains);
         memory(domains);
-        cpus(domains);
+        if (!poolNodes) {
+            cpus(domains);
+        }
+        Cpupools.checkPlacement(pools, domains, problems, chosenPath, poolNodes);
         capabilities(domains);
         overlaps(loaded);
     }

@@ -3,7 +3,6 @@ package org.domus.dom0less;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +21,6 @@ import org.domus.image.ImageProbe;
 public final class Validator {
     static final String DOMAIN = "xen,domain";
     static final String CPUPOOL = "xen,cpupool";
-    private static final Set<String> CPUPOOL_PROPERTIES = Set.of("cpupool-cpus", "cpupool-sched");
 
     private Validator() {
     }
@@ -57,7 +55,7 @@ public final class Validator {
                         "no module node is at this address, so the file is not used"));
             }
         });
-        return new SystemConfig(config.domains(), config.xen(), config.cpupoolPaths(), problems);
+        return new SystemConfig(config.domains(), config.xen(), config.cpupools(), problems);
     }
 
     /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */
@@ -68,13 +66,13 @@ public final class Validator {
         if (found.isEmpty()) {
             ctx.problems.add(Rule.NO_DOMAINS, "/chosen", "no /chosen node: nothing to boot");
             XenCommandLine none = new XenCommandLine("", XenArgs.DEFAULT_SCHEDULER, XenArgs.DEFAULT_CONSWITCH, -1);
-            return new SystemConfig(List.of(), none, List.of(), ctx.problems.list());
+            return new SystemConfig(List.of(), none, new Cpupools(ctx, root).build(none), ctx.problems.list());
         }
         Located chosen = found.get();
         XenCommandLine xen = XenArgs.read(chosen, Dom0Reader.kernelHasBootargs(chosen), ctx.problems);
 
         List<DomainConfig> domUs = new ArrayList<>();
-        List<String> cpupools = new ArrayList<>();
+        Cpupools cpupools = new Cpupools(ctx, root);
         DomainReader domains = new DomainReader(ctx);
         Dom0Reader dom0 = new Dom0Reader(ctx, chosen);
         for (Node child : chosen.node().children()) {
@@ -84,8 +82,7 @@ public final class Validator {
             } else if (ModuleKind.isModule(at)) {
                 dom0.module(at);
             } else if (at.compatibleWith(CPUPOOL)) {
-                cpupool(at, ctx.problems);
-                cpupools.add(at.path());
+                cpupools.read(at, xen);
             } else if (at.compatibleWith(EventChannelReader.COMPATIBLE)) {
                 dom0.eventChannel(at);
             } else if (at.compatibleWith(DomainReader.SHARED_MEMORY)) {
@@ -99,8 +96,9 @@ public final class Validator {
         List<DomainConfig> all = new ArrayList<>();
         dom0.build(xen).ifPresent(all::add);
         all.addAll(domUs);
-        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded);
-        return new SystemConfig(all, xen, cpupools, ctx.problems.list());
+        List<Cpupool> pools = cpupools.build(xen);
+        new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, pools, cpupools.hasNodes());
+        return new SystemConfig(all, xen, pools, ctx.problems.list());
     }
 
     /** /chosen, as Xen finds it: the first top-level node named "chosen" (with or without a unit address). */
@@ -111,18 +109,6 @@ public final class Validator {
             }
         }
         return Optional.empty();
-    }
-
-    /** A boot cpupool needs its CPUs and, if it names one, a scheduler Xen has (boot-cpupool.c). */
-    private static void cpupool(Located at, Problems problems) {
-        KnownProperties.check(at, CPUPOOL_PROPERTIES, Map.of(), problems);
-        var cpus = at.node().property("cpupool-cpus");
-        if (cpus.isEmpty() || cpus.get().length() == 0 || cpus.get().length() % 4 != 0) {
-            problems.add(Rule.CPUPOOL_CPUS, at.path(), "missing or empty cpupool-cpus (phandles of cpu nodes)");
-        }
-        at.node().property("cpupool-sched").map(p -> p.string()).filter(s -> !XenArgs.SCHEDULERS.contains(s))
-                .ifPresent(s -> problems.add(Rule.CPUPOOL_SCHED, at.path(), "cpupool-sched \"%s\" is not a Xen "
-                        + "scheduler (credit, credit2, null, rtds, arinc653)", s));
     }
 
     /**

@@ -57,11 +57,17 @@ class ValidatorPropertyTest {
                         + "node under /chosen",
                 "/chosen/domU3: error: domain-cpupool phandle 0x77 matches no node",
                 "/chosen/cpupool-b: warning: not a domain, boot module, cpupool or event channel: ignored",
-                "/chosen/cpupool-c: error: missing or empty cpupool-cpus (phandles of cpu nodes)",
+                "/chosen/cpupool-c: error: missing or empty cpupool-cpus (phandles of cpu nodes) (Xen: \"Missing or "
+                        + "empty cpupool-cpus property!\")",
                 "/chosen/cpupool-c: error: cpupool-sched \"fifo\" is not a Xen scheduler (credit, credit2, null, "
-                        + "rtds, arinc653)");
+                        + "rtds, arinc653) (Xen: \"Scheduler fifo does not exists!\")",
+                // the domains whose domain-cpupool is wrong run in Pool-0, which is cpupool-a: it holds CPU 0
+                "/chosen/cpupool-a: error: Pool-0 (/chosen/cpupool-a, null, CPU 0) runs the null scheduler, which gives "
+                        + "each vCPU a CPU of its own: its domains have 3 vCPUs, it has 1 CPU, so d2v0 would never run "
+                        + "(Xen: \"WARNING: d2v0 not assigned to any CPU!\")");
         assertThat(domain(system, "domU1").cpupoolPath()).isEqualTo("/chosen/cpupool-a");
-        assertThat(system.cpupoolPaths()).containsExactly("/chosen/cpupool-a", "/chosen/cpupool-c");
+        assertThat(system.cpupools()).extracting(Cpupool::path).containsExactly("/chosen/cpupool-a",
+                "/chosen/cpupool-c", null);
     }
 
     @Test

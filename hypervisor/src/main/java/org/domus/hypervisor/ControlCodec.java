@@ -110,6 +110,8 @@ public final class ControlCodec {
                 g.writeNumberField("targetKib", r.targetKib());
             } else if (request instanceof ControlRequest.VcpuSet r) {
                 g.writeNumberField("vcpus", r.vcpus());
+            } else if (request instanceof ControlRequest.CpupoolList r && r.pool() != null) {
+                g.writeStringField("pool", r.pool());
             }
             g.writeEndObject();
         });
@@ -147,6 +149,7 @@ public final class ControlCodec {
                 case ControlRequest.Create.OP -> new ControlRequest.Create(r.text("domain"));
                 case ControlRequest.VcpuList.OP -> new ControlRequest.VcpuList(r.optionalText("domain"));
                 case ControlRequest.VcpuPin.OP -> new ControlRequest.VcpuPin(r.text("domain"), vcpu(r), r.text("cpus"));
+                case ControlRequest.CpupoolList.OP -> new ControlRequest.CpupoolList(r.optionalText("pool"));
                 case ControlRequest.Dmesg.OP -> new ControlRequest.Dmesg();
                 case ControlRequest.InitDom0less.OP -> new ControlRequest.InitDom0less();
                 case ControlRequest.Console.OP -> new ControlRequest.Console(r.text("domain"), r.flag("input", true));
@@ -238,6 +241,8 @@ public final class ControlCodec {
             return new ControlReply.Vcpus(a.list("result", ControlCodec::vcpuInfo));
         } else if (type == ControlReply.Events.class) {
             return new ControlReply.Events(a.list("result", ControlCodec::logLine));
+        } else if (type == ControlReply.Cpupools.class) {
+            return new ControlReply.Cpupools(a.list("result", ControlCodec::cpupoolInfo));
         } else if (type == ControlReply.SystemInfo.class) {
             return systemInfo(answer.object("result").named(a.where()));
         } else if (type == ControlReply.Dom0lessInit.class) {
@@ -279,6 +284,23 @@ public final class ControlCodec {
             g.writeStartArray();
             for (VcpuInfo v : l.vcpus()) {
                 write(g, v);
+            }
+            g.writeEndArray();
+        } else if (reply instanceof ControlReply.Cpupools l) {
+            g.writeStartArray();
+            for (CpupoolInfo p : l.pools()) {
+                g.writeStartObject();
+                g.writeNumberField("id", p.id());
+                g.writeStringField("name", p.name());
+                g.writeStringField("node", p.node());
+                g.writeArrayFieldStart("cpus");
+                for (int cpu : p.cpus()) {
+                    g.writeNumber(cpu);
+                }
+                g.writeEndArray();
+                g.writeStringField("sched", p.scheduler());
+                g.writeNumberField("domains", p.domains());
+                g.writeEndObject();
             }
             g.writeEndArray();
         } else if (reply instanceof ControlReply.Events l) {
@@ -376,6 +398,16 @@ public final class ControlCodec {
         JsonMembers m = JsonMembers.asObject(item, where).named(where);
         return new VcpuInfo(m.text("domain"), m.integer("id"), m.integer("vcpu"), m.whole("thread"), m.integer("cpu"),
                 m.text("state"), m.number("seconds"), m.text("affinity"));
+    }
+
+    private static CpupoolInfo cpupoolInfo(Object item, String where) throws Malformed {
+        JsonMembers m = JsonMembers.asObject(item, where).named(where);
+        return new CpupoolInfo(m.integer("id"), m.text("name"), m.text("node"), m.list("cpus", (cpu, at) -> {
+            if (cpu instanceof Long l && l >= 0 && l < CpuAffinity.MAX_CPUS) {
+                return (int) (long) l;
+            }
+            throw new Malformed("%s is %s, not a CPU number".formatted(at, JsonMembers.kind(cpu)));
+        }), m.text("sched"), m.integer("domains"));
     }
 
     private static ControlReply.LogLine logLine(Object item, String where) throws Malformed {

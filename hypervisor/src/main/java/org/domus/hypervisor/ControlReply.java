@@ -33,6 +33,13 @@ public sealed interface ControlReply {
         }
     }
 
+    /** Cpupools by id ({@code cpupool-list}). */
+    record Cpupools(List<CpupoolInfo> pools) implements ControlReply {
+        public Cpupools {
+            pools = List.copyOf(pools);
+        }
+    }
+
     /** Domus's own events, oldest first ({@code dmesg}). */
     record Events(List<LogLine> events) implements ControlReply {
         public Events {

@@ -398,6 +398,35 @@ public sealed interface ControlRequest<R extends ControlReply> {
         }
     }
 
+    /**
+     * The cpupools, as {@code xl cpupool-list}: every one, or the one named {@code pool} (its name, Pool-N, or its
+     * xen,cpupool node's name or path) when it is not null.
+     */
+    record CpupoolList(String pool) implements ControlRequest<ControlReply.Cpupools> {
+        public static final String OP = "cpupool-list";
+
+        public CpupoolList {
+            if (pool != null && pool.isEmpty()) {
+                throw new IllegalArgumentException("an empty cpupool name: give Pool-N or its node's name, or none for all");
+            }
+        }
+
+        /** Every pool. */
+        public CpupoolList() {
+            this(null);
+        }
+
+        @Override
+        public String op() {
+            return OP;
+        }
+
+        @Override
+        public Class<ControlReply.Cpupools> replyType() {
+            return ControlReply.Cpupools.class;
+        }
+    }
+
     /** Domus's own events, oldest first. */
     record Dmesg() implements ControlRequest<ControlReply.Events> {
         public static final String OP = "dmesg";

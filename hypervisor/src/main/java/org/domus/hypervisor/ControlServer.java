@@ -294,6 +294,7 @@ public final class ControlServer implements AutoCloseable {
                 d.pin(r.vcpu(), hostSubset(r.cpus()));
                 yield new ControlReply.Vcpus(d.vcpus());
             }
+            case ControlRequest.CpupoolList r -> new ControlReply.Cpupools(cpupools(hv, r.pool()));
             case ControlRequest.Dmesg r -> new ControlReply.Events(hv.mux().events().events().stream()
                     .map(e -> new ControlReply.LogLine(e.time().toString(), e.text())).toList());
             case ControlRequest.InitDom0less r -> new ControlReply.Dom0lessInit(hv.store()
@@ -308,6 +309,28 @@ public final class ControlServer implements AutoCloseable {
         if (!d.awaitAfter(asked, max)) {
             throw new ControlException("%s has not settled %d s after the %s".formatted(d, max.toSeconds(), op));
         }
+    }
+
+    /**
+     * Every pool, or the one named {@code pool}: by its name (Pool-N, as xl names boot pools), its node's name or its
+     * node's path. Its domains are those that exist, as xl counts them.
+     */
+    private static List<CpupoolInfo> cpupools(Hypervisor hv, String pool) throws ControlException {
+        List<CpupoolInfo> out = new ArrayList<>();
+        for (CpuPool p : hv.pools()) {
+            String node = p.path() == null ? "" : p.path();
+            String nodeName = node.substring(node.lastIndexOf('/') + 1);
+            if (pool != null && !pool.equals(p.name()) && !(!node.isEmpty() && (pool.equals(node) || pool.equals(nodeName)))) {
+                continue;
+            }
+            int domains = (int) hv.domains().stream().filter(d -> d.pool().id() == p.id() && d.state().isListed()).count();
+            out.add(new CpupoolInfo(p.id(), p.name(), node, p.cpus().stream().boxed().toList(), p.scheduler(), domains));
+        }
+        if (out.isEmpty() && pool != null) {
+            throw new ControlException("no cpupool '%s' (there %s %s)".formatted(ControlCodec.shown(pool),
+                    hv.pools().size() == 1 ? "is" : "are", String.join(", ", hv.pools().stream().map(CpuPool::name).toList())));
+        }
+        return out;
     }
 
     /** A CPU list every CPU of which the host has (and Domus may use). */

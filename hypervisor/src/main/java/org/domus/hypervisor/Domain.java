@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -90,6 +92,8 @@ public final class Domain {
     private boolean retired;
     /** Per vCPU, the host CPUs it may run on; null: wherever the host scheduler puts it. Guarded by the lock. */
     private final List<BitSet> affinity;
+    /** The cpupool it runs in: its vCPUs never leave its CPUs. */
+    private final CpuPool pool;
 
     /** Its Xen guest ABI, null for a plain domain: lives as long as the domain, each new guest attached to it. */
     private final XenDomain xen;
@@ -116,6 +120,16 @@ public final class Domain {
     /** {@code xen}: the Xen guest ABI its guests see ({@code xen,enhanced} on an engine that gives one), or null. */
     Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux,
            List<BitSet> affinity, StoreChannel storeChannel, XenDomain xen) {
+        this(id, name, spec, engine, policies, mux, affinity, storeChannel, xen, CpuPool.wholeHost());
+    }
+
+    /**
+     * {@code pool}: the cpupool it runs in; under its null scheduler {@code affinity} is the CPU each vCPU holds, and
+     * is registered with the pool here.
+     */
+    Domain(int id, String name, DomainSpec spec, Engine engine, ExitPolicies policies, ConsoleMux mux,
+           List<BitSet> affinity, StoreChannel storeChannel, XenDomain xen, CpuPool pool) {
+        this.pool = pool;
         this.xen = xen;
         this.id = id;
         this.plannedName = name;
@@ -126,6 +140,14 @@ public final class Domain {
         this.policies = policies;
         this.mux = mux;
         this.affinity = new ArrayList<>(affinity);
+        if (pool.nullScheduler()) {
+            for (int v = 0; v < affinity.size(); v++) {
+                BitSet cpu = affinity.get(v);
+                if (cpu != null && cpu.cardinality() == 1) {
+                    pool.hold(cpu.nextSetBit(0), this, v);
+                }
+            }
+        }
         this.bootFiles = BootFiles.of(spec);
         if (xen != null) {
             // hvc0 outlives each guest (a reboot attaches the new one to the same ring): one reader for the domain's life
@@ -669,24 +691,48 @@ public final class Domain {
 
     /**
      * Pins vCPU {@code vcpu} (-1: every vCPU) to {@code cpus}, now if it runs and again after each restart. An
-     * unpinned vCPU is given {@code cpus} = every host CPU.
+     * unpinned vCPU is given {@code cpus} = every host CPU. As in Xen, a vCPU runs only on the CPUs of its cpupool that
+     * {@code cpus} names: none is refused (xl's "Setting vcpu affinity: Invalid argument"), and under the pool's null
+     * scheduler the vCPU keeps the CPU it holds if still named, else takes the first named CPU no vCPU holds.
      */
     public void pin(int vcpu, BitSet cpus) throws ControlException {
         if (vcpu < -1 || vcpu >= spec.vcpus()) {
             throw new ControlException("%s has no vCPU %d (it has %s)".formatted(this, vcpu,
                     spec.vcpus() == 1 ? "vCPU 0" : "vCPUs 0-" + (spec.vcpus() - 1)));
         }
+        String which = vcpu == -1 ? "all" : Integer.toString(vcpu);
+        BitSet allowed = (BitSet) cpus.clone();
+        allowed.and(pool.cpus());
+        if (allowed.isEmpty()) {
+            throw new ControlException(("%s: cannot pin vCPU %s to CPUs %s: it runs in cpupool %s, and a vCPU runs only "
+                    + "on its pool's CPUs (xl: \"Setting vcpu affinity: Invalid argument\")").formatted(this, which,
+                    CpuSet.format(cpus, Hypervisor.hostCpus()), pool));
+        }
+        List<Integer> targets = new ArrayList<>();
+        for (int v = 0; v < spec.vcpus(); v++) {
+            if (vcpu == -1 || v == vcpu) {
+                targets.add(v);
+            }
+        }
+        Map<Integer, BitSet> placed = new HashMap<>();
         lock.lock();
         try {
+            if (pool.nullScheduler()) {
+                pool.move(this, targets, allowed).forEach((v, cpu) -> {
+                    BitSet one = new BitSet();
+                    one.set(cpu);
+                    placed.put(v, one);
+                });
+            } else {
+                targets.forEach(v -> placed.put(v, allowed));
+            }
             List<Long> threads = vcpuThreads;
-            for (int v = 0; v < spec.vcpus(); v++) {
-                if (vcpu != -1 && v != vcpu) {
-                    continue;
-                }
-                affinity.set(v, (BitSet) cpus.clone());
+            for (int v : targets) {
+                BitSet now = placed.get(v);
+                affinity.set(v, (BitSet) now.clone());
                 if (!state.isFinal() && v < threads.size()) {
                     try {
-                        CpuAffinity.set(threads.get(v), cpus);
+                        CpuAffinity.set(threads.get(v), now);
                     } catch (AffinityException e) {
                         throw new ControlException("%s: cannot pin vCPU %d: %s".formatted(this, v, e.getMessage()));
                     }
@@ -695,8 +741,20 @@ public final class Domain {
         } finally {
             lock.unlock();
         }
-        event("vCPU %s pinned to CPUs %s".formatted(vcpu == -1 ? "all" : Integer.toString(vcpu),
-                CpuSet.format(cpus, Hypervisor.hostCpus())));
+        BitSet host = Hypervisor.hostCpus();
+        if (pool.nullScheduler()) {
+            List<String> each = new ArrayList<>();
+            targets.forEach(v -> each.add("vCPU %d on CPU %s".formatted(v, CpuSet.format(placed.get(v), host))));
+            event("vCPU %s pinned to CPUs %s, each on a CPU of its own (%s's null scheduler): %s".formatted(which,
+                    CpuSet.format(cpus, host), pool.name(), String.join(", ", each)));
+        } else {
+            event("vCPU %s pinned to CPUs %s".formatted(which, CpuSet.format(allowed, host)));
+        }
+    }
+
+    /** The cpupool it runs in. */
+    public CpuPool pool() {
+        return pool;
     }
 
     // ---- what the toolstack shows ------------------------------------------------------------------------------

@@ -49,11 +49,14 @@ public final class Hypervisor implements AutoCloseable {
      * memory map under Domus as under Xen.
      */
     static final long GUEST_RAM_BASE = 0x4000_0000L;
+    /** Its cpupools by id: Pool-0 first. */
+    private final List<CpuPool> pools;
     /** Notified whenever a domain changes state. */
     private final Object settled = new Object();
 
-    private Hypervisor(List<Domain> domains, ConsoleMux mux, SystemStore store, XenSystem xen) {
+    private Hypervisor(List<Domain> domains, ConsoleMux mux, SystemStore store, XenSystem xen, List<CpuPool> pools) {
         this.xen = xen;
+        this.pools = List.copyOf(pools);
         this.domains = List.copyOf(domains);
         this.mux = mux;
         this.store = store;
@@ -102,6 +105,9 @@ public final class Hypervisor implements AutoCloseable {
         }
         List<Domain> domains = new ArrayList<>();
         XenSystem xen = new XenSystem();
+        // without pool nodes Pool-0 is whatever CPUs Domus may use (a taskset or cpuset narrows them), not 0..n-1
+        List<CpuPool> pools = plan.hasCpupools() ? plan.cpupools().stream().map(CpuPool::new).toList()
+                : List.of(CpuPool.wholeHost(plan.cpupools().getFirst().scheduler()));
         for (PlannedDomain d : plan.domains()) {
             Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
             Files.createDirectories(dir);
@@ -123,13 +129,14 @@ public final class Hypervisor implements AutoCloseable {
             mux.attachLog(d.id(), dir.resolve("console.log"));
             StoreChannel store = xd == null ? new StoreChannel(d.enhanced(), d.storeEventChannel())
                     : new StoreChannel(d.enhanced(), xd.storePort(), xd.layout().storePfn());
-            Domain domain = new Domain(d.id(), d.name(), spec, engine, policies, mux, affinity(d), store, xd);
+            CpuPool pool = pools.stream().filter(p -> p.id() == d.cpupool().id()).findFirst().orElseThrow();
+            Domain domain = new Domain(d.id(), d.name(), spec, engine, policies, mux, affinity(d), store, xd, pool);
             owner.set(domain);
             domain.useStore(systemStore);
             domains.add(domain);
         }
         BootTrace.mark("domains made");
-        return new Hypervisor(domains, mux, systemStore, xen);
+        return new Hypervisor(domains, mux, systemStore, xen, pools);
     }
 
     /**
@@ -217,13 +224,30 @@ public final class Hypervisor implements AutoCloseable {
 
     /** Stand-in systems for tests: domains already built and started. */
     static Hypervisor of(List<Domain> domains, ConsoleMux mux) {
-        return new Hypervisor(domains, mux, null, new XenSystem());
+        return new Hypervisor(domains, mux, null, new XenSystem(), pools(domains));
     }
 
     /** Stand-in systems for tests, with a store that was given to each domain. */
     static Hypervisor of(List<Domain> domains, ConsoleMux mux, SystemStore store) {
         store.reportTo(mux);
-        return new Hypervisor(domains, mux, store, new XenSystem());
+        return new Hypervisor(domains, mux, store, new XenSystem(), pools(domains));
+    }
+
+    /** The distinct pools of stand-in domains, by id. */
+    private static List<CpuPool> pools(List<Domain> domains) {
+        List<CpuPool> out = new ArrayList<>();
+        for (Domain d : domains) {
+            if (out.stream().noneMatch(p -> p.id() == d.pool().id())) {
+                out.add(d.pool());
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /** Its cpupools, by id. */
+    public List<CpuPool> pools() {
+        return pools;
     }
 
     /** The system's xenstored, if it has one. */

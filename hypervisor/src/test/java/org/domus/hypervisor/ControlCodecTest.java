@@ -73,6 +73,8 @@ class ControlCodecTest {
         assertThat(decode("{\"v\":1,\"op\":\"reboot\",\"domain\":\"web\",\"timeout\":null}")).isEqualTo(new ControlRequest.Reboot("web"));
         assertThat(decode("{\"op\":\"list\",\"v\":1}")).isEqualTo(new ControlRequest.ListDomains(false));
         assertThat(decode("{\"v\":1,\"op\":\"vcpu-list\"}")).isEqualTo(new ControlRequest.VcpuList());
+        assertThat(decode("{\"v\":1,\"op\":\"cpupool-list\"}")).isEqualTo(new ControlRequest.CpupoolList());
+        assertThat(decode("{\"v\":1,\"op\":\"cpupool-list\",\"pool\":\"Pool-1\"}")).isEqualTo(new ControlRequest.CpupoolList("Pool-1"));
         assertThat(decode("{\"v\":1,\"op\":\"console\",\"domain\":\"d1\"}")).isEqualTo(new ControlRequest.Console("d1", true));
         assertThat(decode("{\"v\":1,\"op\":\"vcpu-pin\",\"domain\":\"d1\",\"vcpu\":\"all\",\"cpus\":\"0-1\"}"))
                 .isEqualTo(new ControlRequest.VcpuPin("d1", ControlRequest.VcpuPin.ALL, "0-1"));
@@ -223,6 +225,7 @@ class ControlCodecTest {
                 domain.injectNull(0.3).map(ControlRequest.VcpuList::new),
                 Combinators.combine(domain, Arbitraries.integers().between(ControlRequest.VcpuPin.ALL, Integer.MAX_VALUE),
                         texts().filter(s -> !s.isBlank())).as(ControlRequest.VcpuPin::new),
+                domain.injectNull(0.3).map(ControlRequest.CpupoolList::new),
                 Arbitraries.just(new ControlRequest.Dmesg()),
                 Arbitraries.just(new ControlRequest.InitDom0less()),
                 Combinators.combine(domain, flag).as(ControlRequest.Console::new),
@@ -251,6 +254,9 @@ class ControlCodecTest {
         Arbitrary<StoreInitReport> report = Combinators.combine(
                 Combinators.combine(Arbitraries.integers(), t, t).as(StoreInit::new).list().ofMaxSize(4), t).as(StoreInitReport::new);
         Arbitrary<ControlReply.LogLine> event = Combinators.combine(t, t).as(ControlReply.LogLine::new);
+        Arbitrary<CpupoolInfo> pool = Combinators.combine(Arbitraries.integers(), t, t,
+                Arbitraries.integers().between(0, CpuAffinity.MAX_CPUS - 1).list().ofMaxSize(6), t, Arbitraries.integers())
+                .as(CpupoolInfo::new);
         Arbitrary<ControlRequest<?>> anyRequest = requests();
         return Arbitraries.oneOf(List.of(
                 system.map(r -> new Exchange(new ControlRequest.SystemQuery(), r)),
@@ -260,6 +266,7 @@ class ControlCodecTest {
                 Combinators.combine(anyRequest.filter(r -> r.replyType() == ControlReply.Vcpus.class), vcpuInfo.list().ofMaxSize(5))
                         .as((r, l) -> new Exchange(r, new ControlReply.Vcpus(l))),
                 event.list().ofMaxSize(5).map(l -> new Exchange(new ControlRequest.Dmesg(), new ControlReply.Events(l))),
+                pool.list().ofMaxSize(4).map(l -> new Exchange(new ControlRequest.CpupoolList(), new ControlReply.Cpupools(l))),
                 report.map(r -> new Exchange(new ControlRequest.InitDom0less(), new ControlReply.Dom0lessInit(r))),
                 Combinators.combine(t, Arbitraries.of(true, false))
                         .as((d, in) -> new Exchange(new ControlRequest.Console("d1", true), new ControlReply.ConsoleAttached(d, in)))));

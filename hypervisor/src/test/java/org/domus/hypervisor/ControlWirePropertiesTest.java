@@ -26,7 +26,8 @@ class ControlWirePropertiesTest {
             new ControlRequest.ListDomains(true), new ControlRequest.Info("d1"), new ControlRequest.VcpuList(null),
             new ControlRequest.VcpuPin("d1", 0, "0"), new ControlRequest.Dmesg(), new ControlRequest.InitDom0less(),
             new ControlRequest.Console("d1", true), new ControlRequest.Shutdown("d1"), new ControlRequest.Create("d1"),
-            new ControlRequest.Sysrq("d1", "h"), new ControlRequest.MemSet("d1", 65536), new ControlRequest.VcpuSet("d1", 1));
+            new ControlRequest.Sysrq("d1", "h"), new ControlRequest.MemSet("d1", 65536), new ControlRequest.VcpuSet("d1", 1),
+            new ControlRequest.CpupoolList("Pool-1"));
 
     @Property(tries = 1500)
     void anyJsonObjectIsARequestOrRefusedInOneLine(@ForAll("requestLines") String line) {
@@ -77,10 +78,10 @@ class ControlWirePropertiesTest {
     @Provide
     Arbitrary<String> requestLines() {
         Arbitrary<String> op = Arbitraries.oneOf(Arbitraries.of("system", "list", "info", "pause", "unpause", "shutdown",
-                "reboot", "destroy", "create", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "console", "sysrq", "mem-set", "vcpu-set").map(ControlWirePropertiesTest::quoted),
+                "reboot", "destroy", "create", "vcpu-list", "vcpu-pin", "dmesg", "init-dom0less", "console", "sysrq", "mem-set", "vcpu-set", "cpupool-list").map(ControlWirePropertiesTest::quoted),
                 value(2));
         Arbitrary<String> version = Arbitraries.oneOf(Arbitraries.just("1"), value(1));
-        Arbitrary<String> members = member(List.of("domain", "all", "timeout", "wait", "force", "vcpu", "cpus", "input", "key", "targetKib", "vcpus", "v", "op", "x"))
+        Arbitrary<String> members = member(List.of("domain", "all", "timeout", "wait", "force", "vcpu", "cpus", "input", "key", "targetKib", "vcpus", "pool", "v", "op", "x"))
                 .list().ofMaxSize(5).map(l -> String.join("", l.stream().map(m -> "," + m).toList()));
         return Combinators.combine(version, op, members).as((v, o, rest) -> "{\"v\":" + v + ",\"op\":" + o + rest + "}");
     }
