@@ -12,12 +12,23 @@ import org.domus.engine.xen.XenGuest;
  * @param initrd      null when the domain has no ramdisk
  * @param workDir     a folder of the domain's own for sockets, logs and files the engine needs
  * @param xen         null for a plain domain; else how it becomes a Xen guest ({@code xen,enhanced})
+ * @param machine     its GIC, UART and device-tree edit; null means {@link GuestMachine#DEFAULT}
  */
 public record DomainSpec(String name, GuestArch arch, long memoryBytes, int vcpus, Path kernel, Path initrd,
-                         String cmdline, Path workDir, XenGuest xen) {
+                         String cmdline, Path workDir, XenGuest xen, GuestMachine machine) {
+    public DomainSpec {
+        machine = machine == null ? GuestMachine.DEFAULT : machine;
+    }
+
+    /** A domain on the default machine (see {@link GuestMachine#DEFAULT}). */
+    public DomainSpec(String name, GuestArch arch, long memoryBytes, int vcpus, Path kernel, Path initrd,
+                      String cmdline, Path workDir, XenGuest xen) {
+        this(name, arch, memoryBytes, vcpus, kernel, initrd, cmdline, workDir, xen, null);
+    }
+
     /** A plain domain: no Xen guest ABI. */
     public DomainSpec(String name, GuestArch arch, long memoryBytes, int vcpus, Path kernel, Path initrd,
                       String cmdline, Path workDir) {
-        this(name, arch, memoryBytes, vcpus, kernel, initrd, cmdline, workDir, null);
+        this(name, arch, memoryBytes, vcpus, kernel, initrd, cmdline, workDir, null, null);
     }
 }
