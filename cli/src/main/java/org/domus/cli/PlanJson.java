@@ -1,6 +1,7 @@
 package org.domus.cli;
 
 import org.domus.dom0less.BootModule;
+import org.domus.dom0less.PartialDeviceTree;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.dom0less.Problem;
@@ -37,6 +38,7 @@ final class PlanJson {
             ObjectNode pl = root.putObject("plan");
             pl.put("scheduler", plan.scheduler());
             pl.put("conswitch", String.valueOf(plan.conswitch()));
+            pl.putObject("gic").put("version", plan.gic().version()).put("source", plan.gic().source());
             ArrayNode domains = pl.putArray("domains");
             for (PlannedDomain d : plan.domains()) {
                 ObjectNode o = domains.addObject();
@@ -47,8 +49,11 @@ final class PlanJson {
                 module(o, "kernel", d.kernel());
                 module(o, "ramdisk", d.ramdisk());
                 module(o, "dtb", d.deviceTree());
+                if (d.deviceTree() != null && d.id() != 0) {
+                    ((ObjectNode) o.get("dtb")).put("merges", PartialDeviceTree.describe(d.deviceTree()));
+                }
                 o.put("cmdline", d.cmdline()).put("console", d.console()).put("enhanced", d.enhanced().toString())
-                        .put("storeEventChannel", d.storeEventChannel());
+                        .put("storeEventChannel", d.storeEventChannel()).put("uart", d.uart());
             }
         }
         try {

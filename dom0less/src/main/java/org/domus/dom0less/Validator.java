@@ -55,7 +55,7 @@ public final class Validator {
                         "no module node is at this address, so the file is not used"));
             }
         });
-        return new SystemConfig(config.domains(), config.xen(), config.cpupoolPaths(), problems);
+        return config.withProblems(problems);
     }
 
     /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */
@@ -66,7 +66,7 @@ public final class Validator {
         if (found.isEmpty()) {
             ctx.problems.error("no-domains", "/chosen", "no /chosen node: nothing to boot");
             XenCommandLine none = new XenCommandLine("", XenArgs.DEFAULT_SCHEDULER, XenArgs.DEFAULT_CONSWITCH, -1);
-            return new SystemConfig(List.of(), none, List.of(), ctx.problems.list());
+            return new SystemConfig(List.of(), none, List.of(), ctx.problems.list(), new Gic(Gic.DEFAULT_VERSION, "default"));
         }
         Located chosen = found.get();
         XenCommandLine xen = XenArgs.read(chosen, Dom0Reader.kernelHasBootargs(chosen), ctx.problems);
@@ -98,7 +98,8 @@ public final class Validator {
         dom0.build(xen).ifPresent(all::add);
         all.addAll(domUs);
         new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded);
-        return new SystemConfig(all, xen, cpupools, ctx.problems.list());
+        Gic gic = GuestMachineRules.check(fdt.root(), host, all, ctx.problems);
+        return new SystemConfig(all, xen, cpupools, ctx.problems.list(), gic);
     }
 
     /** /chosen, as Xen finds it: the first top-level node named "chosen" (with or without a unit address). */
