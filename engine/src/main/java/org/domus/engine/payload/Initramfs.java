@@ -14,7 +14,9 @@ import java.util.zip.GZIPOutputStream;
  * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed; {@code idle}: nothing
  * more, not even the power button, until it is destroyed; {@code escapes}: a line of terminal control sequences, a C1
  * control and a carriage return, as a hostile guest prints; {@code xen}: a {@code DOMUS-HYPERVISOR <name> type=<type>}
- * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest). Tests and
+ * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest; {@code devicetree}: a {@code DOMUS-DT <name> gic=<compatible>
+ * nodes=<…>} line, the GIC's compatible and the nodes of {@code /} and {@code /passthrough} in the guest's device
+ * tree). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -81,6 +83,14 @@ public final class Initramfs {
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
               xen) { read -r type < /sys/hypervisor/type; } 2>/dev/null || type=none
                    echo "DOMUS-HYPERVISOR $name type=$type"; poweroff -f ;;
+              # what the guest's device tree holds: its GIC's compatible, its top-level nodes and those of /passthrough
+              devicetree) set +f; nodes=
+                for n in /proc/device-tree/* /proc/device-tree/passthrough/*; do
+                  [ -d "$n" ] && nodes="$nodes ${n#/proc/device-tree/}"
+                done
+                # the property has no newline, so read ends at end of file, fails, and has still set gic
+                gic=none; { read -r gic < /proc/device-tree/intc@8000000/compatible; } 2>/dev/null
+                echo "DOMUS-DT $name gic=$gic nodes=$nodes"; poweroff -f ;;
               escapes) printf 'DOMUS-ESCAPES \\033]0;pwned\\007\\033[2J\\033P$qm\\033\\\\\\033[21t\\302\\233 50%%\\r100%% caf\\303\\251\\n'
                        poweroff -f ;;
               *) poweroff -f ;;
