@@ -101,12 +101,12 @@ class GuestMachineBootTest {
             assertThat(hv.domains().get(0).lastExit()).isInstanceOf(ExitReason.PowerOff.class);
             assertThat(hv.domains().get(1).lastExit()).isInstanceOf(ExitReason.PowerOff.class);
         }
+        assertThat(console.lines()).noneMatch(l -> l.startsWith("(d2) "));
+        assertThat(Files.readString(dir.resolve("run/d2-silent/console.log"))).isEmpty();
         String line = console.await(l -> l.startsWith("(d1) DOMUS-DT xenguest "), 1, BOOT).getFirst();
         assertThat(line).contains(" gic=arm,gic-v3 ");
         assertThat(nodes(line)).contains("passthrough", "passthrough/foo", "hypervisor", "intc@8000000")
                 .noneMatch(n -> n.startsWith("pl011"));
-        assertThat(console.lines()).noneMatch(l -> l.startsWith("(d2) "));
-        assertThat(Files.readString(dir.resolve("run/d2-silent/console.log"))).isEmpty();
     }
 
     @Test
