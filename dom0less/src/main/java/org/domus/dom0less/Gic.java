@@ -18,7 +18,7 @@ import org.domus.fdt.Property;
  */
 public record Gic(int version, String source) {
     static final int DEFAULT_VERSION = 3;
-    /** The compatibles Xen's own GIC drivers bind (gic-v2.c, gic-v3.c), with the version each means. */
+    /** The compatibles of Xen 4.17's GIC drivers (gic-v2.c: a15, a7, gic-400; gic-v3.c), and an A9's GIC, a v2 too. */
     static final Map<String, Integer> COMPATIBLES = Map.of("arm,gic-400", 2, "arm,cortex-a15-gic", 2,
             "arm,cortex-a9-gic", 2, "arm,cortex-a7-gic", 2, "arm,gic-v3", 3);
 
