@@ -31,7 +31,11 @@ final class GuestMachineRules {
                             + "system's GIC is v2 (%s)", d.cpus(), GICV2_MAX_VCPUS, gic.source());
                 }
             }
-            if (!d.dom0()) {
+            boolean x86 = d.kernel() != null && d.kernel().image() != null && d.kernel().image().arch() == Arch.X86_64;
+            if (!d.dom0() && x86 && d.deviceTree() != null) {
+                problems.error("dtb-x86", d.deviceTree().path(), "an x86 guest boots without a device tree, so a partial "
+                        + "one has nothing to merge into");
+            } else if (!d.dom0()) {
                 PartialDeviceTree.check(d.deviceTree(), problems);
             }
         }

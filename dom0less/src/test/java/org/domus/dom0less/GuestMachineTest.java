@@ -192,6 +192,13 @@ class GuestMachineTest {
     }
 
     @Test
+    void anX86GuestHasNoTreeToMergeAPartialOneInto() throws Exception {
+        modules().at(0x1000000, "bzImage", Payloads.bzImage(0x1000));
+        assertThat(errors(system(HOST, "", withPartial("d", dtc("/dts-v1/;\n/ { passthrough { }; };"))))).containsExactly(
+                "/chosen/d/dtb: error: an x86 guest boots without a device tree, so a partial one has nothing to merge into");
+    }
+
+    @Test
     void thePlanSaysWhatAPartialTreeMerges() throws Exception {
         byte[] partial = dtc("/dts-v1/;\n/ { gic { }; aliases { net = \"/passthrough/eth\"; }; passthrough { eth { }; foo { }; }; };");
         Plan plan = Plan.of(system(HOST, "", withPartial("d", partial)));
