@@ -23,6 +23,9 @@ import org.domus.fdt.Property;
 public final class PartialDeviceTree {
     /** Xen's GUEST_PHANDLE_GIC: the guest's own nodes take phandles from here, the partial tree's stay below. */
     static final int GUEST_PHANDLE_GIC = 65000;
+    /** QEMU numbers the phandles of the tree it makes from here (a handful); the qemu engine's guests boot on it. */
+    static final int QEMU_PHANDLES = 0x8000;
+    static final int QEMU_PHANDLES_END = 0x8100;
     static final Set<String> TAKEN = Set.of("gic", "aliases", "passthrough");
     static final List<String> DEVICE_ASSIGNMENT = List.of("xen,reg", "xen,path", "xen,force-assign-without-iommu");
 
@@ -68,6 +71,10 @@ public final class PartialDeviceTree {
                 problems.error("dtb-phandle", dtb.path(), "partial device tree node %s has phandle %d: Xen numbers the "
                         + "guest's own nodes from %d, so a partial tree's phandles stay below %d", path,
                         Integer.toUnsignedLong(phandle), GUEST_PHANDLE_GIC, GUEST_PHANDLE_GIC - 1);
+            } else if (phandle >= QEMU_PHANDLES && phandle < QEMU_PHANDLES_END) {
+                problems.warning("dtb-phandle", dtb.path(), "partial device tree node %s has phandle 0x%x: the qemu "
+                        + "engine's guest tree is QEMU's, whose own phandles start at 0x%x; a domain whose phandle "
+                        + "QEMU uses too is refused at boot", path, phandle, QEMU_PHANDLES);
             }
         });
     }
