@@ -92,8 +92,9 @@ public final class PartialDeviceTree {
 
     /**
      * {@code guest} (a guest's whole device tree) with {@code partial} merged as Xen merges it: {@code /passthrough}
-     * copied into the root, {@code /aliases}' properties added to the guest's, and every {@code interrupt-parent}
-     * naming the {@code /gic} placeholder made to name the guest's interrupt controller.
+     * copied into the root, {@code /aliases}' properties added to the guest's, and the guest's interrupt controller
+     * (its root's {@code interrupt-parent}) given the {@code /gic} placeholder's phandle, every interrupt reference to
+     * it following, so that whatever in the partial tree names {@code /gic} names the guest's GIC.
      *
      * @param where the module's path, for messages
      * @throws IllegalArgumentException when the trees cannot be merged (a phandle both use), naming {@code where}
@@ -110,6 +111,14 @@ public final class PartialDeviceTree {
         Map<Integer, String> taken = phandles(g.root(), "/", new HashMap<>());
         int placeholder = p.node("/gic").flatMap(n -> cell(n, "phandle").or(() -> cell(n, "linux,phandle"))).orElse(0);
         int guestGic = cell(g.root(), "interrupt-parent").orElse(0);
+        if (placeholder != 0 && guestGic != 0 && placeholder != guestGic) {
+            if (taken.containsKey(placeholder)) {
+                throw new IllegalArgumentException("%s: partial device tree node /gic has phandle 0x%x, which the guest's %s has too: renumber the partial tree's phandles"
+                        .formatted(where, placeholder, taken.get(placeholder)));
+            }
+            g = InterruptPhandles.renumber(g, guestGic, placeholder);
+            taken.put(placeholder, taken.remove(guestGic));
+        }
         Optional<Node> passthrough = p.node("/passthrough");
         Optional<Node> aliases = p.node("/aliases");
         for (Node n : List.of(passthrough, aliases).stream().flatMap(Optional::stream).toList()) {
@@ -121,7 +130,7 @@ public final class PartialDeviceTree {
             });
         }
         if (passthrough.isPresent()) {
-            Node copy = copied(passthrough.get(), placeholder, guestGic);
+            Node copy = copied(passthrough.get());
             g = g.edit("/", r -> r.child("passthrough").map(old -> r.replacingChild(old, copy)).orElseGet(() -> r.withChild(copy)));
         }
         if (aliases.isPresent()) {
@@ -138,20 +147,10 @@ public final class PartialDeviceTree {
         return g.toDtb();
     }
 
-    /** A passthrough node as Xen copies it: without the device-assignment properties, the GIC placeholder resolved. */
-    private static Node copied(Node node, int placeholder, int guestGic) {
-        List<Property> props = new ArrayList<>();
-        for (Property prop : node.properties()) {
-            if (DEVICE_ASSIGNMENT.contains(prop.name())) {
-                continue;
-            }
-            if (prop.name().equals("interrupt-parent") && placeholder != 0 && guestGic != 0
-                    && cell(node, "interrupt-parent").orElse(0) == placeholder) {
-                prop = Property.ofCells("interrupt-parent", guestGic);
-            }
-            props.add(prop);
-        }
-        return new Node(node.name(), props, node.children().stream().map(c -> copied(c, placeholder, guestGic)).toList());
+    /** A passthrough node as Xen copies it: without the device-assignment properties. */
+    private static Node copied(Node node) {
+        List<Property> props = node.properties().stream().filter(p -> !DEVICE_ASSIGNMENT.contains(p.name())).toList();
+        return new Node(node.name(), props, node.children().stream().map(PartialDeviceTree::copied).toList());
     }
 
     private static Optional<Integer> cell(Node node, String name) {

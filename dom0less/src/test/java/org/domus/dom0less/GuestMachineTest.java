@@ -158,7 +158,11 @@ class GuestMachineTest {
                 / {
                     interrupt-parent = <0x8002>;
                     #address-cells = <2>; #size-cells = <2>;
-                    intc@8000000 { compatible = "arm,gic-v3"; interrupt-controller; #interrupt-cells = <3>; phandle = <0x8002>; };
+                    intc@8000000 { compatible = "arm,gic-v3"; interrupt-controller; #interrupt-cells = <3>; #address-cells = <2>;
+                        phandle = <0x8002>; its { msi-controller; phandle = <0x8003>; }; };
+                    pcie { #address-cells = <3>; #interrupt-cells = <1>; msi-parent = <0x8003>;
+                        interrupt-map = <0 0 0 1 0x8002 0 0 0 3 4>, <0 0 0 2 0x8002 0 0 0 4 4>; };
+                    dev { interrupts-extended = <0x8002 0 5 4>; };
                     aliases { serial0 = "/pl011@9000000"; };
                 };""");
         byte[] partial = dtc("""
@@ -176,7 +180,16 @@ class GuestMachineTest {
         Fdt merged = Fdt.fromDtb(PartialDeviceTree.merge(guest, partial, "/chosen/d/dtb"));
         Node foo = merged.node("/passthrough/foo").orElseThrow();
         assertThat(foo.property("compatible").orElseThrow().string()).isEqualTo("domus,test");
-        assertThat(foo.property("interrupt-parent").orElseThrow().cells()).containsExactly(0x8002);
+        // as under Xen, the guest's GIC takes the placeholder's phandle, and every interrupt reference follows it
+        int gic = merged.node("/intc@8000000").orElseThrow().property("phandle").orElseThrow().cells()[0];
+        assertThat(foo.property("interrupt-parent").orElseThrow().cells()).containsExactly(gic);
+        assertThat(gic).isNotEqualTo(0x8002);
+        assertThat(merged.root().property("interrupt-parent").orElseThrow().cells()).containsExactly(gic);
+        assertThat(merged.node("/pcie").orElseThrow().property("interrupt-map").orElseThrow().cells())
+                .containsExactly(0, 0, 0, 1, gic, 0, 0, 0, 3, 4, 0, 0, 0, 2, gic, 0, 0, 0, 4, 4);
+        assertThat(merged.node("/pcie").orElseThrow().property("msi-parent").orElseThrow().cells()).containsExactly(0x8003);
+        assertThat(merged.node("/dev").orElseThrow().property("interrupts-extended").orElseThrow().cells())
+                .containsExactly(gic, 0, 5, 4);
         assertThat(merged.node("/passthrough").orElseThrow().property("compatible").orElseThrow().string()).isEqualTo("simple-bus");
         assertThat(merged.node("/aliases").orElseThrow().properties().stream().map(p -> p.name())).containsExactlyInAnyOrder("serial0", "test");
         assertThat(merged.node("/gic")).isEmpty();
