@@ -19,7 +19,7 @@ import org.domus.fdt.Property;
 /**
  * What makes a QEMU domain a Xen guest ({@link DomainSpec#xen()} set): the EL2 program as QEMU's {@code -kernel}
  * (entered at EL2 with {@code virtualization=on}), the guest's kernel beside it ({@code -device loader}), guest RAM
- * shared with Domus, one channel per vCPU, and QEMU's own device tree edited: the EL2 program's pages reserved
+ * shared with Domus, one channel per vCPU, and QEMU's own device tree edited ({@link GuestDtb}, first of its edits): the EL2 program's pages reserved
  * ({@code no-map}), the channels' virtio-mmio nodes removed so the guest never sees them, then the Xen ABI's edit.
  * The initrd and command line go through QEMU's {@code -initrd} and {@code -append}, which QEMU places and writes
  * into {@code /chosen} of the tree it is given as it does for any kernel.
