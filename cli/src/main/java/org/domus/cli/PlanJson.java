@@ -2,6 +2,7 @@ package org.domus.cli;
 
 import org.domus.dom0less.BootModule;
 import org.domus.dom0less.Cpupool;
+import org.domus.dom0less.PartialDeviceTree;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.dom0less.Problem;
@@ -45,6 +46,7 @@ final class PlanJson {
                 p.cpus().stream().forEach(o.putArray("cpus")::add);
                 o.put("sched", p.scheduler());
             }
+            pl.putObject("gic").put("version", plan.gic().version()).put("source", plan.gic().source());
             ArrayNode domains = pl.putArray("domains");
             for (PlannedDomain d : plan.domains()) {
                 ObjectNode o = domains.addObject();
@@ -56,8 +58,11 @@ final class PlanJson {
                 module(o, "ramdisk", d.ramdisk());
                 module(o, "dtb", d.deviceTree());
                 o.put("cpupool", d.cpupool().name());
+                if (d.deviceTree() != null && d.id() != 0) {
+                    ((ObjectNode) o.get("dtb")).put("merges", PartialDeviceTree.describe(d.deviceTree()));
+                }
                 o.put("cmdline", d.cmdline()).put("console", d.console()).put("enhanced", d.enhanced().toString())
-                        .put("storeEventChannel", d.storeEventChannel());
+                        .put("storeEventChannel", d.storeEventChannel()).put("uart", d.uart());
             }
         }
         try {

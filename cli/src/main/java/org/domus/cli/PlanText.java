@@ -6,6 +6,7 @@ import java.util.List;
 import org.domus.dom0less.BootModule;
 import org.domus.dom0less.Cpupool;
 import org.domus.dom0less.Enhanced;
+import org.domus.dom0less.PartialDeviceTree;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.hypervisor.CpuSet;
@@ -20,8 +21,8 @@ final class PlanText {
     static String render(String source, Plan plan) {
         StringBuilder s = new StringBuilder();
         int n = plan.domains().size();
-        s.append("%s: %d domain%s, scheduler %s, console switch Ctrl-%c x3%n".formatted(
-                source, n, n == 1 ? "" : "s", plan.scheduler(), Character.toUpperCase(plan.conswitch())));
+        s.append("%s: %d domain%s, scheduler %s, console switch Ctrl-%c x3, %s%n".formatted(
+                source, n, n == 1 ? "" : "s", plan.scheduler(), Character.toUpperCase(plan.conswitch()), plan.gic()));
         s.append("%-4s %-16s %9s %5s %-7s %s%n".formatted("ID", "Name", "Mem(MiB)", "VCPUs", "Arch", "Console"));
         for (PlannedDomain d : plan.domains()) {
             s.append("%-4s %-16s %9d %5d %-7s %s%n".formatted("d" + d.id(), d.name(), d.memoryKib() / 1024,
@@ -44,6 +45,9 @@ final class PlanText {
             module(s, "kernel", d.kernel());
             module(s, "ramdisk", d.ramdisk());
             module(s, "dtb", d.deviceTree());
+            if (d.deviceTree() != null && d.id() != 0) {
+                line(s, "merges", PartialDeviceTree.describe(d.deviceTree()));
+            }
             line(s, "cmdline", d.cmdline().isEmpty() ? "(none)" : d.cmdline());
             line(s, "enhanced", enhanced(d));
         }

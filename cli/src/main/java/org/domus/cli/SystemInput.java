@@ -23,6 +23,7 @@ final class SystemInput {
     private final OptionSpec modules;
     private final OptionSpec hostCpus;
     private final OptionSpec hostMemoryMib;
+    private final OptionSpec gicVersion;
 
     /** Adds the SYSTEM parameter and the options to {@code spec}. */
     SystemInput(CommandSpec spec) {
@@ -33,6 +34,8 @@ final class SystemInput {
         hostCpus = Cli.option(spec, "--host-cpus", "N", Integer.class, "Plan for a host with N CPUs (default: this one).");
         hostMemoryMib = Cli.option(spec, "--host-memory", "MiB", Long.class,
                 "Plan for a host with this much RAM in MiB (default: this one).");
+        gicVersion = Cli.option(spec, "--gic-version", "2|3", Integer.class,
+                "The GIC every domain gets when the system tree has no interrupt controller to read it from (default: 3).");
     }
 
     /** The system's file. */
@@ -51,7 +54,12 @@ final class SystemInput {
         Host here = Host.current();
         Integer cpus = hostCpus.getValue();
         Long memoryMib = hostMemoryMib.getValue();
-        Host host = new Host(cpus != null ? cpus : here.cpus(), memoryMib != null ? memoryMib << 20 : here.memoryBytes());
+        Integer gic = gicVersion.getValue();
+        if (gic != null && gic != 2 && gic != 3) {
+            throw new ParameterException(spec.commandLine(), "--gic-version must be 2 or 3, not " + gic);
+        }
+        Host host = new Host(cpus != null ? cpus : here.cpus(), memoryMib != null ? memoryMib << 20 : here.memoryBytes(),
+                gic != null ? gic : 0);
         Fdt fdt = Fdt.read(system());
         BootTrace.mark("system tree read");
         return Validator.load(fdt, files, host);

@@ -9,11 +9,11 @@ import org.domus.image.Arch;
 
 /**
  * The boot plan of a valid system: domain ids in device-tree order (dom0 is d0), the vCPU placement the
- * scheduler will use, each domain's console, and the cpupools (by id) the domains run in. Made only from a system
- * without errors.
+ * scheduler will use, each domain's console, the cpupools (by id) the domains run in, and the GIC they all get.
+ * Made only from a system without errors.
  */
 public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch, List<Problem> warnings,
-                   List<Cpupool> cpupools) {
+                   List<Cpupool> cpupools, Gic gic) {
     public Plan {
         domains = List.copyOf(domains);
         warnings = List.copyOf(warnings);
@@ -45,10 +45,11 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
             Arch arch = d.kernel().image() == null ? null : d.kernel().image().arch();
             planned.add(new PlannedDomain(id, d.name(), d.path(), d.memoryKib(), d.cpus(), pinning, arch,
                     d.kernel(), d.ramdisk(), d.deviceTree(), d.cmdline(), console(d, arch), d.enhanced(),
-                    storeEventChannel(d), pool));
+                    storeEventChannel(d), pool, d.vpl011() || d.dom0()));
         }
         List<Problem> warnings = system.problems().stream().filter(p -> !p.isError()).toList();
-        return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings, system.cpupools());
+        return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings, system.cpupools(),
+                system.gic());
     }
 
     /**
@@ -85,14 +86,20 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
     }
 
     /**
-     * vpl011 is the emulated PL011 on Arm64 (the guest's ttyAMA0); on x86 it becomes a 16550 at COM1
-     * (ttyS0). Without it, an enhanced domain still has Xen's PV console (hvc0), others none.
+     * vpl011 is the emulated PL011 on Arm64 (the guest's ttyAMA0); on x86 it becomes a 16550 at COM1 (ttyS0). An
+     * enhanced Arm64 domU is a Xen guest on the qemu engine (the only engine today), so it has Xen's PV console
+     * (hvc0) too; an enhanced x86 one is not, and has no PV console. Without either, the guest has no console.
      */
     private static String console(DomainConfig d, Arch arch) {
+        List<String> consoles = new ArrayList<>();
         if (d.vpl011() || d.dom0()) {
-            return arch == Arch.X86_64 ? "16550 UART at COM1 (ttyS0)" : "vpl011 PL011 UART (ttyAMA0)";
+            String uart = arch == Arch.X86_64 ? "16550 COM1" : "pl011";
+            consoles.add(d.dom0() ? uart : uart + " (vpl011)");
         }
-        return d.enhanced() == Enhanced.NONE ? "none" : "PV console (hvc0)";
+        if (!d.dom0() && d.enhanced() != Enhanced.NONE && arch == Arch.ARM64) {
+            consoles.add("hvc0 (PV console)");
+        }
+        return consoles.isEmpty() ? "none" : String.join(", ", consoles);
     }
 
     /** Formats CPU sets the way Xen's hard-affinity strings are written: "0-3,6". */

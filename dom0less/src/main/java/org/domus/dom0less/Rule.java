@@ -89,6 +89,17 @@ public enum Rule {
     CPUPOOL_AFFINITY("cpupool-affinity", ERROR, "a xen,vcpu hard-affinity with no CPU of the domain's cpupool"),
     CPUPOOL_OVERCOMMIT("cpupool-overcommit", ERROR, "a null-scheduler cpupool with more vCPUs than CPUs"),
 
+    // ---- the guest machine and partial device trees ----
+    GIC_VERSION("gic-version", ERROR, "--gic-version contradicts the system tree's interrupt controller"),
+    GIC_XEN_GUEST("gic-xen-guest", ERROR, "a Xen guest on a GICv2 system (the EL2 program needs GICv3 list registers)"),
+    GIC_VCPUS("gic-vcpus", ERROR, "more than 8 vCPUs on a GICv2 system"),
+    DTB_PARTIAL("dtb-partial", ERROR, "a domain's partial device tree cannot be read"),
+    DTB_IGNORED("dtb-ignored", WARNING, "a partial device tree node other than /passthrough, /aliases, /gic: ignored"),
+    DTB_PHANDLE("dtb-phandle", ERROR, "a partial device tree phandle at or above Xen's own (65000)"),
+    DTB_PHANDLE_QEMU("dtb-phandle-qemu", WARNING, "a partial device tree phandle QEMU's tree may use too"),
+    DTB_PASSTHROUGH("dtb-passthrough", ERROR, "a partial device tree assigns a host device (xen,reg, xen,path)"),
+    DTB_X86("dtb-x86", ERROR, "a partial device tree for an x86 guest, which boots without one"),
+
     // ---- dom0 ----
     DOM0_MEMORY("dom0-memory", WARNING, "no dom0_mem=: dom0 gets 512 MiB, as under Xen"),
     DOM0_MODULE_UNUSED("dom0-module-unused", WARNING, "a dom0 ramdisk or event channel without a dom0 kernel"),

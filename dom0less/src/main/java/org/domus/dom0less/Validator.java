@@ -55,7 +55,7 @@ public final class Validator {
                         "no module node is at this address, so the file is not used"));
             }
         });
-        return new SystemConfig(config.domains(), config.xen(), config.cpupools(), problems);
+        return config.withProblems(problems);
     }
 
     /** As {@link #load(Fdt, ModuleSource, Host)} with another image probe (tests). */
@@ -66,7 +66,8 @@ public final class Validator {
         if (found.isEmpty()) {
             ctx.problems.add(Rule.NO_DOMAINS, "/chosen", "no /chosen node: nothing to boot");
             XenCommandLine none = new XenCommandLine("", XenArgs.DEFAULT_SCHEDULER, XenArgs.DEFAULT_CONSWITCH, -1);
-            return new SystemConfig(List.of(), none, new Cpupools(ctx, root).build(none), ctx.problems.list());
+            return new SystemConfig(List.of(), none, new Cpupools(ctx, root).build(none), ctx.problems.list(),
+                    new Gic(Gic.DEFAULT_VERSION, "default"));
         }
         Located chosen = found.get();
         XenCommandLine xen = XenArgs.read(chosen, Dom0Reader.kernelHasBootargs(chosen), ctx.problems);
@@ -98,7 +99,8 @@ public final class Validator {
         all.addAll(domUs);
         List<Cpupool> pools = cpupools.build(xen);
         new SystemRules(ctx.problems, host, xen, chosen.path()).check(all, ctx.loaded, pools, cpupools.hasNodes());
-        return new SystemConfig(all, xen, pools, ctx.problems.list());
+        Gic gic = GuestMachineRules.check(fdt.root(), host, all, ctx.problems);
+        return new SystemConfig(all, xen, pools, ctx.problems.list(), gic);
     }
 
     /** /chosen, as Xen finds it: the first top-level node named "chosen" (with or without a unit address). */

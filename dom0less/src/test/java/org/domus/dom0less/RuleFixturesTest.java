@@ -37,7 +37,12 @@ class RuleFixturesTest {
     /** Error rules no tree alone can break, and where they are tested instead. */
     private static final Map<Rule, String> WITHOUT_FIXTURE = Map.of(
             Rule.IMAGE_PROBE, "a probe that throws: guards against a defect in ImageProbe, not in a tree",
-            Rule.MODULE_OVERWRITTEN, "the uboot module's script replay reports it, from what a script did");
+            Rule.MODULE_OVERWRITTEN, "the uboot module's script replay reports it, from what a script did",
+            Rule.GIC_VERSION, "a --gic-version against the tree: GuestMachineTest#theSystemTreesGicDecidesAndAContradictingChoiceIsAnError",
+            Rule.DTB_PARTIAL, "an unreadable partial tree loaded as a module: GuestMachineTest#aPartialTreeThatCannotBeReadIsRefused",
+            Rule.DTB_PHANDLE, "a partial tree's content: GuestMachineTest#aPartialTreesPhandlesStayBelowXensOwn",
+            Rule.DTB_PASSTHROUGH, "a partial tree's content: GuestMachineTest#aPartialTreeThatAssignsAHostDeviceIsRefusedNamingTheNode",
+            Rule.DTB_X86, "an x86 kernel module: GuestMachineTest#anX86GuestHasNoTreeToMergeAPartialOneInto");
 
     private static ModuleSource modules() {
         return new TestModules().at(0x1000000, "Image", Payloads.arm64Image(K)).at(0x2000000, "Image2",

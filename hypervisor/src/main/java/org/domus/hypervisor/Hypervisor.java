@@ -16,15 +16,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import org.domus.dom0less.BootModule;
 import org.domus.dom0less.Enhanced;
+import org.domus.dom0less.PartialDeviceTree;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.engine.BootTrace;
 import org.domus.engine.DomainSpec;
 import org.domus.engine.Engine;
 import org.domus.engine.EngineException;
+import org.domus.engine.GuestMachine;
 import org.domus.image.Arch;
 import org.domus.xen.XenDomain;
 import org.domus.xen.XenDomainConfig;
@@ -125,7 +128,7 @@ public final class Hypervisor implements AutoCloseable {
             }
             DomainSpec spec = new DomainSpec(d.name(), arch, memory, d.vcpus(),
                     write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
-                    d.cmdline(), dir, xd == null ? null : xd.guest(), d.kernel().image());
+                    d.cmdline(), dir, xd == null ? null : xd.guest(), d.kernel().image(), machine(plan, d));
             mux.attachLog(d.id(), dir.resolve("console.log"));
             StoreChannel store = xd == null ? new StoreChannel(d.enhanced(), d.storeEventChannel())
                     : new StoreChannel(d.enhanced(), xd.storePort(), xd.layout().storePfn());
@@ -187,6 +190,17 @@ public final class Hypervisor implements AutoCloseable {
         }
         BootTrace.mark("all started");
         mux.event("%d domain%s started".formatted(domains.size(), domains.size() == 1 ? "" : "s"));
+    }
+
+    /** The machine Xen would give the domain: the system's GIC, a UART if it has vpl011, its partial tree merged. */
+    private static GuestMachine machine(Plan plan, PlannedDomain d) {
+        UnaryOperator<byte[]> partial = null;
+        if (d.id() != 0 && d.deviceTree() != null) {
+            byte[] bytes = d.deviceTree().bytes().toArray(); // kept: a reboot merges it again
+            String where = d.deviceTree().path();
+            partial = dtb -> PartialDeviceTree.merge(dtb, bytes, where);
+        }
+        return new GuestMachine(plan.gic().version(), d.uart(), partial);
     }
 
     /**

@@ -18,7 +18,9 @@ import org.domus.image.Cpio;
  * control and a carriage return, as a hostile guest prints; {@code xen}: a {@code DOMUS-HYPERVISOR <name> type=<type>}
  * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest; {@code monitor}: a {@code DOMUS-GUEST <name>
  * mem=<MemTotal>kB cpus=<online CPUs>} line at once and at each change, bringing up CPUs its kernel marks present;
- * {@code domus.fill=<MiB>} first writes and removes that much in its tmpfs, so that its free memory is resident). Tests and
+ * {@code domus.fill=<MiB>} first writes and removes that much in its tmpfs, so that its free memory is resident;
+ * {@code devicetree}: a {@code DOMUS-DT <name> gic=<compatible> nodes=<…>} line, the GIC's compatible and the nodes
+ * of {@code /} and {@code /passthrough} in the guest's device tree). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -106,6 +108,14 @@ public final class Initramfs {
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
               xen) { read -r type < /sys/hypervisor/type; } 2>/dev/null || type=none
                    echo "DOMUS-HYPERVISOR $name type=$type"; poweroff -f ;;
+              # what the guest's device tree holds: its GIC's compatible, its top-level nodes and those of /passthrough
+              devicetree) set +f; nodes=
+                for n in /proc/device-tree/* /proc/device-tree/passthrough/*; do
+                  [ -d "$n" ] && nodes="$nodes ${n#/proc/device-tree/}"
+                done
+                # the property has no newline, so read ends at end of file, fails, and has still set gic
+                gic=none; { read -r gic < /proc/device-tree/intc@8000000/compatible; } 2>/dev/null
+                echo "DOMUS-DT $name gic=$gic nodes=$nodes"; poweroff -f ;;
               escapes) printf 'DOMUS-ESCAPES \\033]0;pwned\\007\\033[2J\\033P$qm\\033\\\\\\033[21t\\302\\233 50%%\\r100%% caf\\303\\251\\n'
                        poweroff -f ;;
               *) poweroff -f ;;

@@ -50,7 +50,7 @@ public record BootRequest(String location, String command, Fdt tree, long treeAd
                 }
             }
         }
-        return new SystemConfig(config.domains(), config.xen(), config.cpupools(), problems);
+        return config.withProblems(problems);
     }
 
     private java.util.Optional<Problem> overwritten(BootModule m) {

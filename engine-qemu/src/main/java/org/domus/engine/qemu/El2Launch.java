@@ -3,18 +3,15 @@ package org.domus.engine.qemu;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.domus.engine.DomainSpec;
 import org.domus.engine.EngineException;
 import org.domus.engine.xen.XenGuest;
 import org.domus.fdt.Fdt;
-import org.domus.fdt.FdtException;
 import org.domus.fdt.Node;
 import org.domus.fdt.Property;
 import org.domus.image.Arch;
@@ -22,20 +19,16 @@ import org.domus.image.Arch;
 /**
  * What makes a QEMU domain a Xen guest ({@link DomainSpec#xen()} set): the EL2 program as QEMU's {@code -kernel}
  * (entered at EL2 with {@code virtualization=on}), the guest's kernel beside it ({@code -device loader}), guest RAM
- * shared with Domus, one channel per vCPU, and QEMU's own device tree edited: the EL2 program's pages reserved
+ * shared with Domus, one channel per vCPU, and QEMU's own device tree edited ({@link GuestDtb}, first of its edits): the EL2 program's pages reserved
  * ({@code no-map}), the channels' virtio-mmio nodes removed so the guest never sees them, then the Xen ABI's edit.
  * The initrd and command line go through QEMU's {@code -initrd} and {@code -append}, which QEMU places and writes
  * into {@code /chosen} of the tree it is given as it does for any kernel.
  */
 final class El2Launch implements AutoCloseable {
-    static final String MACHINE = "virt,virtualization=on,gic-version=3";
     static final String EL2_FILE = "el2.bin";
-    static final String QEMU_DTB = "qemu.dtb";
-    static final String GUEST_DTB = "guest.dtb";
     static final String RAM_ID = "guestram";
     private static final long MIB = 1024 * 1024;
     private static final long INITRD_MAX_OFFSET = 128 * MIB;
-    private static final int DUMP_TIMEOUT_S = 30;
 
     private final String name;
     private final XenGuest xen;
@@ -70,13 +63,13 @@ final class El2Launch implements AutoCloseable {
                 QemuCommandLine.opt(ramFile(spec).toString()), cl.memoryMiB()), "-machine", "memory-backend=" + RAM_ID));
         a.addAll(channelDevices(spec, v -> "socket,id=el2c%d,path=%s,server=on,wait=off".formatted(v,
                 QemuCommandLine.opt(channelSocket(spec, v).toString()))));
-        a.addAll(List.of("-kernel", work.resolve(EL2_FILE).toString(), "-dtb", work.resolve(GUEST_DTB).toString()));
+        a.addAll(List.of("-kernel", work.resolve(EL2_FILE).toString(), "-dtb", GuestDtb.path(spec).toString()));
         a.addAll(List.of("-device", "loader,file=%s,addr=0x%x,force-raw=on".formatted(
                 QemuCommandLine.opt(spec.kernel().toAbsolutePath().toString()), El2Program.GUEST_KERNEL)));
         return a;
     }
 
-    private interface Chardev {
+    interface Chardev {
         String of(int vcpu);
     }
 
@@ -84,7 +77,7 @@ final class El2Launch implements AutoCloseable {
      * Modern virtio-mmio (the EL2 program speaks version 2 only), and per vCPU a virtio-serial device in the slot
      * the EL2 program looks in, its port 0 a console on {@code chardev}.
      */
-    private static List<String> channelDevices(DomainSpec spec, Chardev chardev) {
+    static List<String> channelDevices(DomainSpec spec, Chardev chardev) {
         List<String> a = new ArrayList<>(List.of("-global", "virtio-mmio.force-legacy=false"));
         for (int v = 0; v < spec.vcpus(); v++) {
             a.addAll(List.of("-chardev", chardev.of(v),
@@ -98,6 +91,10 @@ final class El2Launch implements AutoCloseable {
     static void check(DomainSpec spec) throws EngineException {
         if (spec.arch() != Arch.ARM64) {
             throw new EngineException("%s: a Xen guest (xen,enhanced) needs an Arm64 kernel on the qemu engine".formatted(spec.name()));
+        }
+        if (spec.machine().gicVersion() != 3) {
+            throw new EngineException("%s: a Xen guest on the qemu engine needs GICv3 (the EL2 program injects its interrupts through GICv3 list registers), not GICv%d"
+                    .formatted(spec.name(), spec.machine().gicVersion()));
         }
         if (spec.vcpus() > El2Program.MAX_VCPUS) {
             throw new EngineException("%s: a Xen guest on the qemu engine has at most %d vCPUs, not %d"
@@ -146,15 +143,13 @@ final class El2Launch implements AutoCloseable {
         Path work = spec.workDir();
         El2Program el2 = El2Program.load();
         el2.writeTo(work.resolve(EL2_FILE), El2Program.GUEST_KERNEL);
-        byte[] dtb = guestTree(spec.name(), dumpTree(cl), el2.footprint(), spec.vcpus());
-        dtb = spec.xen().guestTree().apply(dtb);
+        GuestDtb.write(cl, fdt -> guestTree(fdt, el2.footprint(), spec.vcpus()));
         try {
-            Files.write(work.resolve(GUEST_DTB), dtb);
             for (int v = 0; v < spec.vcpus(); v++) {
                 Files.deleteIfExists(channelSocket(spec, v));
             }
         } catch (IOException e) {
-            throw new EngineException("%s: cannot write %s: %s".formatted(spec.name(), work.resolve(GUEST_DTB), e.getMessage()), e);
+            throw new EngineException("%s: cannot clear its channel sockets: %s".formatted(spec.name(), e.getMessage()), e);
         }
         SharedRam ram;
         try {
@@ -165,58 +160,22 @@ final class El2Launch implements AutoCloseable {
         return new El2Launch(spec.name(), spec.xen(), ram);
     }
 
-    /** QEMU's own tree for this machine: the same options, {@code -machine dumpdtb}, nothing started. */
-    private static byte[] dumpTree(QemuCommandLine cl) throws EngineException {
-        DomainSpec spec = cl.spec();
-        Path out = spec.workDir().resolve(QEMU_DTB);
-        List<String> a = new ArrayList<>(List.of(cl.qemu().path().toString(), "-M", MACHINE, "-cpu", QemuCommandLine.ARM64_CPU,
-                "-nodefaults", "-no-user-config", "-display", "none",
-                "-m", cl.memoryMiB() + "M", "-smp", Integer.toString(spec.vcpus())));
-        a.addAll(channelDevices(spec, v -> "null,id=el2c" + v));
-        a.addAll(List.of("-machine", "dumpdtb=" + QemuCommandLine.opt(out.toString())));
-        try {
-            Files.deleteIfExists(out);
-            Process p = new ProcessBuilder(a).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(DUMP_TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new EngineException("%s: QEMU did not dump its device tree within %d s".formatted(spec.name(), DUMP_TIMEOUT_S));
-            }
-            if (!Files.isRegularFile(out)) {
-                throw new EngineException("%s: QEMU did not dump its device tree: %s".formatted(spec.name(), said.lines().reduce((x, y) -> y).orElse("(no output)")));
-            }
-            return Files.readAllBytes(out);
-        } catch (IOException e) {
-            throw new EngineException("%s: cannot run QEMU to dump its device tree: %s".formatted(spec.name(), e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(spec.name() + ": interrupted dumping QEMU's device tree");
-        }
-    }
-
     /** QEMU's tree without the channels' transports and with the EL2 program's pages kept from the guest. */
-    static byte[] guestTree(String name, byte[] qemuDtb, long el2Bytes, int vcpus) throws EngineException {
-        try {
-            Fdt fdt = Fdt.fromDtb(qemuDtb);
-            for (int v = 0; v < vcpus; v++) {
-                fdt = fdt.remove(El2Program.slotNode(v));
-            }
-            long size = (el2Bytes + 0xfff) & -0x1000L;
-            long at = El2Program.LOAD_ADDRESS;
-            Node el2 = new Node("domus-el2@%x".formatted(at), List.of(
-                    Property.ofCells("reg", (int) (at >>> 32), (int) at, (int) (size >>> 32), (int) size),
-                    Property.empty("no-map")), List.of());
-            if (fdt.node("/reserved-memory").isPresent()) {
-                fdt = fdt.edit("/reserved-memory", n -> n.withChild(el2));
-            } else {
-                Node reserved = new Node("reserved-memory", List.of(Property.ofCells("#address-cells", 2),
-                        Property.ofCells("#size-cells", 2), Property.empty("ranges")), List.of(el2));
-                fdt = fdt.edit("/", n -> n.withChild(reserved));
-            }
-            return fdt.toDtb();
-        } catch (FdtException | IllegalArgumentException e) {
-            throw new EngineException("%s: QEMU's device tree cannot be made a Xen guest's: %s".formatted(name, e.getMessage()), e);
+    static Fdt guestTree(Fdt fdt, long el2Bytes, int vcpus) {
+        for (int v = 0; v < vcpus; v++) {
+            fdt = fdt.remove(El2Program.slotNode(v));
         }
+        long size = (el2Bytes + 0xfff) & -0x1000L;
+        long at = El2Program.LOAD_ADDRESS;
+        Node el2 = new Node("domus-el2@%x".formatted(at), List.of(
+                Property.ofCells("reg", (int) (at >>> 32), (int) at, (int) (size >>> 32), (int) size),
+                Property.empty("no-map")), List.of());
+        if (fdt.node("/reserved-memory").isPresent()) {
+            return fdt.edit("/reserved-memory", n -> n.withChild(el2));
+        }
+        Node reserved = new Node("reserved-memory", List.of(Property.ofCells("#address-cells", 2),
+                Property.ofCells("#size-cells", 2), Property.empty("ranges")), List.of(el2));
+        return fdt.edit("/", n -> n.withChild(reserved));
     }
 
     /** Once QEMU runs (QMP answered, so its RAM file is open): drops the file's name and opens every channel. */

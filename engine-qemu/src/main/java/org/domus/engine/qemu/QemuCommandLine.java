@@ -47,6 +47,9 @@ record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
             a.addAll(El2Launch.args(this)); // the EL2 program is QEMU's kernel; the guest's is placed beside it
         } else if (spec.kernel() != null) {
             a.addAll(List.of("-kernel", spec.kernel().toString()));
+            if (GuestDtb.needed(spec)) {
+                a.addAll(List.of("-dtb", GuestDtb.path(spec).toString()));
+            }
         }
         if (spec.initrd() != null) {
             a.addAll(List.of("-initrd", spec.initrd().toString()));
@@ -54,19 +57,25 @@ record QemuCommandLine(QemuBinary qemu, DomainSpec spec, boolean kvm) {
         if (spec.cmdline() != null && !spec.cmdline().isEmpty()) {
             a.addAll(List.of("-append", spec.cmdline()));
         }
-        // the first serial port is the PL011 on virt (ttyAMA0, Xen's vpl011) and COM1 on pc (ttyS0)
-        a.addAll(List.of("-chardev", "socket,id=console,path=" + opt(consoleSocket().toString()) + ",server=on,wait=off",
-                "-serial", "chardev:console"));
+        // the first serial port is the PL011 on virt (ttyAMA0, Xen's vpl011) and COM1 on pc (ttyS0); a domain
+        // without vpl011 has none on pc, and on virt (which always has its PL011) one wired to nothing and left out
+        // of the guest's tree. The console socket is there either way: a Xen guest's hvc0 is not on it, but the
+        // engine reads every domain's console the same way.
+        a.addAll(List.of("-chardev", "socket,id=console,path=" + opt(consoleSocket().toString()) + ",server=on,wait=off"));
+        if (spec.machine().uart()) {
+            a.addAll(List.of("-serial", "chardev:console"));
+        }
         a.addAll(List.of("-chardev", "socket,id=qmp,path=" + opt(qmpSocket().toString()) + ",server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control"));
         a.addAll(List.of("-no-reboot", "-S"));
         return a;
     }
 
-    private List<String> machine() {
+    /** The machine options, which the dump of its device tree ({@link GuestDtb}) repeats. */
+    List<String> machine() {
         if (spec.arch() == Arch.ARM64) {
             // a Xen guest runs at EL1 under the EL2 program, which needs the virtualization extensions
-            String machine = spec.xen() != null ? El2Launch.MACHINE : "virt,gic-version=3";
+            String machine = "virt," + (spec.xen() != null ? "virtualization=on," : "") + "gic-version=" + spec.machine().gicVersion();
             return List.of("-M", machine, "-cpu", ARM64_CPU, "-accel", "tcg,thread=multi");
         }
         return kvm ? List.of("-M", "pc", "-accel", "kvm", "-cpu", "host") : List.of("-M", "pc", "-accel", "tcg");

@@ -69,6 +69,9 @@ public final class QemuDomain implements DomainHandle {
         String name = cl.spec().name();
         prepareWorkDir(cl);
         El2Launch xen = cl.spec().xen() == null ? null : El2Launch.prepare(cl);
+        if (xen == null && GuestDtb.needed(cl.spec())) {
+            GuestDtb.write(cl, null);
+        }
         QemuProcess process;
         try {
             BootTrace.mark(name + ": spawning QEMU");

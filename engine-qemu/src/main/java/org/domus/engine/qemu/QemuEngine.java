@@ -79,6 +79,10 @@ public final class QemuEngine implements Engine {
         if (spec.vcpus() < 1) {
             throw new EngineException("%s: %d vCPUs; at least 1 is needed".formatted(spec.name(), spec.vcpus()));
         }
+        // QEMU's GICv2, as Xen's vGICv2, serves 8 CPUs: the distributor's target registers have 8 bits
+        if (spec.arch() == Arch.ARM64 && spec.machine().gicVersion() == 2 && spec.vcpus() > 8) {
+            throw new EngineException("%s: %d vCPUs on GICv2, which serves at most 8".formatted(spec.name(), spec.vcpus()));
+        }
         if (spec.memoryBytes() <= 0) {
             throw new EngineException("%s: memory of %d bytes; it must be positive".formatted(spec.name(), spec.memoryBytes()));
         }

@@ -62,8 +62,8 @@ class El2GuestBootTest {
         DomainSpec spec = new DomainSpec("t2", plain.arch(), plain.memoryBytes(), 2, plain.kernel(), plain.initrd(),
                 plain.cmdline(), work, new XenGuest(abi, dtb -> dtb));
         try (var d = TestQemu.ENGINE.build(spec)) {
-            Fdt qemu = Fdt.fromDtb(Files.readAllBytes(work.resolve(El2Launch.QEMU_DTB)));
-            Fdt guest = Fdt.fromDtb(Files.readAllBytes(work.resolve(El2Launch.GUEST_DTB)));
+            Fdt qemu = Fdt.fromDtb(Files.readAllBytes(work.resolve(GuestDtb.QEMU_DTB)));
+            Fdt guest = Fdt.fromDtb(Files.readAllBytes(work.resolve(GuestDtb.GUEST_DTB)));
             assertThat(qemu.node("/virtio_mmio@a003e00")).isPresent();
             assertThat(guest.node("/virtio_mmio@a003e00")).isEmpty();
             assertThat(guest.node("/virtio_mmio@a003c00")).isEmpty();

@@ -75,7 +75,7 @@ class KernelImageTest {
     }
 
     private DomainSpec spec(Path kernel, Arch arch, ImageInfo probed) {
-        return new DomainSpec("d", arch, 64 << 20, 1, kernel, null, "", dir, null, probed);
+        return new DomainSpec("d", arch, 64 << 20, 1, kernel, null, "", dir, null, probed, null);
     }
 
     private Path file(String name, byte[] bytes) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import org.domus.engine.DomainSpec;
+import org.domus.engine.GuestMachine;
 import org.domus.engine.xen.XenGuest;
 import org.domus.image.Arch;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,26 @@ class QemuCommandLineTest {
                 "-initrd", "/k/initrd.gz", "-append", "console=ttyAMA0",
                 "-no-reboot", "-S");
         assertThat(El2Launch.ramFile(spec).toString()).startsWith("/dev/shm/domus-");
+    }
+
+    /** No vpl011: no serial port wired (virt's PL011 stays, out of the guest's tree), its own tree, and GICv2 asked for. */
+    @Test
+    void aDomainWithoutUartOnGicV2BootsFromItsOwnTreeWithNoSerialPort() {
+        var spec = new DomainSpec("domU1", Arch.ARM64, 128 * MIB, 1, Path.of("/k/Image"), null, "", Path.of("/run/domus/d1"),
+                null, null, new GuestMachine(2, false, null));
+        var args = new QemuCommandLine(QEMU_ARM, spec, false).args();
+        assertThat(args).containsSubsequence("-M", "virt,gic-version=2", "-kernel", "/k/Image", "-dtb", "/run/domus/d1/guest.dtb",
+                "-chardev", "socket,id=console,path=/run/domus/d1/console.sock,server=on,wait=off", "-chardev");
+        assertThat(args).doesNotContain("-serial");
+    }
+
+    @Test
+    void x86DomainWithoutUartHasNoCom1() {
+        var spec = new DomainSpec("x", Arch.X86_64, 256 * MIB, 1, Path.of("/k/bzImage"), null, null, Path.of("/w"), null, null,
+                new GuestMachine(3, false, null));
+        var args = new QemuCommandLine(QEMU_X86, spec, false).args();
+        assertThat(args).doesNotContain("-serial", "-dtb");
+        assertThat(args).contains("socket,id=console,path=/w/console.sock,server=on,wait=off");
     }
 
     @Test
