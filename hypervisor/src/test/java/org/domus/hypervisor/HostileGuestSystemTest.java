@@ -32,8 +32,9 @@ class HostileGuestSystemTest {
     private static final Duration RUN = Duration.ofSeconds(420);
     private static final int CALLS = 60_000;
     /**
-     * Heap growth allowed across the run, after a GC on both sides. Measured: TODO. The console lines the test
-     * itself keeps (ConsoleCapture) are part of it.
+     * Heap growth allowed across the run, after a GC on both sides, with a wide margin: measured (2-core host shared
+     * with other builds) 5.6 MiB before boot, 6.8 MiB after 10,000 calls, 8.0 MiB after 60,000, the console lines the
+     * test itself keeps (ConsoleCapture) included; 60,000 calls took 15.8 s (3,800 calls/s).
      */
     private static final long HEAP_GROWTH = 64L << 20;
     private static final Pattern TICK = Pattern.compile("\\(d2\\) DOMUS-TICK plain (\\d+)");
