@@ -6,7 +6,14 @@
  * arena it fills with random plausible structures first), and checks that each returns 0, a non-negative count
  * where the ABI has one (memory_op, xen_version), or a negated errno of Xen's public/errno.h. It reports on the
  * console with CONSOLEIO_write: HOSTILE-START, HOSTILE-PROGRESS every PROGRESS calls, HOSTILE-BAD for the first
- * bad results, HOSTILE-DONE with the counts, then powers off with PSCI SYSTEM_OFF.
+ * bad results, HOSTILE-DONE with the counts, then powers off with PSCI SYSTEM_OFF. Its random numbers start from
+ * hostile.seed=HEX on its command line (a fixed seed without one), so that a run that found something is repeated.
+ *
+ * Its MMU is on, so Domus walks its tables for every pointer: TTBR0 maps RAM's GiB to itself, TTBR1 points at an
+ * arena page of descriptors and changes now and then with TCR's TTBR1 fields (size, granule, walks disabled, top
+ * byte ignored, hardware access/dirty flags), and kernel-half pointers send Domus's walker through those tables.
+ * TTBR1 walks start at level 2 (T1SZ 34..39), so no 1 GiB block there can reach this program: every leaf a table
+ * descriptor of the arena leads to is in the arena, the Xen pages or the unused first 2 MiB of RAM.
  *
  * What it leaves alone is what would end or wreck itself, not Domus: SCHEDOP_shutdown and SCHEDOP_shutdown_code
  * (the domain's own end; a random code would turn the final power-off into a reboot), the PSCI function numbers
@@ -114,7 +121,8 @@ static u64 pointer(void)
     case 4: return ram_end - pick(64);                            /* across its end */
     case 5: return ram_end - XEN_REGION + pick(XEN_REGION);       /* console, store, grant pages */
     case 6: return ARENA + pick(ARENA_SIZE >> 12) * 0x1000 + 0x1000 - 1 - pick(24);  /* across a page */
-    case 7: return 0xffff000000000000ul | next();                 /* a kernel-half address, MMU off */
+    case 7: return pick(2) ? 0xffff000000000000ul | next()        /* the kernel half, through TTBR1's tables */
+                           : ~0ul - pick(1ul << (25 + pick(6)));
     case 8: return 0x08000000ul + pick(0x1000000);                /* the GIC and other devices */
     default: return ARENA + (pick(ARENA_SIZE) & (pick(4) ? ~7ul : ~0ul));
     }
@@ -161,14 +169,157 @@ static void fill(u64 p)
     for (int i = 0; i < 8; i++) ((volatile u64 *)at)[i] = value();
 }
 
-static u64 arg_pointer(void)
+/* ---- stage 1: the tables Domus walks -------------------------------------------------------------------------- */
+
+#define PAGE_AF (1ul << 10)
+#define TCR_FIXED (25ul | 1ul << 8 | 1ul << 10 | 3ul << 12 | 2ul << 32)   /* T0SZ 25, WBWA, inner shareable, 4 KiB, 40-bit PA */
+static u64 level1[512] __attribute__((aligned(4096)));
+
+#define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" :: "r"((u64)(v)))
+#define sysreg_read(r) ({ u64 v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+
+static void mmu_on(void)
+{
+    level1[1] = RAM_BASE | PAGE_AF | 3ul << 8 | 1;               /* 0x40000000: one 1 GiB block, normal memory */
+    sysreg_write(mair_el1, 0xff);
+    sysreg_write(tcr_el1, TCR_FIXED | 34ul << 16 | 2ul << 30);
+    sysreg_write(ttbr0_el1, (u64)level1);
+    sysreg_write(ttbr1_el1, ARENA);
+    __asm__ volatile("dsb sy; tlbi vmalle1; dsb sy; isb");
+    sysreg_write(sctlr_el1, sysreg_read(sctlr_el1) | 1 | 1ul << 2 | 1ul << 12);   /* M, C, I */
+    __asm__ volatile("isb");
+}
+
+/* A descriptor: a table or a leaf in the arena (access flag set, sometimes read-only or dirty-managed), or any value. */
+static u64 descriptor(void)
+{
+    u64 page = ARENA + (pick(ARENA_SIZE >> 12) << 12);
+    switch (pick(3)) {
+    case 0: return page | 3 | (pick(4) ? 0 : 1ul << 62);          /* table, sometimes APTable read-only */
+    case 1: return page | PAGE_AF | (pick(2) ? 3 : 1) | (pick(4) ? 0 : 1ul << 7) | (pick(4) ? 0 : 1ul << 51);
+    default: return value();
+    }
+}
+
+/* A new TTBR1 root, filled with descriptors when it is in the arena, and new TTBR1 fields in TCR. The guest never
+ * uses the kernel half itself, so none of this changes what it runs on. */
+static void scramble_ttbr1(void)
+{
+    u64 root = pick(8) ? ARENA + (pick(ARENA_SIZE >> 12) << 12) : pointer();
+    if (writable(root & ~0xffful) && writable((root & ~0xffful) + 0xfff)) {
+        for (int i = 0; i < 512; i++) ((volatile u64 *)(root & ~0xffful))[i] = descriptor();
+    }
+    u64 tcr = TCR_FIXED | (34 + pick(6)) << 16 | (pick(8) ? 2ul : pick(4)) << 30;   /* T1SZ, TG1 */
+    if (!pick(8)) tcr |= 1ul << 23;                               /* EPD1: no walks */
+    if (!pick(4)) tcr |= 1ul << 38;                               /* TBI1 */
+    if (!pick(4)) tcr |= pick(4) << 39;                           /* HA, HD */
+    sysreg_write(tcr_el1, tcr);
+    sysreg_write(ttbr1_el1, root);
+    __asm__ volatile("isb");
+}
+
+/* Eight words of an array somewhere in the arena: frame numbers (balloon extents) or pairs of small ports. */
+static u64 array(int frames)
+{
+    u64 q = ARENA + (pick(ARENA_SIZE - 64) & ~7ul);
+    for (int i = 0; i < 8; i++) ((volatile u64 *)q)[i] = frames ? frame() : pick(40) | pick(40) << 32;
+    return q;
+}
+
+/*
+ * The structure the call reads, laid out as Xen's public headers have it but with values from the edges of what
+ * is valid: random bytes alone almost never get past the first check (add_to_physmap and register_vcpu_info,
+ * the calls that make Domus write into the guest's pages from then on, never succeeded without this).
+ */
+static void shape(volatile u64 *w, u64 op, u64 cmd)
+{
+    u64 self = pick(4) ? DOMID_SELF : pick(3);
+    switch (op) {
+    case MEMORY_OP:
+        switch (cmd & 0x3f) {
+        case 0: case 1: case 6:                                   /* xen_memory_reservation */
+            w[0] = array(1); w[1] = pick(9); w[2] = pick(11) | (pick(4) ? 0 : next() << 32); w[3] = self; break;
+        case 7:                                                   /* xen_add_to_physmap */
+            w[0] = self | (pick(4) ? pick(2) : pick(8)) << 32;
+            w[1] = pick(4) ? pick(3) : pick(2) ? 0x80000000ul : value(); w[2] = frame(); break;
+        default: w[0] = self; break;
+        }
+        break;
+    case EVENT_CHANNEL_OP:                                        /* ports, vCPUs and domains where each op has them */
+        w[0] = pick(2) ? pick(40) | pick(3) << 32 : self | pick(3) << 16 | pick(40) << 32;
+        w[1] = pick(40); w[2] = pick(40); break;
+    case GRANT_TABLE_OP:                                          /* setup_table, query_size, set/get_version */
+        w[0] = pick(2) ? self | pick(70) << 32 : pick(3); w[1] = 0; w[2] = pick(4) ? array(0) : pointer(); break;
+    case VCPU_OP:                                                 /* vcpu_register_vcpu_info, runstate areas */
+        w[0] = (u32)cmd == 10 ? frame() : pick(2) ? ARENA + (pick(ARENA_SIZE) & ~7ul) : pointer();
+        w[1] = pick(4) ? pick(512) << 3 : value(); break;
+    case SCHED_OP:                                                /* sched_poll, sched_remote_shutdown */
+        w[0] = (u32)cmd == 3 ? array(0) : self; w[1] = pick(8) ? pick(8) : value(); w[2] = pick(2) ? 0 : value(); break;
+    case HVM_OP:                                                  /* xen_hvm_param */
+        w[0] = self | pick(40) << 32; w[1] = value(); break;
+    case XEN_VERSION:                                             /* xen_feature_info */
+        w[0] = pick(2) ? 0 : pick(4); break;
+    default: break;
+    }
+}
+
+static u64 arg_pointer(u64 op, u64 cmd)
 {
     u64 p = pointer();
     fill(p);
+    if (pick(2) && writable(p & ~7ul) && writable((p & ~7ul) + 63)) {
+        p &= ~7ul;
+        shape((volatile u64 *)p, op, cmd);
+    }
     return p;
 }
 
 static u64 subop(u64 n) { return pick(5) ? pick(n) : next(); }
+
+/* ---- the seed: hostile.seed=HEX on the command line (QEMU's -append, in the DTB's /chosen) ---------------------- */
+
+static u32 be32(u64 at) { return __builtin_bswap32(*(volatile u32 *)at); }
+
+static int prefix(u64 at, const char *s) { while (*s) if (*(volatile char *)at++ != *s++) return 0; return 1; }
+
+/* The seed from bootargs, or 0: walks the flattened tree's structure block for /chosen's bootargs property. */
+static u64 seed_from(u64 dtb)
+{
+    if (dtb < RAM_BASE || dtb >= RAM_BASE + ARENA_SIZE * 4 || (dtb & 3) || be32(dtb) != 0xd00dfeed) return 0;
+    u64 at = dtb + be32(dtb + 8), strings = dtb + be32(dtb + 12), end = dtb + be32(dtb + 4);
+    int depth = 0, chosen = 0;
+    while (at + 4 <= end) {
+        u32 token = be32(at);
+        at += 4;
+        if (token == 1) {                                         /* FDT_BEGIN_NODE: name, padded to 4 */
+            depth++;
+            if (depth == 2) chosen = prefix(at, "chosen") && *(volatile char *)(at + 6) == 0;
+            while (at < end && *(volatile char *)at) at++;
+            at = (at + 4) & ~3ul;
+        } else if (token == 2) {                                  /* FDT_END_NODE */
+            depth--;
+        } else if (token == 3) {                                  /* FDT_PROP: len, name offset, value */
+            u32 n = be32(at), name = be32(at + 4);
+            u64 v = at + 8;
+            at = (v + n + 3) & ~3ul;
+            if (!chosen || depth != 2 || !prefix(strings + name, "bootargs")) continue;
+            for (u64 c = v; c + 13 < v + n; c++) {
+                if (!prefix(c, "hostile.seed=")) continue;
+                u64 seed = 0;
+                for (c += 13; c < v + n; c++) {
+                    char h = *(volatile char *)c;
+                    u64 d = h >= '0' && h <= '9' ? (u64)(h - '0') : h >= 'a' && h <= 'f' ? (u64)(h - 'a' + 10) : 16;
+                    if (d == 16) break;
+                    seed = seed << 4 | d;
+                }
+                return seed;
+            }
+        } else if (token != 4) {                                  /* FDT_NOP goes on; FDT_END or garbage stops */
+            break;
+        }
+    }
+    return 0;
+}
 
 /* ---- the run ------------------------------------------------------------------------------------------------- */
 
@@ -177,37 +328,41 @@ static int errno_ok(s64 r)
     return r < 0 && r >= -127 && (errnos[(-r) >> 6] >> ((-r) & 63) & 1);
 }
 
-void main(void)
+void main(u64 dtb)
 {
+    u64 seed = seed_from(dtb);
+    if (seed) rng = seed;
     u64 self = DOMID_SELF;
     s64 max_gfn = (s64)xen_hvc(MEMORY_OP, XENMEM_MAXIMUM_GPFN, (u64)&self, 0, 0, 0);
     ram_end = max_gfn > 0 ? ((u64)max_gfn + 1) << 12 : ARENA + ARENA_SIZE + XEN_REGION;
     u64 freq = 0, start;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
     __asm__ volatile("mrs %0, cntvct_el0" : "=r"(start));
-    put("HOSTILE-START calls="); dec(CALLS); put(" ram_end="); hex(ram_end); say();
+    mmu_on();
+    put("HOSTILE-START calls="); dec(CALLS); put(" seed="); hex(rng); put(" ram_end="); hex(ram_end); say();
 
     u64 bad = 0, zero = 0, positive = 0, errors = 0, real = 0;
     for (u64 i = 1; i <= CALLS; i++) {
         u64 op, a0, a1 = value(), a2 = value(), a3 = value(), a4 = value();
+        if (!pick(32)) scramble_ttbr1();
         u64 kind = pick(100);
         op = kind < 80 ? real_ops[pick(sizeof real_ops / sizeof real_ops[0])] : kind < 95 ? pick(64) : next();
         if (op == PSCI_SYSTEM_OFF || op == PSCI_SYSTEM_RESET) op = 63;
         switch (op) {
-        case MEMORY_OP: a0 = pick(4) ? pick(20) | (pick(3) ? 0 : pick(4) << 6) : next(); a1 = arg_pointer(); break;
-        case XEN_VERSION: a0 = subop(12); a1 = arg_pointer(); break;
+        case MEMORY_OP: a0 = pick(4) ? pick(20) | (pick(3) ? 0 : pick(4) << 6) : next(); a1 = arg_pointer(op, a0); break;
+        case XEN_VERSION: a0 = subop(12); a1 = arg_pointer(op, a0); break;
         case CONSOLE_IO:
             a0 = subop(3);
             a1 = pick(64) ? pick(40) : pick(32) ? pick(20000) : next();   /* short lines of garbage, a few huge */
-            a2 = arg_pointer();
+            a2 = arg_pointer(op, a0);
             break;
-        case GRANT_TABLE_OP: a0 = subop(12); a1 = arg_pointer(); a2 = pick(6) ? 1 : value(); break;
-        case VCPU_OP: a0 = subop(16); a1 = pick(6) ? pick(3) : value(); a2 = arg_pointer(); break;
-        case SCHED_OP: a0 = subop(9); a1 = arg_pointer(); break;
-        case EVENT_CHANNEL_OP: a0 = subop(12); a1 = arg_pointer(); break;
-        case HVM_OP: a0 = pick(8) ? pick(3) : pick(2) ? 24 : next(); a1 = pick(8) ? arg_pointer() : 0; break;
+        case GRANT_TABLE_OP: a0 = subop(12); a1 = arg_pointer(op, a0); a2 = pick(6) ? 1 : value(); break;
+        case VCPU_OP: a0 = subop(16); a1 = pick(6) ? pick(3) : value(); a2 = arg_pointer(op, a0); break;
+        case SCHED_OP: a0 = subop(9); a1 = arg_pointer(op, a0); break;
+        case EVENT_CHANNEL_OP: a0 = subop(12); a1 = arg_pointer(op, a0); break;
+        case HVM_OP: a0 = pick(8) ? pick(3) : pick(2) ? 24 : next(); a1 = pick(8) ? arg_pointer(op, a0) : 0; break;
         case VM_ASSIST: a0 = pick(3); a1 = pick(3) ? pick(8) : value(); break;
-        default: a0 = value(); a1 = arg_pointer(); break;
+        default: a0 = value(); a1 = arg_pointer(op, a0); break;
         }
         if (op == SCHED_OP && ((u32)a0 == SCHEDOP_SHUTDOWN || (u32)a0 == SCHEDOP_SHUTDOWN_CODE)) a0 = 0;
         if (op == MEMORY_OP || op == EVENT_CHANNEL_OP || op == GRANT_TABLE_OP || op == SCHED_OP || op == HVM_OP

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,7 +44,11 @@ class HostileGuestSystemTest {
 
     @Test
     void everyHostileCallGetsAnErrorOrSucceedsHarmlesslyAndTheOtherDomainRunsOn(@TempDir Path dir) throws Exception {
-        Plan plan = TestSystem.plan(dir, hostileAndPlain(dir));
+        // a new seed each run, as a property test has; -Ddomus.hostile.seed=HEX repeats one (the failure names it)
+        long seed = Long.parseUnsignedLong(System.getProperty("domus.hostile.seed",
+                Long.toHexString(new SplittableRandom().nextLong() | 1)), 16);
+        System.out.printf("hostile guest: seed %x (repeat with -Ddomus.hostile.seed=%<x)%n", seed);
+        Plan plan = TestSystem.plan(dir, hostileAndPlain(dir, seed));
         ConsoleCapture console = new ConsoleCapture();
         ConcurrentLinkedQueue<String> uncaught = new ConcurrentLinkedQueue<>();
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
@@ -56,6 +61,7 @@ class HostileGuestSystemTest {
             assertThat(hostile.xen()).as("d1 is a Xen guest").isNotNull();
 
             String start = console.await(l -> l.startsWith("(d1) HOSTILE-START "), 1, BOOT).getFirst();
+            assertThat(start).as("the guest took its seed from its command line").contains(" seed=0x" + Long.toHexString(seed) + " ");
             long t0 = System.nanoTime();
             console.await(l -> l.startsWith("(d1) HOSTILE-PROGRESS calls=10000 "), 1, RUN);
             long heapEarly = usedHeapAfterGc();
@@ -66,7 +72,8 @@ class HostileGuestSystemTest {
             Matcher m = DONE.matcher(done);
             assertThat(m.matches()).as(done).isTrue();
             List<String> badLines = console.lines().stream().filter(l -> l.startsWith("(d1) HOSTILE-BAD ")).toList();
-            assertThat(Long.parseLong(m.group(2))).as("calls with a result that is no Xen errno: %s", badLines).isZero();
+            assertThat(Long.parseLong(m.group(2))).as("calls with a result that is no Xen errno (repeat with -Ddomus.hostile.seed=%x): %s",
+                    seed, badLines).isZero();
             assertThat(Integer.parseInt(m.group(1))).isEqualTo(CALLS);
             assertThat(Long.parseLong(m.group(3)) + Long.parseLong(m.group(4)) + Long.parseLong(m.group(5))).isEqualTo(CALLS);
             assertThat(Long.parseLong(m.group(6))).as("calls to Xen's real ops").isGreaterThan(CALLS / 2);
@@ -80,8 +87,8 @@ class HostileGuestSystemTest {
             // the hostile guest powered off as a guest does, its Xen module untouched by any of it
             assertThat(hostile.awaitFinal(60, TimeUnit.SECONDS)).isTrue();
             assertThat(hostile.lastExit()).isInstanceOf(ExitReason.PowerOff.class);
-            assertThat(hostile.xen().internalErrors()).as("host-side exceptions in the xen module: %s",
-                    hostile.xen().firstInternalError()).isZero();
+            assertThat(hostile.xen().internalErrors()).as("host-side exceptions in the xen module (repeat with -Ddomus.hostile.seed=%x): %s",
+                    seed, hostile.xen().firstInternalError()).isZero();
 
             // the plain domain ticked all along and still answers its power button
             int lastTick = tick(console.await(l -> TICK.matcher(l).matches(), 1, BOOT).getLast());
@@ -119,8 +126,8 @@ class HostileGuestSystemTest {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    /** d1 hostile (xen,enhanced, the hostile kernel, no ramdisk), d2 plain (Debian's kernel, ticking on its vpl011). */
-    private static String hostileAndPlain(Path dir) throws Exception {
+    /** d1 hostile (xen,enhanced, the hostile kernel with its seed, no ramdisk), d2 plain (Debian's kernel, ticking on its vpl011). */
+    private static String hostileAndPlain(Path dir, long seed) throws Exception {
         try (InputStream in = HostileGuestSystemTest.class.getResourceAsStream("hostile.bin")) {
             assertThat(in).as("hostile.bin built from src/test/el2").isNotNull();
             Files.copy(in, dir.resolve("hostile.bin"));
@@ -141,6 +148,7 @@ class HostileGuestSystemTest {
                 			kernel {
                 				compatible = "multiboot,kernel", "multiboot,module";
                 				xen,uefi-binary = "hostile.bin";
+                				bootargs = "hostile.seed=%x";
                 			};
                 		};
                 		plain {
@@ -160,6 +168,6 @@ class HostileGuestSystemTest {
                 		};
                 	};
                 };
-                """;
+                """.formatted(seed);
     }
 }
