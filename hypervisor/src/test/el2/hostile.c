@@ -1,8 +1,8 @@
 /*
  * A hostile Xen guest for HostileGuestSystemTest: entered at EL1 by engine-qemu's test-kernel entry code
- * (engine-qemu/src/test/el2/testkernel.S and .ld, built with this file), MMU off, interrupts masked. It makes
- * CALLS hypercalls with random numbers (mostly Xen's real ops), random sub-ops, random arguments and pointers
- * (wild, just outside RAM, across its end, across pages, into the Xen pages at the top of RAM, or into a scratch
+ * (engine-qemu/src/test/el2/testkernel.S and .ld, built with this file), MMU off, interrupts masked. Each of its
+ * two vCPUs (vCPU 1 started with PSCI CPU_ON), at the same time, makes CALLS hypercalls with random numbers
+ * (mostly Xen's real ops), random sub-ops, random arguments and pointers (wild, just outside RAM, across its end, across pages, into the Xen pages at the top of RAM, or into a scratch
  * arena it fills with random plausible structures first), and checks that each returns 0, a non-negative count
  * where the ABI has one (memory_op, xen_version), or a negated errno of Xen's public/errno.h. It reports on the
  * console with CONSOLEIO_write: HOSTILE-START, HOSTILE-PROGRESS every PROGRESS calls, HOSTILE-BAD for the first
@@ -25,7 +25,8 @@ typedef uint64_t u64;
 typedef uint32_t u32;
 typedef int64_t s64;
 
-#define CALLS 60000
+#define VCPUS 2
+#define CALLS 30000                    /* per vCPU */
 #define PROGRESS 10000
 #define BAD_SHOWN 8
 
@@ -40,6 +41,7 @@ typedef int64_t s64;
 #define EVENT_CHANNEL_OP 32
 #define HVM_OP 34
 #define SCHEDOP_SHUTDOWN 2
+#define SCHEDOP_POLL 3
 #define SCHEDOP_SHUTDOWN_CODE 5
 #define XENMEM_MAXIMUM_GPFN 14
 #define DOMID_SELF 0x7ff0
@@ -53,10 +55,11 @@ typedef int64_t s64;
 
 extern u64 xen_hvc(u64 op, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4);
 extern u64 smc0(u64 fid);
+extern u64 smc3(u64 fid, u64 a1, u64 a2, u64 a3);
+extern char secondary_entry[];
 
-/* The entry code's interrupt and secondary-CPU hooks: this guest keeps interrupts masked and starts no vCPU. */
+/* The entry code's interrupt hook: this guest keeps interrupts masked on both vCPUs. */
 void irq(void) { }
-void secondary_main(void) { }
 
 static const u32 real_ops[] = { MEMORY_OP, EVENT_CHANNEL_OP, GRANT_TABLE_OP, SCHED_OP, HVM_OP, VCPU_OP, XEN_VERSION,
                                 CONSOLE_IO, VM_ASSIST };
@@ -72,38 +75,47 @@ static const u64 errnos[2] = {
         | (1ul << (107 - 64)) | (1ul << (108 - 64)) | (1ul << (109 - 64)) | (1ul << (110 - 64)),
 };
 
+/* What each vCPU has of its own, found through TPIDR_EL1: its random numbers, its report line, its counts. */
+struct cpu {
+    u64 rng;
+    u64 calls, bad, zero, positive, errors, real, ms;
+    volatile u64 done;
+    u32 len;
+    char line[160];
+};
+static struct cpu cpus[VCPUS];
 static u64 ram_end;
-static u64 rng = 0x9e3779b97f4a7c15ul;
-static u64 next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+
+static struct cpu *me(void) { u64 c; __asm__ volatile("mrs %0, tpidr_el1" : "=r"(c)); return (struct cpu *)c; }
+static u64 next(void) { struct cpu *c = me(); c->rng ^= c->rng << 13; c->rng ^= c->rng >> 7; c->rng ^= c->rng << 17; return c->rng; }
 static u64 pick(u64 n) { return next() % n; }
 
 /* ---- the console: CONSOLEIO_write of one line --------------------------------------------------------------- */
 
-static char line[160];
-static u32 len;
-
-static void put(const char *s) { while (*s && len < sizeof line - 1) line[len++] = *s++; }
+static void putch(char ch) { struct cpu *c = me(); if (c->len < sizeof c->line - 1) c->line[c->len++] = ch; }
+static void put(const char *s) { while (*s) putch(*s++); }
 static void dec(u64 v)
 {
     char d[20];
     int n = 0;
     do { d[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    while (n && len < sizeof line - 1) line[len++] = d[--n];
+    while (n) putch(d[--n]);
 }
 static void hex(u64 v)
 {
     put("0x");
     for (int s = 60; s >= 0; s -= 4) {
-        if (len < sizeof line - 1 && (v >> s || s == 0)) line[len++] = "0123456789abcdef"[(v >> s) & 0xf];
+        if (v >> s || s == 0) putch("0123456789abcdef"[(v >> s) & 0xf]);
     }
 }
-/* Starts with a newline too: the garbage written before rarely ends with one, and a report must start its own line. */
+/* One call per line, so that the other vCPU's writes cannot come between its parts; it starts with a newline too,
+ * as the garbage written before rarely ends with one and a report must start its own line. */
 static void say(void)
 {
-    line[len++] = '\n';
-    xen_hvc(CONSOLE_IO, 0, 1, (u64)"\n", 0, 0);
-    xen_hvc(CONSOLE_IO, 0, len, (u64)line, 0, 0);
-    len = 0;
+    struct cpu *c = me();
+    c->line[c->len++] = '\n';
+    xen_hvc(CONSOLE_IO, 0, c->len, (u64)c->line, 0, 0);
+    c->len = 1;
 }
 
 /* ---- what the hostile calls are made of ---------------------------------------------------------------------- */
@@ -328,20 +340,13 @@ static int errno_ok(s64 r)
     return r < 0 && r >= -127 && (errnos[(-r) >> 6] >> ((-r) & 63) & 1);
 }
 
-void main(u64 dtb)
+/* CALLS hostile calls from this vCPU, each result checked; its counts and time go in its struct cpu. */
+static void run(void)
 {
-    u64 seed = seed_from(dtb);
-    if (seed) rng = seed;
-    u64 self = DOMID_SELF;
-    s64 max_gfn = (s64)xen_hvc(MEMORY_OP, XENMEM_MAXIMUM_GPFN, (u64)&self, 0, 0, 0);
-    ram_end = max_gfn > 0 ? ((u64)max_gfn + 1) << 12 : ARENA + ARENA_SIZE + XEN_REGION;
-    u64 freq = 0, start;
+    struct cpu *c = me();
+    u64 freq, start, end;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
     __asm__ volatile("mrs %0, cntvct_el0" : "=r"(start));
-    mmu_on();
-    put("HOSTILE-START calls="); dec(CALLS); put(" seed="); hex(rng); put(" ram_end="); hex(ram_end); say();
-
-    u64 bad = 0, zero = 0, positive = 0, errors = 0, real = 0;
     for (u64 i = 1; i <= CALLS; i++) {
         u64 op, a0, a1 = value(), a2 = value(), a3 = value(), a4 = value();
         if (!pick(32)) scramble_ttbr1();
@@ -366,31 +371,82 @@ void main(u64 dtb)
         }
         if (op == SCHED_OP && ((u32)a0 == SCHEDOP_SHUTDOWN || (u32)a0 == SCHEDOP_SHUTDOWN_CODE)) a0 = 0;
         if (op == MEMORY_OP || op == EVENT_CHANNEL_OP || op == GRANT_TABLE_OP || op == SCHED_OP || op == HVM_OP
-            || op == VCPU_OP || op == XEN_VERSION || op == CONSOLE_IO || op == VM_ASSIST) real++;
+            || op == VCPU_OP || op == XEN_VERSION || op == CONSOLE_IO || op == VM_ASSIST) c->real++;
 
         s64 r = (s64)xen_hvc(op, a0, a1, a2, a3, a4);
         if (r == 0) {
-            zero++;
+            c->zero++;
         } else if (r > 0 && (op == MEMORY_OP || op == XEN_VERSION)) {
-            positive++;                                           /* extents done, pages, versions, sizes */
+            c->positive++;                                           /* extents done, pages, versions, sizes */
         } else if (errno_ok(r)) {
-            errors++;
+            c->errors++;
         } else {
-            if (bad++ < BAD_SHOWN) {
-                put("HOSTILE-BAD call="); dec(i); put(" op="); hex(op); put(" a0="); hex(a0); put(" a1="); hex(a1);
+            if (c->bad++ < BAD_SHOWN) {
+                put("HOSTILE-BAD cpu="); dec(c - cpus); put(" call="); dec(i); put(" op="); hex(op); put(" a0="); hex(a0); put(" a1="); hex(a1);
                 put(" ret="); hex((u64)r); say();
             }
         }
         if (i % PROGRESS == 0) {
-            put("HOSTILE-PROGRESS calls="); dec(i); put(" bad="); dec(bad); say();
+            put("HOSTILE-PROGRESS cpu="); dec(c - cpus); put(" calls="); dec(i); put(" bad="); dec(c->bad); say();
         }
     }
-    u64 end;
     __asm__ volatile("mrs %0, cntvct_el0" : "=r"(end));
+    c->calls = CALLS;
+    c->ms = freq ? (end - start) * 1000 / freq : 0;
+    __asm__ volatile("dsb sy");
+    c->done = 1;
+    __asm__ volatile("dsb sy");
+}
+
+static void start_cpu(struct cpu *c, u64 seed)
+{
+    c->rng = seed;
+    c->line[0] = '\n';
+    c->len = 1;
+    __asm__ volatile("msr tpidr_el1, %0; isb" :: "r"(c));
+}
+
+/* vCPU 1, started with PSCI CPU_ON (through the EL2 program): its own MMU set-up, then the same run. */
+void secondary_main(void)
+{
+    start_cpu(&cpus[1], cpus[1].rng);
+    mmu_on();
+    run();
+}
+
+void main(u64 dtb)
+{
+    u64 seed = seed_from(dtb);
+    start_cpu(&cpus[0], seed ? seed : 0x9e3779b97f4a7c15ul);
+    cpus[1].rng = (seed ? seed : 0x9e3779b97f4a7c15ul) ^ 0x5851f42d4c957f2dul;   /* its own sequence, from the same seed */
+    u64 self = DOMID_SELF;
+    s64 max_gfn = (s64)xen_hvc(MEMORY_OP, XENMEM_MAXIMUM_GPFN, (u64)&self, 0, 0, 0);
+    ram_end = max_gfn > 0 ? ((u64)max_gfn + 1) << 12 : ARENA + ARENA_SIZE + XEN_REGION;
+    mmu_on();
+    put("HOSTILE-START vcpus="); dec(VCPUS); put(" calls="); dec(VCPUS * CALLS); put(" seed="); hex(cpus[0].rng);
+    put(" ram_end="); hex(ram_end); say();
+    int smp = (s64)smc3(0xc4000003ul, 1, (u64)secondary_entry, 0) == 0;   /* PSCI CPU_ON */
+    run();
+    u64 freq, t0, t;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(t0));
+    /* waits for vCPU 1 in Domus rather than spinning: SCHEDOP_poll on no ports returns after its 10 ms bound */
+    u64 poll[3] = { 0, 0, 0 };
+    for (t = t0; smp && !cpus[1].done && t - t0 < 600 * freq;) {
+        xen_hvc(SCHED_OP, SCHEDOP_POLL, (u64)poll, 0, 0, 0);
+        __asm__ volatile("mrs %0, cntvct_el0" : "=r"(t));
+    }
+
+    u64 calls = 0, bad = 0, zero = 0, positive = 0, errors = 0, real = 0, ms = 0;
+    for (int k = 0; k < VCPUS; k++) {
+        struct cpu *c = &cpus[k];
+        if (!c->done) continue;
+        calls += c->calls; bad += c->bad; zero += c->zero; positive += c->positive; errors += c->errors; real += c->real;
+        ms = c->ms > ms ? c->ms : ms;
+    }
     /* Domus keeps a bounded buffer of console_io bytes: give its reader time to take the garbage before the summary */
-    for (u64 t = end; t - end < freq / 2;) __asm__ volatile("mrs %0, cntvct_el0" : "=r"(t));
-    put("HOSTILE-DONE calls="); dec(CALLS); put(" bad="); dec(bad); put(" zero="); dec(zero); put(" positive=");
-    dec(positive); put(" errors="); dec(errors); put(" real_ops="); dec(real); put(" ms=");
-    dec(freq ? (end - start) * 1000 / freq : 0); say();
+    for (u64 w = t; t - w < freq / 2;) __asm__ volatile("mrs %0, cntvct_el0" : "=r"(t));
+    put("HOSTILE-DONE calls="); dec(calls); put(" bad="); dec(bad); put(" zero="); dec(zero); put(" positive=");
+    dec(positive); put(" errors="); dec(errors); put(" real_ops="); dec(real); put(" ms="); dec(ms); say();
     smc0(PSCI_SYSTEM_OFF);
 }
