@@ -3,7 +3,8 @@
  * (engine-qemu/src/test/el2/testkernel.S and .ld, built with this file), MMU off, interrupts masked. Each of its
  * two vCPUs (vCPU 1 started with PSCI CPU_ON), at the same time, makes CALLS hypercalls with random numbers
  * (mostly Xen's real ops), random sub-ops, random arguments and pointers (wild, just outside RAM, across its end, across pages, into the Xen pages at the top of RAM, or into a scratch
- * arena it fills with random plausible structures first), and checks that each returns 0, a non-negative count
+ * arena it fills with random plausible structures first), writes random xenstore messages into its store ring
+ * now and then, and checks that each returns 0, a non-negative count
  * where the ABI has one (memory_op, xen_version), or a negated errno of Xen's public/errno.h. It reports on the
  * console with CONSOLEIO_write: HOSTILE-START, HOSTILE-PROGRESS every PROGRESS calls, HOSTILE-BAD for the first
  * bad results, HOSTILE-DONE with the counts, then powers off with PSCI SYSTEM_OFF. Its random numbers start from
@@ -15,7 +16,8 @@
  * TTBR1 walks start at level 2 (T1SZ 34..39), so no 1 GiB block there can reach this program: every leaf a table
  * descriptor of the arena leads to is in the arena, the Xen pages or the unused first 2 MiB of RAM.
  *
- * What it leaves alone is what would end or wreck itself, not Domus: SCHEDOP_shutdown and SCHEDOP_shutdown_code
+ * What it leaves alone is what would end or wreck itself, not Domus (and, until the last tenth of its calls, the
+ * store's event channel, which a random EVTCHNOP_close would otherwise shut within the first calls): SCHEDOP_shutdown and SCHEDOP_shutdown_code
  * (the domain's own end; a random code would turn the final power-off into a reboot), the PSCI function numbers
  * Domus takes as power-off/reset, and its own code, stack and the EL2 program below the arena (a guest at EL1
  * without stage 2 can overwrite those itself anyway). Everything else of its RAM is fair game.
@@ -275,6 +277,54 @@ static void shape(volatile u64 *w, u64 op, u64 cmd)
     }
 }
 
+/* ---- xenstore: messages for xenstored, written into its ring as a guest's xenbus writes them ------------------ */
+
+#define HVMOP_GET_PARAM 1
+#define HVM_PARAM_STORE_EVTCHN 2
+#define EVTCHNOP_SEND 4
+static u32 store_port;
+
+/* The store page (XenLayout: the second magic page, in the second half of the Xen region) and its indices. */
+static u64 store_page(void) { return ram_end - XEN_REGION / 2 + 0x1000; }
+
+/*
+ * One xsd_sockmsg (type, req_id, tx_id, len) and up to 64 bytes of path-like payload at req_prod, then the store
+ * event. Until the last tenth of the calls the messages keep the protocol (any of xenstore's types, a random
+ * transaction, the payload's true length), as xenstored ends the session of a guest that breaks it; then anything:
+ * random types and lengths (past the payload limit too), an index or the connection word scribbled. Responses are
+ * mostly thrown away unread (rsp_cons moved up), sometimes left to fill the response ring.
+ */
+static void store_message(int anything)
+{
+    static const char chars[] = "/local/domain/1/0123abc-_@\0";
+    volatile char *req = (volatile char *)store_page();
+    volatile u32 *idx = (volatile u32 *)(store_page() + 2048);  /* req_cons, req_prod, rsp_cons, rsp_prod, features, connection */
+    u32 prod = idx[1];
+    u32 hdr[4] = { (u32)pick(23), (u32)next(), pick(4) ? 0 : (u32)pick(8), (u32)pick(65) };
+    if (anything) {
+        if (!pick(4)) hdr[0] = (u32)next();
+        if (!pick(4)) hdr[3] = pick(2) ? (u32)pick(8192) : (u32)next();
+    }
+    u32 n = 0;
+    for (int k = 0; k < 16; k++, n++) req[(prod + n) & 1023] = (char)(hdr[k / 4] >> (8 * (k % 4)));
+    for (u32 k = 0; k < hdr[3] && k < 64; k++, n++) req[(prod + n) & 1023] = pick(8) ? chars[pick(sizeof chars - 1)] : 0;
+    __asm__ volatile("dmb sy");
+    idx[1] = anything && !pick(64) ? (u32)next() : prod + n;
+    if (anything && !pick(64)) idx[pick(6)] = (u32)next();
+    if (pick(4)) idx[2] = idx[3];
+    u32 port = store_port;
+    xen_hvc(EVENT_CHANNEL_OP, EVTCHNOP_SEND, (u64)&port, 0, 0, 0);
+}
+
+/* Whether EVTCHNOP_close at p may name the store's port (bytes read one by one: p need not be aligned). */
+static int may_close_store(u64 p)
+{
+    if (!writable(p) || !writable(p + 3)) return 1;
+    u32 port = 0;
+    for (int k = 0; k < 4; k++) port |= (u32)((volatile unsigned char *)p)[k] << (8 * k);
+    return port == store_port;
+}
+
 static u64 arg_pointer(u64 op, u64 cmd)
 {
     u64 p = pointer();
@@ -350,6 +400,7 @@ static void run(void)
     for (u64 i = 1; i <= CALLS; i++) {
         u64 op, a0, a1 = value(), a2 = value(), a3 = value(), a4 = value();
         if (!pick(32)) scramble_ttbr1();
+        if (!pick(16)) store_message(i >= CALLS - CALLS / 10);
         u64 kind = pick(100);
         op = kind < 80 ? real_ops[pick(sizeof real_ops / sizeof real_ops[0])] : kind < 95 ? pick(64) : next();
         if (op == PSCI_SYSTEM_OFF || op == PSCI_SYSTEM_RESET) op = 63;
@@ -370,6 +421,8 @@ static void run(void)
         default: a0 = value(); a1 = arg_pointer(op, a0); break;
         }
         if (op == SCHED_OP && ((u32)a0 == SCHEDOP_SHUTDOWN || (u32)a0 == SCHEDOP_SHUTDOWN_CODE)) a0 = 0;
+        /* the store's channel stays open for most of the run, so that xenstored gets the messages; closed after */
+        if (op == EVENT_CHANNEL_OP && (u32)a0 == 3 && i < CALLS - CALLS / 10 && may_close_store(a1)) a0 = EVTCHNOP_SEND;
         if (op == MEMORY_OP || op == EVENT_CHANNEL_OP || op == GRANT_TABLE_OP || op == SCHED_OP || op == HVM_OP
             || op == VCPU_OP || op == XEN_VERSION || op == CONSOLE_IO || op == VM_ASSIST) c->real++;
 
@@ -422,9 +475,11 @@ void main(u64 dtb)
     u64 self = DOMID_SELF;
     s64 max_gfn = (s64)xen_hvc(MEMORY_OP, XENMEM_MAXIMUM_GPFN, (u64)&self, 0, 0, 0);
     ram_end = max_gfn > 0 ? ((u64)max_gfn + 1) << 12 : ARENA + ARENA_SIZE + XEN_REGION;
+    u64 param[2] = { DOMID_SELF | (u64)HVM_PARAM_STORE_EVTCHN << 32, 0 };
+    if (xen_hvc(HVM_OP, HVMOP_GET_PARAM, (u64)param, 0, 0, 0) == 0) store_port = (u32)param[1];
     mmu_on();
     put("HOSTILE-START vcpus="); dec(VCPUS); put(" calls="); dec(VCPUS * CALLS); put(" seed="); hex(cpus[0].rng);
-    put(" ram_end="); hex(ram_end); say();
+    put(" ram_end="); hex(ram_end); put(" store_port="); dec(store_port); say();
     int smp = (s64)smc3(0xc4000003ul, 1, (u64)secondary_entry, 0) == 0;   /* PSCI CPU_ON */
     run();
     u64 freq, t0, t;

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.domus.dom0less.Plan;
 import org.domus.engine.ExitReason;
+import org.domus.xenstore.XenstoreClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A hostile Xen guest against the real xen module: a freestanding kernel (src/test/el2/hostile.c), booted as an
  * enhanced domain of two vCPUs next to a plain Debian guest, makes 30,000 hypercalls on each vCPU at once with
  * random numbers, sub-ops, arguments and pointers. Every call must come back as 0, a count, or a Xen errno (the guest checks each and reports the bad ones);
- * Domus must take none of it as an exception, keep its heap bounded, and the plain domain must go on ticking
- * through it and answer its power button afterwards.
+ * Domus must take none of it as an exception, keep its heap bounded, xenstored (whose ring the guest scribbles on
+ * too) must go on serving, and the plain domain must go on ticking through it and answer its power button afterwards.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class HostileGuestSystemTest {
@@ -56,8 +57,10 @@ class HostileGuestSystemTest {
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(t.getName() + ": " + e));
         long heapBefore = usedHeapAfterGc();
-        try (Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
-                ExitPolicies.XL_DEFAULTS)) {
+        try (SystemStore store = SystemStore.start(dir.resolve("x.xenstored"));
+             Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
+                     ExitPolicies.XL_DEFAULTS, store);
+             XenstoreClient xs = XenstoreClient.connect(store.socket())) {
             Domain hostile = hv.domains().get(0);
             Domain plain = hv.domains().get(1);
             assertThat(hostile.xen()).as("d1 is a Xen guest").isNotNull();
@@ -66,6 +69,8 @@ class HostileGuestSystemTest {
             // as the tiny kernel starts its calls at once while Linux takes seconds to boot
             hostile.pause();
             console.await(l -> TICK.matcher(l).matches(), 1, BOOT);
+            // init-dom0less: its store page and ring, connected to xenstored, are the guest's to scribble on too
+            store.initDom0less(hv.domains());
             int unpausedAt = console.lines().size();
             hostile.unpause();
             long t0 = System.nanoTime();
@@ -103,6 +108,11 @@ class HostileGuestSystemTest {
             assertThat(hostile.lastExit()).isInstanceOf(ExitReason.PowerOff.class);
             assertThat(hostile.xen().internalErrors()).as("host-side exceptions in the xen module (repeat with -Ddomus.hostile.seed=%x): %s",
                     seed, hostile.xen().firstInternalError()).isZero();
+
+            // xenstored, which read whatever the guest left in its ring, still serves
+            xs.write("/hostile-test", "alive");
+            assertThat(xs.read("/hostile-test")).contains("alive");
+            assertThat(xs.read("/local/domain/2/name")).contains("plain");
 
             // the plain domain ticked all along and still answers its power button
             int lastTick = tick(console.await(l -> TICK.matcher(l).matches(), 1, BOOT).getLast());
