@@ -1,14 +1,15 @@
 /*
  * A hostile Xen guest for HostileGuestSystemTest: entered at EL1 by engine-qemu's test-kernel entry code
  * (engine-qemu/src/test/el2/testkernel.S and .ld, built with this file), MMU off, interrupts masked. Each of its
- * two vCPUs (vCPU 1 started with PSCI CPU_ON), at the same time, makes CALLS hypercalls with random numbers
- * (mostly Xen's real ops), random sub-ops, random arguments and pointers (wild, just outside RAM, across its end, across pages, into the Xen pages at the top of RAM, or into a scratch
- * arena it fills with random plausible structures first), writes random xenstore messages into its store ring
- * now and then, and checks that each returns 0, a non-negative count
- * where the ABI has one (memory_op, xen_version), or a negated errno of Xen's public/errno.h. It reports on the
- * console with CONSOLEIO_write: HOSTILE-START, HOSTILE-PROGRESS every PROGRESS calls, HOSTILE-BAD for the first
- * bad results, HOSTILE-DONE with the counts, then powers off with PSCI SYSTEM_OFF. Its random numbers start from
- * hostile.seed=HEX on its command line (a fixed seed without one), so that a run that found something is repeated.
+ * two vCPUs (vCPU 1 started with PSCI CPU_ON), at the same time, makes CALLS hypercalls with random numbers (mostly
+ * Xen's real ops), random sub-ops, random arguments and pointers (wild, just outside RAM, across its end, across
+ * pages, into the Xen pages at the top of RAM, or into a scratch arena it fills with random or Xen-shaped structures
+ * first), writes random xenstore messages into its store ring now and then, and checks that each call returns 0, a
+ * non-negative count where the ABI has one (memory_op, xen_version), or a negated errno of Xen's public/errno.h.
+ * It reports on the console with CONSOLEIO_write: HOSTILE-START, HOSTILE-PROGRESS every PROGRESS calls of a vCPU,
+ * HOSTILE-BAD for the first bad results, HOSTILE-DONE with the counts of both, then powers off with PSCI
+ * SYSTEM_OFF. Its random numbers start from hostile.seed=HEX on its command line (a fixed seed without one), so
+ * that a run that found something can be repeated.
  *
  * Its MMU is on, so Domus walks its tables for every pointer: TTBR0 maps RAM's GiB to itself, TTBR1 points at an
  * arena page of descriptors and changes now and then with TCR's TTBR1 fields (size, granule, walks disabled, top
@@ -16,11 +17,11 @@
  * TTBR1 walks start at level 2 (T1SZ 34..39), so no 1 GiB block there can reach this program: every leaf a table
  * descriptor of the arena leads to is in the arena, the Xen pages or the unused first 2 MiB of RAM.
  *
- * What it leaves alone is what would end or wreck itself, not Domus (and, until the last tenth of its calls, the
- * store's event channel, which a random EVTCHNOP_close would otherwise shut within the first calls): SCHEDOP_shutdown and SCHEDOP_shutdown_code
+ * What it leaves alone is what would end or wreck itself, not Domus: SCHEDOP_shutdown and SCHEDOP_shutdown_code
  * (the domain's own end; a random code would turn the final power-off into a reboot), the PSCI function numbers
- * Domus takes as power-off/reset, and its own code, stack and the EL2 program below the arena (a guest at EL1
- * without stage 2 can overwrite those itself anyway). Everything else of its RAM is fair game.
+ * Domus takes as power-off/reset, its own code, stack and the EL2 program below the arena (a guest at EL1 without
+ * stage 2 can overwrite those itself anyway), and, until the last tenth of its calls, the store's event channel,
+ * which a random EVTCHNOP_close would otherwise shut within the first calls. Everything else of its RAM is fair game.
  */
 #include <stdint.h>
 typedef uint64_t u64;
@@ -175,7 +176,7 @@ static u64 value(void)
     }
 }
 
-/* Fills the 64 bytes around p with values, if p is somewhere this guest lets itself scribble; aligned stores only (MMU off). */
+/* Fills the 64 bytes around p with values, if p is somewhere this guest lets itself scribble; aligned stores only. */
 static void fill(u64 p)
 {
     u64 at = p & ~7ul;
