@@ -34,6 +34,14 @@ class SpecificationLinksTest {
         assertThat(lines.stream().filter(l -> l.startsWith("- "))).as("promise lines").hasSizeGreaterThan(100);
     }
 
+    /** A validation rule is a promise (a bad tree is refused, by that rule's id): each has its line. */
+    @Test
+    void everyValidationRuleHasALine() throws IOException {
+        String spec = Files.readString(ROOT.resolve("SPECIFICATION.md"));
+        assertThat(java.util.Arrays.stream(org.domus.dom0less.Rule.values()).map(r -> "`" + r.id() + "`")
+                .filter(id -> !spec.contains(id)).toList()).as("rules without a line in SPECIFICATION.md").isEmpty();
+    }
+
     /** The checker itself: it must see what is wrong, or the test above proves nothing. */
     @Test
     void aMissingLinkFileOrMethodAndAHelperThatIsNoTestAreCaught() {

@@ -61,6 +61,23 @@ class ReplayTest {
     }
 
     @Test
+    void aModuleOverwrittenAfterItsLoadIsAnErrorAndTheOverwriteAWarning() throws Exception {
+        Path root = Board.seedRoot(dir.resolve("tftp"), -1);
+        String script = Board.SEED_SECOND.replace("tftpb 0x3000000 ramdisk-DomU",
+                "tftpb 0x3000000 ramdisk-DomU\n    tftpb 0x2000100 ramdisk-DomU");
+        SystemConfig system = replay(script, root).system(HOST);
+        assertThat(system.problems()).anySatisfy(p -> {
+            assertThat(p.rule()).isEqualTo(org.domus.dom0less.Rule.MODULE_OVERWRITTEN);
+            assertThat(p.isError()).isTrue();
+            assertThat(p.path()).startsWith("/chosen/domU1/");
+        });
+        assertThat(system.problems()).anySatisfy(p -> {
+            assertThat(p.rule()).isEqualTo(org.domus.dom0less.Rule.REPLAY);
+            assertThat(p.toString()).startsWith("boot.cmd:").contains("overwrites").endsWith("(U-Boot would not say so)");
+        });
+    }
+
+    @Test
     void seedFirstScriptStopsOnLine2() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
         assertThatThrownBy(() -> replay(Board.SEED_FIRST, root)).isInstanceOf(ReplayException.class)
