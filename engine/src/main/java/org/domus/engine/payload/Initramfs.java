@@ -14,7 +14,8 @@ import java.util.zip.GZIPOutputStream;
  * command line says ({@code loop}: a numbered tick every 200 ms until the power button is pressed; {@code idle}: nothing
  * more, not even the power button, until it is destroyed; {@code escapes}: a line of terminal control sequences, a C1
  * control and a carriage return, as a hostile guest prints; {@code xen}: a {@code DOMUS-HYPERVISOR <name> type=<type>}
- * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest). Tests and
+ * line from {@code /sys/hypervisor/type}, "xen" in a Xen guest; {@code evtchn}: loads the kernel's Xen device modules and
+ * runs {@code domus-evtchn} with {@code domus.evtchn=}'s value, one end of a static event channel). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -36,6 +37,7 @@ public final class Initramfs {
               case $word in
                 domus.name=*) name=${word#*=} ;;
                 domus.action=*) action=${word#*=} ;;
+                domus.evtchn=*) evtchn=${word#*=} ;;
               esac
             done
             while read -r key value unit; do
@@ -81,6 +83,9 @@ public final class Initramfs {
               cmdline) echo "DOMUS-CMDLINE $cmdline"; poweroff -f ;;
               xen) { read -r type < /sys/hypervisor/type; } 2>/dev/null || type=none
                    echo "DOMUS-HYPERVISOR $name type=$type"; poweroff -f ;;
+              # Debian builds /dev/xen/evtchn and /dev/xen/privcmd as modules (CONFIG_XEN_DEV_EVTCHN=m, CONFIG_XEN_PRIVCMD=m)
+              evtchn) insmod /lib/modules/xen-evtchn.ko; insmod /lib/modules/xen-privcmd.ko
+                      domus-evtchn "$evtchn"; poweroff -f ;;
               escapes) printf 'DOMUS-ESCAPES \\033]0;pwned\\007\\033[2J\\033P$qm\\033\\\\\\033[21t\\302\\233 50%%\\r100%% caf\\303\\251\\n'
                        poweroff -f ;;
               *) poweroff -f ;;
@@ -89,16 +94,29 @@ public final class Initramfs {
 
     /** The busybox applets {@link #INIT} runs, each a symlink in /bin; the shell action installs the rest. */
     public static final List<String> APPLETS = List.of("sh", "mount", "hostname", "nproc", "sleep", "poweroff", "reboot",
-            "setsid", "cttyhack");
+            "setsid", "cttyhack", "insmod");
 
     /** Folders of the archive; /sbin and /usr/* are where {@code busybox --install -s} puts its links. */
-    static final List<String> DIRECTORIES = List.of("bin", "dev", "proc", "sys", "sbin", "usr", "usr/bin", "usr/sbin", "root", "tmp");
+    static final List<String> DIRECTORIES = List.of("bin", "dev", "proc", "sys", "sbin", "usr", "usr/bin", "usr/sbin", "root", "tmp",
+            "lib", "lib/modules");
+
+    /**
+     * A file the archive carries beside busybox: a kernel module from the kernel's own package (in
+     * {@code lib/modules}), a test program (in {@code bin}).
+     */
+    public record Extra(String path, byte[] bytes) {
+    }
 
     private Initramfs() {
     }
 
     /** The uncompressed newc archive: the same bytes for the same busybox. */
     public static byte[] cpio(byte[] busybox) {
+        return cpio(busybox, List.of());
+    }
+
+    /** The archive with {@code extras} too: the same bytes for the same busybox and extras. */
+    public static byte[] cpio(byte[] busybox, List<Extra> extras) {
         Cpio cpio = new Cpio();
         for (String dir : DIRECTORIES) {
             cpio.directory(dir, dir.equals("tmp") ? 01777 : dir.equals("root") ? 0700 : 0755);
@@ -113,18 +131,26 @@ public final class Initramfs {
         // at once, as this init has no services to stop
         cpio.file("sbin/poweroff", 0755, "#!/bin/sh\nexec /bin/busybox poweroff -f\n".getBytes(StandardCharsets.UTF_8));
         cpio.file("sbin/reboot", 0755, "#!/bin/sh\nexec /bin/busybox reboot -f\n".getBytes(StandardCharsets.UTF_8));
+        for (Extra e : extras) {
+            cpio.file(e.path(), e.path().startsWith("bin/") ? 0755 : 0644, e.bytes());
+        }
         return cpio.finish();
     }
 
     /** The gzip'd archive, as {@code -initrd} takes it; gzip's header carries no time or name, so bytes repeat. */
     public static byte[] gzip(byte[] busybox) {
+        return gzip(busybox, List.of());
+    }
+
+    /** As {@link #gzip(byte[])}, with {@code extras}. */
+    public static byte[] gzip(byte[] busybox, List<Extra> extras) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 1 << 16) {
             {
                 def.setLevel(Deflater.BEST_COMPRESSION);
             }
         }) {
-            gz.write(cpio(busybox));
+            gz.write(cpio(busybox, extras));
         } catch (IOException e) {
             throw new UncheckedIOException(e);   // a ByteArrayOutputStream does not fail
         }
