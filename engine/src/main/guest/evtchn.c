@@ -10,7 +10,8 @@
  * kernel's /dev/xen/evtchn: IOCTL_EVTCHN_BIND_STATIC where the kernel has it (Linux 6.6 and later); Debian
  * 12's 6.1 kernel has not, so there the port is closed and the channel's remote end bound again with
  * IOCTL_EVTCHN_BIND_INTERDOMAIN, the one way a 6.1 guest's userspace can take delivery of it.
- * Hypercalls from userspace go through /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL).
+ * Hypercalls from userspace go through /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL), loaded unrestricted: Debian's
+ * privcmd otherwise waits for the store to name a device model's target domain and then allows no other.
  */
 typedef unsigned long u64;
 typedef unsigned int u32;

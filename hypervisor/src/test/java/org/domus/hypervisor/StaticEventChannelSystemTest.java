@@ -1,0 +1,125 @@
+package org.domus.hypervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.domus.dom0less.Plan;
+import org.domus.engine.ExitReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two Xen guests joined by a static event channel ({@code xen,evtchn-v1}: d1's port 10 and d2's port 20), bound by
+ * Domus at build as Xen binds it: each guest's userspace finds its port bound to the other's before doing anything
+ * (EVTCHNOP_status), d1 notifies it (EVTCHNOP_send) and d2's kernel delivers each notification to its userspace
+ * through /dev/xen/evtchn, the port unmasked between two as Linux's driver wants. The guests are Debian's
+ * unmodified kernel with its own xen-evtchn and xen-privcmd modules and the payload's domus-evtchn program.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class StaticEventChannelSystemTest {
+    private static final Duration BOOT = Duration.ofSeconds(240);
+    private static final Duration EVENT = Duration.ofSeconds(30);
+
+    @Test
+    void oneGuestNotifiesAndTheOtherReceivesEveryNotificationOnTheChannel(@TempDir Path dir) throws Exception {
+        Plan plan = TestSystem.plan(dir, system());
+        assertThat(plan.eventChannels()).hasSize(1);
+        ConsoleCapture console = new ConsoleCapture();
+        try (Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
+                ExitPolicies.XL_DEFAULTS)) {
+            Domain sender = hv.domains().get(0);
+            Domain receiver = hv.domains().get(1);
+            assertThat(sender.xen().port(10).remotePort()).as("bound before either guest ran").isEqualTo(20);
+
+            // what each guest's userspace reads from Xen before it does anything: its port bound to the other's
+            console.await(l -> l.equals("(d1) EVTCHN-STATIC send port=10 interdomain remote=d2:20"), 1, BOOT);
+            console.await(l -> l.equals("(d2) EVTCHN-STATIC recv port=20 interdomain remote=d1:10"), 1, BOOT);
+            console.await(l -> l.equals("(d1) EVTCHN-SENDER-READY port=10"), 1, BOOT);
+            String ready = console.await(l -> l.startsWith("(d2) EVTCHN-READY port="), 1, BOOT).getFirst();
+            Matcher m = Pattern.compile("port=(\\d+)").matcher(ready);
+            assertThat(m.find()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+
+            for (int n = 1; n <= 2; n++) {
+                // one notification at a time: two sent before the first is taken would be one pending bit
+                int count = n;
+                type(sender, "\n");
+                console.await(l -> l.equals("(d1) EVTCHN-SENT port=10 n=" + count + " rc=0"), 1, EVENT);
+                console.await(l -> l.equals("(d2) EVTCHN-RECEIVED port=" + port + " n=" + count), 1, EVENT);
+            }
+            type(sender, "q\n");
+            assertThat(hv.awaitAll()).isZero();
+            assertThat(sender.lastExit()).isInstanceOf(ExitReason.PowerOff.class);
+            assertThat(receiver.lastExit()).isInstanceOf(ExitReason.PowerOff.class);
+            assertThat(sender.xen().internalErrors() + receiver.xen().internalErrors()).as("host-side errors").isZero();
+        }
+        assertThat(console.lines()).noneMatch(l -> l.contains("EVTCHN-ERROR"));
+        assertThat(console.lines()).filteredOn(l -> l.startsWith("(d2) EVTCHN-RECEIVED")).hasSize(2);
+    }
+
+    private static void type(Domain d, String text) throws Exception {
+        var in = d.consoleInput();
+        in.write(text.getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+    }
+
+    /** d1 sender and d2 receiver, Xen guests of 128 MiB and one vCPU each, their consoles on hvc0. */
+    private static String system() {
+        return """
+                /dts-v1/;
+                / {
+                	#address-cells = <2>;
+                	#size-cells = <2>;
+                	chosen {
+                		#address-cells = <1>;
+                		#size-cells = <1>;
+                		sender {
+                			compatible = "xen,domain";
+                			memory = <0 0x20000>;
+                			cpus = <1>;
+                			xen,enhanced = "enabled";
+                			kernel {
+                				compatible = "multiboot,kernel", "multiboot,module";
+                				xen,uefi-binary = "Image";
+                				bootargs = "console=hvc0 quiet domus.name=sender domus.action=evtchn domus.evtchn=send:10";
+                			};
+                			ramdisk {
+                				compatible = "multiboot,ramdisk", "multiboot,module";
+                				xen,uefi-binary = "initramfs.cpio.gz";
+                			};
+                			to_receiver: evtchn@10 {
+                				compatible = "xen,evtchn-v1";
+                				xen,evtchn = <10 &to_sender>;
+                			};
+                		};
+                		receiver {
+                			compatible = "xen,domain";
+                			memory = <0 0x20000>;
+                			cpus = <1>;
+                			xen,enhanced = "enabled";
+                			kernel {
+                				compatible = "multiboot,kernel", "multiboot,module";
+                				xen,uefi-binary = "Image";
+                				bootargs = "console=hvc0 quiet domus.name=receiver domus.action=evtchn domus.evtchn=recv:20:2";
+                			};
+                			ramdisk {
+                				compatible = "multiboot,ramdisk", "multiboot,module";
+                				xen,uefi-binary = "initramfs.cpio.gz";
+                			};
+                			to_sender: evtchn@20 {
+                				compatible = "xen,evtchn-v1";
+                				xen,evtchn = <20 &to_receiver>;
+                			};
+                		};
+                	};
+                };
+                """;
+    }
+}
