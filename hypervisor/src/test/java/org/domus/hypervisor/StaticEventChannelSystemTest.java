@@ -1,6 +1,7 @@
 package org.domus.hypervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.domus.dom0less.Plan;
+import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
+import org.domus.xen.XenDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +49,13 @@ class StaticEventChannelSystemTest {
             Matcher m = Pattern.compile("port=(\\d+)").matcher(ready);
             assertThat(m.find()).isTrue();
             int port = Integer.parseInt(m.group(1));
+            // the port d2's kernel delivers on is the channel's end at d1's port 10: d2's static port 20 itself where
+            // the kernel can bind a static port (Linux 6.6+), else the port its userspace bound the remote end to
+            console.await(l -> l.equals("(d2) EVTCHN-BOUND port=" + port + " static=20 how=bind-static")
+                    || l.equals("(d2) EVTCHN-BOUND port=" + port + " static=20 how=rebound"), 1, EVENT);
+            assertThat(receiver.xen().port(port)).extracting(XenDomain.PortInfo::state, XenDomain.PortInfo::remoteDomid,
+                    XenDomain.PortInfo::remotePort).containsExactly(2, 1, 10);
+            assertThat(sender.xen().port(10).remotePort()).isEqualTo(port);
 
             for (int n = 1; n <= 2; n++) {
                 // one notification at a time: two sent before the first is taken would be one pending bit
@@ -62,6 +72,53 @@ class StaticEventChannelSystemTest {
         }
         assertThat(console.lines()).noneMatch(l -> l.contains("EVTCHN-ERROR"));
         assertThat(console.lines()).filteredOn(l -> l.startsWith("(d2) EVTCHN-RECEIVED")).hasSize(2);
+    }
+
+    /** dom0 is no Xen guest here: a static channel to it is refused by name before anything is built. */
+    @Test
+    void aChannelToDom0IsRefusedBeforeAnythingIsBuilt(@TempDir Path dir) throws Exception {
+        Plan plan = TestSystem.plan(dir, """
+                /dts-v1/;
+                / {
+                	#address-cells = <2>;
+                	#size-cells = <2>;
+                	chosen {
+                		#address-cells = <1>;
+                		#size-cells = <1>;
+                		xen,xen-bootargs = "dom0_mem=128M";
+                		xen,dom0-bootargs = "console=ttyAMA0 quiet";
+                		dom0-kernel {
+                			compatible = "multiboot,kernel", "multiboot,module";
+                			xen,uefi-binary = "Image";
+                		};
+                		to_guest: evtchn {
+                			compatible = "xen,evtchn-v1";
+                			xen,evtchn = <10 &to_dom0>;
+                		};
+                		guest {
+                			compatible = "xen,domain";
+                			memory = <0 0x20000>;
+                			cpus = <1>;
+                			xen,enhanced = "enabled";
+                			kernel {
+                				compatible = "multiboot,kernel", "multiboot,module";
+                				xen,uefi-binary = "Image";
+                			};
+                			to_dom0: evtchn@20 {
+                				compatible = "xen,evtchn-v1";
+                				xen,evtchn = <20 &to_guest>;
+                			};
+                		};
+                	};
+                };
+                """);
+        assertThat(plan.eventChannels()).hasSize(1);
+        ConsoleCapture console = new ConsoleCapture();
+        assertThatThrownBy(() -> Hypervisor.of(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
+                ExitPolicies.XL_DEFAULTS, null)).isInstanceOf(EngineException.class).hasMessage("/chosen/evtchn: static "
+                + "event channel to /chosen/guest/evtchn@20: d0 Domain-0 is not a Xen guest on the qemu engine (dom0 runs "
+                + "without Xen's guest ABI), so it cannot be bound");
+        assertThat(console.lines()).isEmpty();
     }
 
     private static void type(Domain d, String text) throws Exception {
