@@ -24,9 +24,11 @@ typedef unsigned short u16;
 #define SYS_write 64
 #define SYS_ppoll 73
 #define SYS_exit 93
+#define SYS_nanosleep 101
 #define AT_FDCWD (-100)
 #define O_RDWR 2
 #define POLLIN 1
+#define TCSBRK 0x5409
 
 /* include/uapi/xen/privcmd.h, include/uapi/xen/evtchn.h: _IOC(_IOC_NONE, type, nr, size) */
 #define IOCTL_PRIVCMD_HYPERCALL 0x00305000u      /* 'P', 0, struct privcmd_hypercall (op, arg[5]) */
@@ -90,6 +92,8 @@ static void flush(void) {
 }
 
 static void __attribute__((noreturn)) quit(int status) {
+    /* tcdrain: the init powers off as soon as this exits, and the console may still hold the last line */
+    sys3(SYS_ioctl, 1, TCSBRK, 1);
     sys3(SYS_exit, status, 0, 0);
     for (;;) {
     }
@@ -101,6 +105,9 @@ static void __attribute__((noreturn)) fail(const char *what, long rc) {
     add(" rc=");
     addNum(rc);
     flush();
+    /* the init powers off as soon as this exits: give the console a moment to carry the line out */
+    long ts[2] = {1, 0};
+    sys3(SYS_nanosleep, (long)ts, 0, 0);
     quit(1);
 }
 
