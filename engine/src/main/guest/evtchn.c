@@ -24,7 +24,6 @@ typedef unsigned short u16;
 #define SYS_write 64
 #define SYS_ppoll 73
 #define SYS_exit 93
-#define SYS_nanosleep 101
 #define AT_FDCWD (-100)
 #define O_RDWR 2
 #define POLLIN 1
@@ -92,7 +91,7 @@ static void flush(void) {
 }
 
 static void __attribute__((noreturn)) quit(int status) {
-    /* tcdrain: the init powers off as soon as this exits, and the console may still hold the last line */
+    /* tcdrain: the init powers off as soon as this exits, so the last line leaves the console first */
     sys3(SYS_ioctl, 1, TCSBRK, 1);
     sys3(SYS_exit, status, 0, 0);
     for (;;) {
@@ -105,9 +104,6 @@ static void __attribute__((noreturn)) fail(const char *what, long rc) {
     add(" rc=");
     addNum(rc);
     flush();
-    /* the init powers off as soon as this exits: give the console a moment to carry the line out */
-    long ts[2] = {1, 0};
-    sys3(SYS_nanosleep, (long)ts, 0, 0);
     quit(1);
 }
 
