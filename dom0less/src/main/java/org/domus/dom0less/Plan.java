@@ -2,22 +2,26 @@ package org.domus.dom0less;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.domus.image.Arch;
 
 /**
  * The boot plan of a valid system: domain ids in device-tree order (dom0 is d0), the vCPU placement the
- * scheduler will use, each domain's console, the cpupools (by id) the domains run in, and the GIC they all get.
- * Made only from a system without errors.
+ * scheduler will use, each domain's console, the cpupools (by id) the domains run in, the GIC they all get, and
+ * the static event channels bound between domains at build. Made only from a system without errors.
  */
 public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch, List<Problem> warnings,
-                   List<Cpupool> cpupools, Gic gic) {
+                   List<Cpupool> cpupools, Gic gic, List<PlannedChannel> eventChannels) {
     public Plan {
         domains = List.copyOf(domains);
         warnings = List.copyOf(warnings);
         cpupools = List.copyOf(cpupools);
+        eventChannels = List.copyOf(eventChannels);
     }
 
     /** Whether the system has pools of its own ({@code xen,cpupool} nodes), not only Pool-0 holding every CPU. */
@@ -49,7 +53,39 @@ public record Plan(List<PlannedDomain> domains, String scheduler, char conswitch
         }
         List<Problem> warnings = system.problems().stream().filter(p -> !p.isError()).toList();
         return new Plan(planned, system.xen().scheduler(), system.xen().conswitch(), warnings, system.cpupools(),
-                system.gic());
+                system.gic(),
+                channels(system.domains(), planned));
+    }
+
+    /**
+     * Each {@code xen,evtchn-v1} pair once, from the node met first in tree order (both nodes name each other; the
+     * validator has checked that they do).
+     */
+    private static List<PlannedChannel> channels(List<DomainConfig> domains, List<PlannedDomain> planned) {
+        Map<String, Integer> idByPath = new HashMap<>();
+        for (PlannedDomain p : planned) {
+            idByPath.put(p.path(), p.id());
+        }
+        Map<String, Integer> portByPath = new HashMap<>();
+        for (DomainConfig d : domains) {
+            for (StaticEventChannel c : d.eventChannels()) {
+                portByPath.put(c.path(), c.localPort());
+            }
+        }
+        List<PlannedChannel> out = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (DomainConfig d : domains) {
+            for (StaticEventChannel c : d.eventChannels()) {
+                Integer remoteDom = idByPath.get(StaticEventChannel.domainPath(c.remotePath()));
+                Integer remotePort = portByPath.get(c.remotePath());
+                if (remoteDom == null || remotePort == null || !done.add(c.path()) || !done.add(c.remotePath())) {
+                    continue;
+                }
+                out.add(new PlannedChannel(c.path(), idByPath.get(d.path()), c.localPort(), c.remotePath(),
+                        remoteDom, remotePort));
+            }
+        }
+        return out;
     }
 
     /**

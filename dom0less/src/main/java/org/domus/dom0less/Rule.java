@@ -81,6 +81,7 @@ public enum Rule {
     EVTCHN_PORT_REUSED("evtchn-port-reused", ERROR, "two event channels of one domain use one port"),
     EVTCHN_REMOTE("evtchn-remote", ERROR, "an event channel's remote is not a xen,evtchn-v1 node of a domain"),
     EVTCHN_NOT_MUTUAL("evtchn-not-mutual", ERROR, "an event channel's remote does not point back at it"),
+    EVTCHN_NOT_ENHANCED("evtchn-not-enhanced", ERROR, "an event channel end in a domain without xen,enhanced, whose guest has no Xen event channels"),
 
     // ---- cpupools ----
     CPUPOOL_CPUS("cpupool-cpus", ERROR, "a cpupool without cpupool-cpus, or naming something that is not a host CPU"),

@@ -36,7 +36,26 @@ final class SystemRules {
         }
         Cpupools.checkPlacement(pools, domains, problems, chosenPath, poolNodes);
         capabilities(domains);
+        staticChannels(domains);
         overlaps(loaded);
+    }
+
+    /**
+     * A static event channel is used by the guests at its two ends through Xen's ABI, which Domus gives to
+     * {@code xen,enhanced} domains only: an end in a plain domain could never be bound, nor notified. Each end in
+     * a plain domain is reported at its own node.
+     */
+    private void staticChannels(List<DomainConfig> domains) {
+        for (DomainConfig d : domains) {
+            if (d.enhanced() != Enhanced.NONE) {
+                continue;
+            }
+            for (StaticEventChannel c : d.eventChannels()) {
+                problems.add(Rule.EVTCHN_NOT_ENHANCED, c.path(), "static event channel to %s: domain %s is not "
+                        + "xen,enhanced, so its guest has no Xen event channels to use it with (give it xen,enhanced)",
+                        c.remotePath() == null ? "an unknown node" : c.remotePath(), d.path());
+            }
+        }
     }
 
     /**

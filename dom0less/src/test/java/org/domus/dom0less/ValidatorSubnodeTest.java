@@ -62,4 +62,25 @@ class ValidatorSubnodeTest {
         assertThat(domain(system, "domU2").eventChannels().getFirst())
                 .isEqualTo(new StaticEventChannel("/chosen/domU2/evtchn@1", 20, "/chosen/domU1/evtchn@1"));
     }
+
+    @Test
+    void aStaticChannelToAPlainDomainIsRefusedAtItsPlainEnd() {
+        SystemConfig system = load("evtchn-plain.dts", kernels());
+        assertThat(lines(system)).containsExactly(
+                "/chosen/domU2/evtchn@1: error: static event channel to /chosen/domU1/evtchn@1: domain /chosen/domU2 "
+                        + "is not xen,enhanced, so its guest has no Xen event channels to use it with (give it "
+                        + "xen,enhanced)");
+    }
+
+    @Test
+    void thePlanBindsEachPairOnceFromItsFirstNodeAndTheStoreChannelTakesTheFirstFreePort() {
+        SystemConfig system = load("evtchn-pairs.dts", kernels());
+        assertThat(lines(system)).isEmpty();
+        Plan plan = Plan.of(system);
+        assertThat(plan.eventChannels()).containsExactly(
+                new PlannedChannel("/chosen/domU1/evtchn@1", 1, 1, "/chosen/domU2/evtchn@1", 2, 2),
+                new PlannedChannel("/chosen/domU1/evtchn@2", 1, 7, "/chosen/domU2/evtchn@2", 2, 9));
+        assertThat(plan.domains().get(0).storeEventChannel()).isEqualTo(2);
+        assertThat(plan.domains().get(1).storeEventChannel()).as("no-xenstore").isZero();
+    }
 }

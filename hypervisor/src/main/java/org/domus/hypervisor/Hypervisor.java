@@ -22,6 +22,7 @@ import org.domus.dom0less.BootModule;
 import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.PartialDeviceTree;
 import org.domus.dom0less.Plan;
+import org.domus.dom0less.PlannedChannel;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.engine.BootTrace;
 import org.domus.engine.DomainSpec;
@@ -106,40 +107,77 @@ public final class Hypervisor implements AutoCloseable {
         if (systemStore != null) {
             systemStore.reportTo(mux);
         }
-        List<Domain> domains = new ArrayList<>();
         XenSystem xen = new XenSystem();
         // without pool nodes Pool-0 is whatever CPUs Domus may use (a taskset or cpuset narrows them), not 0..n-1
         List<CpuPool> pools = plan.hasCpupools() ? plan.cpupools().stream().map(CpuPool::new).toList()
                 : List.of(CpuPool.wholeHost(plan.cpupools().getFirst().scheduler()));
+        // every domain's Xen state first: the static channels are bound between them before any allocates its
+        // store and console ports, as Xen binds them before the store channel (dom0less-build.c)
+        List<Engine> engines = new ArrayList<>();
+        List<XenDomain> xenDomains = new ArrayList<>();
+        List<AtomicReference<Domain>> owners = new ArrayList<>();
         for (PlannedDomain d : plan.domains()) {
-            Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
-            Files.createDirectories(dir);
-            Arch arch = d.arch();
-            Engine engine = Engine.pick(engineName, arch);
-            long memory = d.memoryKib() * 1024;
+            Engine engine = Engine.pick(engineName, d.arch());
             // Xen gives its guest ABI to xen,enhanced domUs only; an engine without one keeps the store host-side
             AtomicReference<Domain> owner = new AtomicReference<>();
-            XenDomain xd = d.id() != 0 && d.enhanced() != Enhanced.NONE && engine.guestXenAbi(arch)
-                    ? xen.create(new XenDomainConfig(d.id(), d.vcpus(), GUEST_RAM_BASE, memory, d.enhanced().hasXenstore()),
-                            reason -> owner.get().guestShutdown(reason))
+            XenDomain xd = d.id() != 0 && d.enhanced() != Enhanced.NONE && engine.guestXenAbi(d.arch())
+                    ? xen.create(new XenDomainConfig(d.id(), d.vcpus(), GUEST_RAM_BASE, d.memoryKib() * 1024,
+                            d.enhanced().hasXenstore()), reason -> owner.get().guestShutdown(reason))
                     : null;
+            engines.add(engine);
+            xenDomains.add(xd);
+            owners.add(owner);
+        }
+        bindStaticChannels(plan, xen, engineName);
+        List<Domain> domains = new ArrayList<>();
+        for (int i = 0; i < plan.domains().size(); i++) {
+            PlannedDomain d = plan.domains().get(i);
+            XenDomain xd = xenDomains.get(i);
+            Path dir = runDir.resolve("d" + d.id() + "-" + d.name());
+            Files.createDirectories(dir);
             if (xd != null) {
                 xd.finishBuild();
             }
-            DomainSpec spec = new DomainSpec(d.name(), arch, memory, d.vcpus(),
+            DomainSpec spec = new DomainSpec(d.name(), d.arch(), d.memoryKib() * 1024, d.vcpus(),
                     write(d.kernel(), dir.resolve("kernel")), write(d.ramdisk(), dir.resolve("ramdisk")),
                     d.cmdline(), dir, xd == null ? null : xd.guest(), d.kernel().image(), machine(plan, d));
             mux.attachLog(d.id(), dir.resolve("console.log"));
             StoreChannel store = xd == null ? new StoreChannel(d.enhanced(), d.storeEventChannel())
                     : new StoreChannel(d.enhanced(), xd.storePort(), xd.layout().storePfn());
             CpuPool pool = pools.stream().filter(p -> p.id() == d.cpupool().id()).findFirst().orElseThrow();
-            Domain domain = new Domain(d.id(), d.name(), spec, engine, policies, mux, affinity(d), store, xd, pool);
-            owner.set(domain);
+            Domain domain = new Domain(d.id(), d.name(), spec, engines.get(i), policies, mux, affinity(d), store, xd,
+                    pool);
+            owners.get(i).set(domain);
             domain.useStore(systemStore);
             domains.add(domain);
         }
         BootTrace.mark("domains made");
         return new Hypervisor(domains, mux, systemStore, xen, pools);
+    }
+
+    /**
+     * Binds each static event channel of the plan ({@code xen,evtchn-v1} pairs) before any domain is built, so that
+     * both guests find it bound from their first instruction. Both ends must be Xen guests on their engine (the plan
+     * already refused ends without {@code xen,enhanced}; dom0 and guests of an engine without Xen's ABI are refused
+     * here), else nothing is built.
+     */
+    private static void bindStaticChannels(Plan plan, XenSystem xen, String engineName) throws EngineException {
+        for (PlannedChannel c : plan.eventChannels()) {
+            for (int dom : new int[] {c.domA(), c.domB()}) {
+                if (xen.domain(dom).isEmpty()) {
+                    PlannedDomain d = plan.domains().stream().filter(p -> p.id() == dom).findFirst().orElseThrow();
+                    throw new EngineException(("%s: static event channel to %s: d%d %s is not a Xen guest on the %s engine"
+                            + " (%s), so it cannot be bound").formatted(dom == c.domA() ? c.path() : c.remotePath(),
+                            dom == c.domA() ? c.remotePath() : c.path(), d.id(), d.name(), engineName,
+                            d.id() == 0 ? "dom0 runs without Xen's guest ABI" : d.arch() + " guests there do not see Xen"));
+                }
+            }
+            try {
+                xen.bindStatic(c.domA(), c.portA(), c.domB(), c.portB());
+            } catch (IllegalArgumentException e) {
+                throw new EngineException(c.path() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**

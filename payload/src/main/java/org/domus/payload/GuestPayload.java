@@ -78,7 +78,7 @@ public record GuestPayload(Arch arch, Path kernel, String kernelPackage, String 
             throw new PayloadException("%s is not a static %s executable (e_machine %d, %s)".formatted(busybox, arch,
                     elf.machine(), elf.interpreter() ? "dynamically linked" : "static"));
         }
-        Path initramfs = initramfs(debian.cacheRoot(), busyboxPkg, busybox);
+        Path initramfs = initramfs(debian.cacheRoot(), busyboxPkg, busybox, extras(arch, debian.unpacked(kernelPkg)));
         return new GuestPayload(arch, kernel, kernelPkg.name(), kernelPkg.version(), busybox, busyboxPkg.version(), initramfs);
     }
 
@@ -86,8 +86,44 @@ public record GuestPayload(Arch arch, Path kernel, String kernelPackage, String 
      * Built once per busybox version and archive layout (script, applets, folders), which together decide the
      * bytes; the layout's hash is in the name so that a changed script never boots from a stale file.
      */
-    private static Path initramfs(Path cacheRoot, DebianPackage busyboxPkg, Path busybox) throws PayloadException {
-        String layout = HexFormat.of().formatHex(sha256(Initramfs.cpio(new byte[0]))).substring(0, 12);
+    /**
+     * What the Arm64 guest carries beside busybox for the {@code evtchn} action: the kernel's Xen device modules,
+     * from the same kernel package (a module loads only into the kernel it was built with), and the
+     * {@code domus-evtchn} program built with the cross toolchain at build time (see {@code src/main/guest}).
+     */
+    private static List<Initramfs.Extra> extras(Arch arch, Path kernelPackage) throws PayloadException {
+        if (arch != Arch.ARM64) {
+            return List.of();
+        }
+        List<Initramfs.Extra> extras = new java.util.ArrayList<>();
+        try {
+            Path modules = kernelPackage.resolve("lib/modules");
+            try (var versions = Files.list(modules)) {
+                for (Path version : versions.sorted().toList()) {
+                    for (String name : List.of("xen-evtchn.ko", "xen-privcmd.ko")) {
+                        Path ko = version.resolve("kernel/drivers/xen").resolve(name);
+                        if (Files.isRegularFile(ko)) {
+                            extras.add(new Initramfs.Extra("lib/modules/" + name, Files.readAllBytes(ko)));
+                        }
+                    }
+                }
+            }
+            try (var program = GuestPayload.class.getResourceAsStream("domus-evtchn")) {
+                if (program == null) {
+                    throw new PayloadException("the payload module was built without its domus-evtchn guest program");
+                }
+                extras.add(new Initramfs.Extra("bin/domus-evtchn", program.readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new PayloadException("cannot read the guest's kernel modules in %s: %s".formatted(kernelPackage,
+                    PayloadCache.why(e)), e);
+        }
+        return extras;
+    }
+
+    private static Path initramfs(Path cacheRoot, DebianPackage busyboxPkg, Path busybox, List<Initramfs.Extra> extras)
+            throws PayloadException {
+        String layout = HexFormat.of().formatHex(sha256(Initramfs.cpio(new byte[0], extras))).substring(0, 12);
         Path target = cacheRoot.resolve("initramfs").resolve("%s-%s-%s.cpio.gz".formatted(busyboxPkg.arch(),
                 busyboxPkg.cacheKey(), layout));
         if (Files.isRegularFile(target)) {
@@ -96,7 +132,7 @@ public record GuestPayload(Arch arch, Path kernel, String kernelPackage, String 
         try {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), "build-", ".tmp");
-            Files.write(tmp, Initramfs.gzip(Files.readAllBytes(busybox)));
+            Files.write(tmp, Initramfs.gzip(Files.readAllBytes(busybox), extras));
             // readable by a QEMU that runs as another user; createTempFile made it owner-only
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

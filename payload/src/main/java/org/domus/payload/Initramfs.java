@@ -20,7 +20,8 @@ import org.domus.image.Cpio;
  * mem=<MemTotal>kB cpus=<online CPUs>} line at once and at each change, bringing up CPUs its kernel marks present;
  * {@code domus.fill=<MiB>} first writes and removes that much in its tmpfs, so that its free memory is resident;
  * {@code devicetree}: a {@code DOMUS-DT <name> gic=<compatible> nodes=<…>} line, the GIC's compatible and the nodes
- * of {@code /} and {@code /passthrough} in the guest's device tree). Tests and
+ * of {@code /} and {@code /passthrough} in the guest's device tree; {@code evtchn}: loads the kernel's Xen device
+ * modules and runs {@code domus-evtchn} with {@code domus.evtchn=}'s value, one end of a static event channel). Tests and
  * {@code domus demo} read those lines on the console to know the guest is up.
  */
 public final class Initramfs {
@@ -43,6 +44,7 @@ public final class Initramfs {
                 domus.name=*) name=${word#*=} ;;
                 domus.action=*) action=${word#*=} ;;
                 domus.fill=*) fill=${word#*=} ;;
+                domus.evtchn=*) evtchn=${word#*=} ;;
               esac
             done
             while read -r key value unit; do
@@ -116,6 +118,11 @@ public final class Initramfs {
                 # the property has no newline, so read ends at end of file, fails, and has still set gic
                 gic=none; { read -r gic < /proc/device-tree/intc@8000000/compatible; } 2>/dev/null
                 echo "DOMUS-DT $name gic=$gic nodes=$nodes"; poweroff -f ;;
+              # Debian builds /dev/xen/evtchn and /dev/xen/privcmd as modules (CONFIG_XEN_DEV_EVTCHN=m, CONFIG_XEN_PRIVCMD=m).
+              # Its privcmd (XSA-482) holds a domU's hypercalls for the device model's target domain named in the
+              # store, which a dom0less guest has none of: domus-evtchn's calls are on its own ports, so unrestricted.
+              evtchn) insmod /lib/modules/xen-evtchn.ko; insmod /lib/modules/xen-privcmd.ko unrestricted=1
+                      domus-evtchn "$evtchn"; poweroff -f ;;
               escapes) printf 'DOMUS-ESCAPES \\033]0;pwned\\007\\033[2J\\033P$qm\\033\\\\\\033[21t\\302\\233 50%%\\r100%% caf\\303\\251\\n'
                        poweroff -f ;;
               *) poweroff -f ;;
@@ -124,16 +131,29 @@ public final class Initramfs {
 
     /** The busybox applets {@link #INIT} runs, each a symlink in /bin; the shell action installs the rest. */
     public static final List<String> APPLETS = List.of("sh", "mount", "hostname", "nproc", "sleep", "poweroff", "reboot",
-            "setsid", "cttyhack");
+            "setsid", "cttyhack", "insmod");
 
     /** Folders of the archive; /sbin and /usr/* are where {@code busybox --install -s} puts its links. */
-    static final List<String> DIRECTORIES = List.of("bin", "dev", "proc", "sys", "sbin", "usr", "usr/bin", "usr/sbin", "root", "tmp");
+    static final List<String> DIRECTORIES = List.of("bin", "dev", "proc", "sys", "sbin", "usr", "usr/bin", "usr/sbin", "root", "tmp",
+            "lib", "lib/modules");
+
+    /**
+     * A file the archive carries beside busybox: a kernel module from the kernel's own package (in
+     * {@code lib/modules}), a test program (in {@code bin}).
+     */
+    public record Extra(String path, byte[] bytes) {
+    }
 
     private Initramfs() {
     }
 
     /** The uncompressed newc archive: the same bytes for the same busybox. */
     public static byte[] cpio(byte[] busybox) {
+        return cpio(busybox, List.of());
+    }
+
+    /** The archive with {@code extras} too: the same bytes for the same busybox and extras. */
+    public static byte[] cpio(byte[] busybox, List<Extra> extras) {
         Cpio cpio = new Cpio();
         for (String dir : DIRECTORIES) {
             cpio.directory(dir, dir.equals("tmp") ? 01777 : dir.equals("root") ? 0700 : 0755);
@@ -148,18 +168,26 @@ public final class Initramfs {
         // at once, as this init has no services to stop
         cpio.file("sbin/poweroff", 0755, "#!/bin/sh\nexec /bin/busybox poweroff -f\n".getBytes(StandardCharsets.UTF_8));
         cpio.file("sbin/reboot", 0755, "#!/bin/sh\nexec /bin/busybox reboot -f\n".getBytes(StandardCharsets.UTF_8));
+        for (Extra e : extras) {
+            cpio.file(e.path(), e.path().startsWith("bin/") ? 0755 : 0644, e.bytes());
+        }
         return cpio.finish();
     }
 
     /** The gzip'd archive, as {@code -initrd} takes it; gzip's header carries no time or name, so bytes repeat. */
     public static byte[] gzip(byte[] busybox) {
+        return gzip(busybox, List.of());
+    }
+
+    /** As {@link #gzip(byte[])}, with {@code extras}. */
+    public static byte[] gzip(byte[] busybox, List<Extra> extras) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 1 << 16) {
             {
                 def.setLevel(Deflater.BEST_COMPRESSION);
             }
         }) {
-            gz.write(cpio(busybox));
+            gz.write(cpio(busybox, extras));
         } catch (IOException e) {
             throw new UncheckedIOException(e);   // a ByteArrayOutputStream does not fail
         }

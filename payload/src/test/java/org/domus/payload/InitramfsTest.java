@@ -48,6 +48,19 @@ class InitramfsTest {
     }
 
     @Test
+    void extrasGoWhereTheEvtchnActionLooksForThem() throws Exception {
+        List<Initramfs.Extra> extras = List.of(new Initramfs.Extra("lib/modules/xen-evtchn.ko", new byte[] {1, 2}),
+                new Initramfs.Extra("bin/domus-evtchn", new byte[] {3}));
+        Path cpio = Files.write(tmp.resolve("initrd.cpio"), Initramfs.cpio(FAKE_BUSYBOX, extras));
+        Tools.Run list = Tools.run(tmp, cpio, "cpio", "-itv");
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        assertThat(list.stdout()).containsPattern("(?m)^-rw-r--r--\\s.*\\slib/modules/xen-evtchn.ko$")
+                .containsPattern("(?m)^-rwxr-xr-x\\s.*\\sbin/domus-evtchn$");
+        assertThat(Initramfs.INIT).contains("insmod /lib/modules/xen-evtchn.ko").contains("domus-evtchn \"$evtchn\"");
+        assertThat(Initramfs.gzip(FAKE_BUSYBOX, extras)).isNotEqualTo(Initramfs.gzip(FAKE_BUSYBOX));
+    }
+
+    @Test
     void sameBusyboxGivesSameBytes() {
         assertThat(Initramfs.gzip(FAKE_BUSYBOX)).isEqualTo(Initramfs.gzip(FAKE_BUSYBOX));
         assertThat(Initramfs.gzip(FAKE_BUSYBOX)).isNotEqualTo(Initramfs.gzip("other".getBytes(StandardCharsets.US_ASCII)));

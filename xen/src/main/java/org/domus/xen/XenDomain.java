@@ -202,6 +202,12 @@ public final class XenDomain implements XenAbi {
             throw new IllegalArgumentException("d" + domid() + ": guest RAM 0x" + Long.toHexString(mem.base()) + "+0x"
                     + Long.toHexString(mem.size()) + " does not hold the Xen region at 0x" + Long.toHexString(l.reservedBase()));
         }
+        synchronized (system.staticChannels()) {
+            attachLocked(mem, upcalls, l);
+        }
+    }
+
+    private void attachLocked(GuestMemory mem, Upcalls upcalls, XenLayout l) {
         synchronized (build) {
             if (store != null) {
                 store.detach();

@@ -14,6 +14,12 @@ import org.domus.xen.internal.XenError;
  */
 public final class XenSystem {
     private final ConcurrentHashMap<Integer, XenDomain> domains = new ConcurrentHashMap<>();
+    /**
+     * Held while static channels are bound, and while a domain's ports are closed and its static ones bound again
+     * for a new guest: two domains of one channel rebuilt at once (a system's guests are built in parallel) must
+     * not both see the other's end closed and both leave theirs unbound. Taken before a domain's own locks.
+     */
+    private final Object staticChannels = new Object();
     private final Peers peers = domid -> {
         XenDomain d = domains.get(domid);
         return d == null ? null : d.events();
@@ -43,7 +49,9 @@ public final class XenSystem {
     public void destroy(int domid) {
         XenDomain d = domains.get(domid);
         if (d != null) {
-            d.destroyed();
+            synchronized (staticChannels) {
+                d.destroyed();
+            }
             domains.remove(domid, d);
         }
     }
@@ -56,6 +64,12 @@ public final class XenSystem {
      * @throws IllegalArgumentException naming both ends and what is wrong
      */
     public void bindStatic(int domA, int portA, int domB, int portB) {
+        synchronized (staticChannels) {
+            bindStaticLocked(domA, portA, domB, portB);
+        }
+    }
+
+    private void bindStaticLocked(int domA, int portA, int domB, int portB) {
         String what = "static event channel d" + domA + " port " + portA + " <-> d" + domB + " port " + portB;
         XenDomain a = domains.get(domA);
         XenDomain b = domains.get(domB);
@@ -81,6 +95,10 @@ public final class XenSystem {
         }
         a.addStatic(portA, domB, portB);
         b.addStatic(portB, domA, portA);
+    }
+
+    Object staticChannels() {
+        return staticChannels;
     }
 
     Peers peers() {

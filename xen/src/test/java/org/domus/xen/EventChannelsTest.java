@@ -197,6 +197,44 @@ class EventChannelsTest {
     }
 
     @Test
+    void bothEndsOfAStaticChannelRebuiltAtOnceFindItBound() throws Exception {
+        XenDomain a = xen.create(new XenDomainConfig(1, 1, TestRam.BASE, 16 * MiB, false), r -> { });
+        XenDomain b = xen.create(new XenDomainConfig(2, 1, TestRam.BASE, 16 * MiB, false), r -> { });
+        xen.bindStatic(1, 10, 2, 20);
+        a.finishBuild();
+        b.finishBuild();
+        // a system's guests are built in parallel, and both ends of a channel may reboot together: whatever the
+        // interleaving, neither may leave its end unbound waiting for the other
+        for (int round = 0; round < 100; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            List<LinuxGuest> made = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (XenDomain d : List.of(a, b)) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    made.add(new LinuxGuest(d));
+                }));
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            guests.addAll(made);
+            assertThat(made).hasSize(2);
+            assertThat(a.port(10)).as("round %d", round).extracting(XenDomain.PortInfo::state, XenDomain.PortInfo::remotePort)
+                    .containsExactly(2, 20);
+            assertThat(b.port(20)).as("round %d", round).extracting(XenDomain.PortInfo::state, XenDomain.PortInfo::remotePort)
+                    .containsExactly(2, 10);
+            made.forEach(LinuxGuest::close);
+            guests.removeAll(made);
+        }
+    }
+
+    @Test
     void sendsFromManyThreadsLoseNoEvent() throws Exception {
         LinuxGuest a = guest(1, 4);
         LinuxGuest b = guest(2, 1);
