@@ -3,6 +3,7 @@ package org.domus.cli;
 import org.domus.dom0less.BootModule;
 import org.domus.dom0less.Cpupool;
 import org.domus.dom0less.PartialDeviceTree;
+import org.domus.dom0less.PlannedChannel;
 import org.domus.dom0less.Plan;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.dom0less.Problem;
@@ -47,6 +48,11 @@ final class PlanJson {
                 o.put("sched", p.scheduler());
             }
             pl.putObject("gic").put("version", plan.gic().version()).put("source", plan.gic().source());
+            ArrayNode channels = pl.putArray("event_channels");
+            for (PlannedChannel c : plan.eventChannels()) {
+                channels.addObject().put("node", c.path()).put("domain", c.domA()).put("port", c.portA())
+                        .put("remote_node", c.remotePath()).put("remote_domain", c.domB()).put("remote_port", c.portB());
+            }
             ArrayNode domains = pl.putArray("domains");
             for (PlannedDomain d : plan.domains()) {
                 ObjectNode o = domains.addObject();

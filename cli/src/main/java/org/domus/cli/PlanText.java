@@ -8,6 +8,7 @@ import org.domus.dom0less.Cpupool;
 import org.domus.dom0less.Enhanced;
 import org.domus.dom0less.PartialDeviceTree;
 import org.domus.dom0less.Plan;
+import org.domus.dom0less.PlannedChannel;
 import org.domus.dom0less.PlannedDomain;
 import org.domus.hypervisor.CpuSet;
 import org.domus.hypervisor.SystemStore;
@@ -50,6 +51,14 @@ final class PlanText {
             }
             line(s, "cmdline", d.cmdline().isEmpty() ? "(none)" : d.cmdline());
             line(s, "enhanced", enhanced(d));
+            for (PlannedChannel c : plan.eventChannels()) {
+                if (c.domA() == d.id() || c.domB() == d.id()) {
+                    boolean a = c.domA() == d.id();
+                    line(s, "evtchn", "port %d to d%d port %d, static (%s), bound at build".formatted(
+                            a ? c.portA() : c.portB(), a ? c.domB() : c.domA(), a ? c.portB() : c.portA(),
+                            a ? c.path() : c.remotePath()));
+                }
+            }
         }
         // the qemu engine is the only one today: its Arm64 guests see Xen (the EL2 program), its x86 ones do not
         List<String> xenGuests = enhanced(plan, true);
