@@ -10,6 +10,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -134,29 +135,32 @@ public final class ControlCodec {
         }
         String op = m.text("op");
         JsonMembers r = m.named("request '" + shown(op) + "'");
+        ControlRequest.Op known = ControlRequest.Op.named(op);
+        if (known == null) {
+            throw new Malformed("unknown request '%s'".formatted(shown(op)));
+        }
         ControlRequest<?> request;
         try {
-            request = switch (op) {
-                case ControlRequest.SystemQuery.OP -> new ControlRequest.SystemQuery();
-                case ControlRequest.ListDomains.OP -> new ControlRequest.ListDomains(r.flag("all", false));
-                case ControlRequest.Info.OP -> new ControlRequest.Info(r.text("domain"));
-                case ControlRequest.Pause.OP -> new ControlRequest.Pause(r.text("domain"));
-                case ControlRequest.Unpause.OP -> new ControlRequest.Unpause(r.text("domain"));
-                case ControlRequest.Shutdown.OP -> new ControlRequest.Shutdown(r.text("domain"), timeout(r), r.flag("wait", false));
-                case ControlRequest.Reboot.OP -> new ControlRequest.Reboot(r.text("domain"), timeout(r), r.flag("force", false),
+            request = switch (known) {
+                case SYSTEM -> new ControlRequest.SystemQuery();
+                case LIST -> new ControlRequest.ListDomains(r.flag("all", false));
+                case INFO -> new ControlRequest.Info(r.text("domain"));
+                case PAUSE -> new ControlRequest.Pause(r.text("domain"));
+                case UNPAUSE -> new ControlRequest.Unpause(r.text("domain"));
+                case SHUTDOWN -> new ControlRequest.Shutdown(r.text("domain"), timeout(r), r.flag("wait", false));
+                case REBOOT -> new ControlRequest.Reboot(r.text("domain"), timeout(r), r.flag("force", false),
                         r.flag("wait", false));
-                case ControlRequest.Destroy.OP -> new ControlRequest.Destroy(r.text("domain"));
-                case ControlRequest.Create.OP -> new ControlRequest.Create(r.text("domain"));
-                case ControlRequest.VcpuList.OP -> new ControlRequest.VcpuList(r.optionalText("domain"));
-                case ControlRequest.VcpuPin.OP -> new ControlRequest.VcpuPin(r.text("domain"), vcpu(r), r.text("cpus"));
-                case ControlRequest.CpupoolList.OP -> new ControlRequest.CpupoolList(r.optionalText("pool"));
-                case ControlRequest.Dmesg.OP -> new ControlRequest.Dmesg();
-                case ControlRequest.InitDom0less.OP -> new ControlRequest.InitDom0less();
-                case ControlRequest.Console.OP -> new ControlRequest.Console(r.text("domain"), r.flag("input", true));
-                case ControlRequest.Sysrq.OP -> new ControlRequest.Sysrq(r.text("domain"), r.text("key"));
-                case ControlRequest.MemSet.OP -> new ControlRequest.MemSet(r.text("domain"), r.whole("targetKib"));
-                case ControlRequest.VcpuSet.OP -> new ControlRequest.VcpuSet(r.text("domain"), r.integer("vcpus"));
-                default -> throw new Malformed("unknown request '%s'".formatted(shown(op)));
+                case DESTROY -> new ControlRequest.Destroy(r.text("domain"));
+                case CREATE -> new ControlRequest.Create(r.text("domain"));
+                case VCPU_LIST -> new ControlRequest.VcpuList(r.optionalText("domain"));
+                case VCPU_PIN -> new ControlRequest.VcpuPin(r.text("domain"), vcpu(r), r.text("cpus"));
+                case CPUPOOL_LIST -> new ControlRequest.CpupoolList(r.optionalText("pool"));
+                case DMESG -> new ControlRequest.Dmesg();
+                case INIT_DOM0LESS -> new ControlRequest.InitDom0less();
+                case CONSOLE -> new ControlRequest.Console(r.text("domain"), r.flag("input", true));
+                case SYSRQ -> new ControlRequest.Sysrq(r.text("domain"), r.text("key"));
+                case MEM_SET -> new ControlRequest.MemSet(r.text("domain"), r.whole("targetKib"));
+                case VCPU_SET -> new ControlRequest.VcpuSet(r.text("domain"), r.integer("vcpus"));
             };
         } catch (IllegalArgumentException e) {
             throw new Malformed("request '%s': %s".formatted(op, e.getMessage()));
@@ -275,43 +279,18 @@ public final class ControlCodec {
         if (reply instanceof ControlReply.OneDomain d) {
             write(g, d.domain());
         } else if (reply instanceof ControlReply.Domains l) {
-            g.writeStartArray();
-            for (DomainInfo d : l.domains()) {
-                write(g, d);
-            }
-            g.writeEndArray();
+            array(g, l.domains(), ControlCodec::write);
         } else if (reply instanceof ControlReply.Vcpus l) {
-            g.writeStartArray();
-            for (VcpuInfo v : l.vcpus()) {
-                write(g, v);
-            }
-            g.writeEndArray();
+            array(g, l.vcpus(), ControlCodec::write);
         } else if (reply instanceof ControlReply.Cpupools l) {
-            g.writeStartArray();
-            for (CpupoolInfo p : l.pools()) {
-                g.writeStartObject();
-                g.writeNumberField("id", p.id());
-                g.writeStringField("name", p.name());
-                g.writeStringField("node", p.node());
-                g.writeArrayFieldStart("cpus");
-                for (int cpu : p.cpus()) {
-                    g.writeNumber(cpu);
-                }
-                g.writeEndArray();
-                g.writeStringField("sched", p.scheduler());
-                g.writeNumberField("domains", p.domains());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            array(g, l.pools(), ControlCodec::write);
         } else if (reply instanceof ControlReply.Events l) {
-            g.writeStartArray();
-            for (ControlReply.LogLine e : l.events()) {
-                g.writeStartObject();
-                g.writeStringField("time", e.time());
-                g.writeStringField("text", e.text());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            array(g, l.events(), (o, e) -> {
+                o.writeStartObject();
+                o.writeStringField("time", e.time());
+                o.writeStringField("text", e.text());
+                o.writeEndObject();
+            });
         } else if (reply instanceof ControlReply.SystemInfo s) {
             g.writeStartObject();
             g.writeStringField("name", s.name());
@@ -324,15 +303,14 @@ public final class ControlCodec {
             g.writeEndObject();
         } else if (reply instanceof ControlReply.Dom0lessInit i) {
             g.writeStartObject();
-            g.writeArrayFieldStart("domains");
-            for (StoreInit d : i.report().domains()) {
-                g.writeStartObject();
-                g.writeNumberField("id", d.id());
-                g.writeStringField("name", d.name());
-                g.writeStringField("outcome", d.outcome());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            g.writeFieldName("domains");
+            array(g, i.report().domains(), (o, d) -> {
+                o.writeStartObject();
+                o.writeNumberField("id", d.id());
+                o.writeStringField("name", d.name());
+                o.writeStringField("outcome", d.outcome());
+                o.writeEndObject();
+            });
             g.writeStringField("guestView", i.report().guestView());
             g.writeEndObject();
         } else if (reply instanceof ControlReply.ConsoleAttached c) {
@@ -343,6 +321,20 @@ public final class ControlCodec {
         } else {
             throw new IllegalArgumentException("no writer for " + reply.getClass().getSimpleName());
         }
+    }
+
+    /** How one item of an array is written. */
+    private interface Item<T> {
+        void write(JsonGenerator g, T item) throws IOException;
+    }
+
+    /** {@code items} as a JSON array, each as {@code item} writes it (a field's name, if any, written before). */
+    private static <T> void array(JsonGenerator g, List<T> items, Item<? super T> item) throws IOException {
+        g.writeStartArray();
+        for (T t : items) {
+            item.write(g, t);
+        }
+        g.writeEndArray();
     }
 
     private static void write(JsonGenerator g, DomainInfo d) throws IOException {
@@ -362,11 +354,8 @@ public final class ControlCodec {
         g.writeStringField("ramdisk", d.ramdisk());
         g.writeStringField("cmdline", d.cmdline());
         g.writeStringField("runDir", d.runDir());
-        g.writeArrayFieldStart("affinity");
-        for (String a : d.affinity()) {
-            g.writeString(a);
-        }
-        g.writeEndArray();
+        g.writeFieldName("affinity");
+        array(g, d.affinity(), (o, a) -> o.writeString(a));
         g.writeEndObject();
     }
 
@@ -380,6 +369,18 @@ public final class ControlCodec {
         g.writeStringField("state", v.state());
         g.writeNumberField("seconds", v.seconds());
         g.writeStringField("affinity", v.affinity());
+        g.writeEndObject();
+    }
+
+    private static void write(JsonGenerator g, CpupoolInfo p) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("id", p.id());
+        g.writeStringField("name", p.name());
+        g.writeStringField("node", p.node());
+        g.writeFieldName("cpus");
+        array(g, p.cpus(), (o, cpu) -> o.writeNumber(cpu));
+        g.writeStringField("sched", p.scheduler());
+        g.writeNumberField("domains", p.domains());
         g.writeEndObject();
     }
 

@@ -11,10 +11,77 @@ import java.time.Duration;
  */
 public sealed interface ControlRequest<R extends ControlReply> {
     /** Its name on the wire ({@code "op"}). */
-    String op();
+    default String op() {
+        return Op.of(this).wire;
+    }
 
     /** The reply it gets. */
-    Class<R> replyType();
+    @SuppressWarnings("unchecked") // Op's constructor ties each record to the reply its type argument names
+    default Class<R> replyType() {
+        return (Class<R>) Op.of(this).reply;
+    }
+
+    /**
+     * The operations, one per record: its name on the wire and the reply it gets, the one place either is said. The
+     * constructor's type parameter makes the compiler check each reply against the record's own type argument.
+     */
+    enum Op {
+        SYSTEM("system", SystemQuery.class, ControlReply.SystemInfo.class),
+        LIST("list", ListDomains.class, ControlReply.Domains.class),
+        INFO("info", Info.class, ControlReply.OneDomain.class),
+        PAUSE("pause", Pause.class, ControlReply.OneDomain.class),
+        UNPAUSE("unpause", Unpause.class, ControlReply.OneDomain.class),
+        SHUTDOWN("shutdown", Shutdown.class, ControlReply.OneDomain.class),
+        REBOOT("reboot", Reboot.class, ControlReply.OneDomain.class),
+        DESTROY("destroy", Destroy.class, ControlReply.OneDomain.class),
+        CREATE("create", Create.class, ControlReply.OneDomain.class),
+        SYSRQ("sysrq", Sysrq.class, ControlReply.OneDomain.class),
+        MEM_SET("mem-set", MemSet.class, ControlReply.OneDomain.class),
+        VCPU_SET("vcpu-set", VcpuSet.class, ControlReply.OneDomain.class),
+        VCPU_LIST("vcpu-list", VcpuList.class, ControlReply.Vcpus.class),
+        VCPU_PIN("vcpu-pin", VcpuPin.class, ControlReply.Vcpus.class),
+        CPUPOOL_LIST("cpupool-list", CpupoolList.class, ControlReply.Cpupools.class),
+        DMESG("dmesg", Dmesg.class, ControlReply.Events.class),
+        INIT_DOM0LESS("init-dom0less", InitDom0less.class, ControlReply.Dom0lessInit.class),
+        CONSOLE("console", Console.class, ControlReply.ConsoleAttached.class);
+
+        private static final Op[] ALL = values();
+
+        private final String wire;
+        private final Class<?> record;
+        private final Class<? extends ControlReply> reply;
+
+        <Q extends ControlReply> Op(String wire, Class<? extends ControlRequest<Q>> record, Class<Q> reply) {
+            this.wire = wire;
+            this.record = record;
+            this.reply = reply;
+        }
+
+        /** Its name on the wire. */
+        public String wire() {
+            return wire;
+        }
+
+        /** The operation named {@code wire}, or null if none is. */
+        public static Op named(String wire) {
+            for (Op op : ALL) {
+                if (op.wire.equals(wire)) {
+                    return op;
+                }
+            }
+            return null;
+        }
+
+        /** {@code request}'s operation. */
+        static Op of(ControlRequest<?> request) {
+            for (Op op : ALL) {
+                if (op.record == request.getClass()) {
+                    return op;
+                }
+            }
+            throw new IllegalStateException("no operation for " + request.getClass().getSimpleName()); // ControlLinesTest: never
+        }
+    }
 
     /** A request about one domain, named by its name, id or dN. */
     interface OnDomain {
@@ -23,17 +90,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
 
     /** Which system this is: {@link ControlReply.SystemInfo}. */
     record SystemQuery() implements ControlRequest<ControlReply.SystemInfo> {
-        public static final String OP = "system";
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.SystemInfo> replyType() {
-            return ControlReply.SystemInfo.class;
-        }
     }
 
     /**
@@ -41,71 +97,24 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * also those defined but stopped (shut down, crashed or destroyed).
      */
     record ListDomains(boolean all) implements ControlRequest<ControlReply.Domains> {
-        public static final String OP = "list";
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.Domains> replyType() {
-            return ControlReply.Domains.class;
-        }
     }
 
     /** One domain in full. */
     record Info(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "info";
-
         public Info {
             checkDomain(domain);
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
         }
     }
 
     record Pause(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "pause";
-
         public Pause {
             checkDomain(domain);
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
         }
     }
 
     record Unpause(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "unpause";
-
         public Unpause {
             checkDomain(domain);
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
         }
     }
 
@@ -115,8 +124,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
      */
     record Shutdown(String domain, Duration timeout, boolean await)
             implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "shutdown";
-
         public Shutdown {
             checkDomain(domain);
             checkTimeout(timeout);
@@ -126,16 +133,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
         public Shutdown(String domain) {
             this(domain, DEFAULT_TIMEOUT, false);
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
-        }
     }
 
     /**
@@ -144,8 +141,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
      */
     record Reboot(String domain, Duration timeout, boolean force, boolean await)
             implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "reboot";
-
         public Reboot {
             checkDomain(domain);
             checkTimeout(timeout);
@@ -155,53 +150,19 @@ public sealed interface ControlRequest<R extends ControlReply> {
         public Reboot(String domain) {
             this(domain, DEFAULT_TIMEOUT, false, false);
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
-        }
     }
 
     /** Stops it at once, whatever its policies say. */
     record Destroy(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "destroy";
-
         public Destroy {
             checkDomain(domain);
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
         }
     }
 
     /** Starts a stopped domain again, as {@code xl create}: from the modules kept at boot, same id and name. */
     record Create(String domain) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "create";
-
         public Create {
             checkDomain(domain);
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
         }
     }
 
@@ -210,24 +171,12 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * performs the request (h: help in its kernel log). Only a Xen guest connected to its store can be asked.
      */
     record Sysrq(String domain, String key) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "sysrq";
-
         public Sysrq {
             checkDomain(domain);
             if (key == null || key.length() != 1 || key.charAt(0) <= ' ' || key.charAt(0) > '~') {
                 throw new IllegalArgumentException("sysrq key %s: give one letter, digit or sign, as sysrq.rst lists them (h: help)"
                         .formatted(key == null ? "missing" : "'" + ControlCodec.shown(key) + "'"));
             }
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
         }
     }
 
@@ -237,8 +186,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * the domain was built with.
      */
     record MemSet(String domain, long targetKib) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "mem-set";
-
         public MemSet {
             checkDomain(domain);
             if (targetKib < 0) {
@@ -280,16 +227,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
                 throw new IllegalArgumentException("invalid memory size: '%s' is too large".formatted(ControlCodec.shown(text)));
             }
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
-        }
     }
 
     /**
@@ -297,8 +234,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * the guest's kernel takes the others offline (its userspace brings added ones online, as a udev rule does).
      */
     record VcpuSet(String domain, int vcpus) implements ControlRequest<ControlReply.OneDomain>, OnDomain {
-        public static final String OP = "vcpu-set";
-
         public VcpuSet {
             checkDomain(domain);
             if (vcpus < 1) {
@@ -314,22 +249,10 @@ public sealed interface ControlRequest<R extends ControlReply> {
                 throw new IllegalArgumentException("'%s' is not a number of vCPUs".formatted(ControlCodec.shown(text == null ? "" : text)));
             }
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.OneDomain> replyType() {
-            return ControlReply.OneDomain.class;
-        }
     }
 
     /** The vCPUs of every domain, or of {@code domain} alone when it is not null. */
     record VcpuList(String domain) implements ControlRequest<ControlReply.Vcpus> {
-        public static final String OP = "vcpu-list";
-
         public VcpuList {
             if (domain != null) {
                 checkDomain(domain);
@@ -340,16 +263,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
         public VcpuList() {
             this(null);
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.Vcpus> replyType() {
-            return ControlReply.Vcpus.class;
-        }
     }
 
     /**
@@ -357,7 +270,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * {@code 0-1,3} or {@code all}; the host's CPUs are known only where the system runs, so it reads the list.
      */
     record VcpuPin(String domain, int vcpu, String cpus) implements ControlRequest<ControlReply.Vcpus>, OnDomain {
-        public static final String OP = "vcpu-pin";
         /** Every vCPU of the domain; {@code "all"} on the wire and on the command line. */
         public static final int ALL = -1;
 
@@ -386,16 +298,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
             }
             throw new IllegalArgumentException("'%s' is not a vCPU number (or all)".formatted(text));
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.Vcpus> replyType() {
-            return ControlReply.Vcpus.class;
-        }
     }
 
     /**
@@ -403,8 +305,6 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * xen,cpupool node's name or path) when it is not null.
      */
     record CpupoolList(String pool) implements ControlRequest<ControlReply.Cpupools> {
-        public static final String OP = "cpupool-list";
-
         public CpupoolList {
             if (pool != null && pool.isEmpty()) {
                 throw new IllegalArgumentException("an empty cpupool name: give Pool-N or its node's name, or none for all");
@@ -415,46 +315,14 @@ public sealed interface ControlRequest<R extends ControlReply> {
         public CpupoolList() {
             this(null);
         }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.Cpupools> replyType() {
-            return ControlReply.Cpupools.class;
-        }
     }
 
     /** Domus's own events, oldest first. */
     record Dmesg() implements ControlRequest<ControlReply.Events> {
-        public static final String OP = "dmesg";
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.Events> replyType() {
-            return ControlReply.Events.class;
-        }
     }
 
     /** init-dom0less's handshake for every enhanced domain that has not had it. */
     record InitDom0less() implements ControlRequest<ControlReply.Dom0lessInit> {
-        public static final String OP = "init-dom0less";
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.Dom0lessInit> replyType() {
-            return ControlReply.Dom0lessInit.class;
-        }
     }
 
     /**
@@ -462,20 +330,8 @@ public sealed interface ControlRequest<R extends ControlReply> {
      * the connection carries the raw console both ways until the client closes it or the domain ends.
      */
     record Console(String domain, boolean input) implements ControlRequest<ControlReply.ConsoleAttached>, OnDomain {
-        public static final String OP = "console";
-
         public Console {
             checkDomain(domain);
-        }
-
-        @Override
-        public String op() {
-            return OP;
-        }
-
-        @Override
-        public Class<ControlReply.ConsoleAttached> replyType() {
-            return ControlReply.ConsoleAttached.class;
         }
     }
 
