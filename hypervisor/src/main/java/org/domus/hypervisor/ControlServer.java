@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 
+import org.domus.dom0less.Cpupool;
 import org.domus.engine.DomainHandle;
 import org.domus.engine.EngineException;
 
@@ -318,17 +319,18 @@ public final class ControlServer implements AutoCloseable {
     private static List<CpupoolInfo> cpupools(Hypervisor hv, String pool) throws ControlException {
         List<CpupoolInfo> out = new ArrayList<>();
         for (CpuPool p : hv.pools()) {
-            String node = p.path() == null ? "" : p.path();
+            Cpupool c = p.config();
+            String node = c.path() == null ? "" : c.path();
             String nodeName = node.substring(node.lastIndexOf('/') + 1);
-            if (pool != null && !pool.equals(p.name()) && !(!node.isEmpty() && (pool.equals(node) || pool.equals(nodeName)))) {
+            if (pool != null && !pool.equals(c.name()) && !(!node.isEmpty() && (pool.equals(node) || pool.equals(nodeName)))) {
                 continue;
             }
-            int domains = (int) hv.domains().stream().filter(d -> d.pool().id() == p.id() && d.state().isListed()).count();
-            out.add(new CpupoolInfo(p.id(), p.name(), node, p.cpus().stream().boxed().toList(), p.scheduler(), domains));
+            int domains = (int) hv.domains().stream().filter(d -> d.pool().config().id() == c.id() && d.state().isListed()).count();
+            out.add(new CpupoolInfo(c.id(), c.name(), node, c.cpus().stream().boxed().toList(), c.scheduler(), domains));
         }
         if (out.isEmpty() && pool != null) {
             throw new ControlException("no cpupool '%s' (there %s %s)".formatted(ControlCodec.shown(pool),
-                    hv.pools().size() == 1 ? "is" : "are", String.join(", ", hv.pools().stream().map(CpuPool::name).toList())));
+                    hv.pools().size() == 1 ? "is" : "are", String.join(", ", hv.pools().stream().map(p -> p.config().name()).toList())));
         }
         return out;
     }

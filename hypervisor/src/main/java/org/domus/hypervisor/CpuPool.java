@@ -42,35 +42,16 @@ public final class CpuPool {
         return wholeHost("credit2");
     }
 
-    public int id() {
-        return config.id();
-    }
-
-    public String name() {
-        return config.name();
-    }
-
-    /** Its xen,cpupool node, or null for the pool of the CPUs no node names. */
-    public String path() {
-        return config.path();
-    }
-
-    public BitSet cpus() {
-        return config.cpus();
-    }
-
-    public String scheduler() {
-        return config.scheduler();
-    }
-
-    public boolean nullScheduler() {
-        return config.nullScheduler();
+    /** What the plan says of it: id, name, node, CPUs and scheduler. */
+    public Cpupool config() {
+        return config;
     }
 
     /** "Pool-1 (CPUs 1)". */
     @Override
     public String toString() {
-        return "%s (CPU%s %s)".formatted(name(), cpus().cardinality() == 1 ? "" : "s", CpuSet.format(cpus(), new BitSet()));
+        BitSet cpus = config.cpus();
+        return "%s (CPU%s %s)".formatted(config.name(), cpus.cardinality() == 1 ? "" : "s", CpuSet.format(cpus, new BitSet()));
     }
 
     /** The plan's placement: vCPU {@code vcpu} of {@code domain} holds {@code cpu}. */

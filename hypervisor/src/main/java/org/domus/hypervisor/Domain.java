@@ -140,7 +140,7 @@ public final class Domain {
         this.policies = policies;
         this.mux = mux;
         this.affinity = new ArrayList<>(affinity);
-        if (pool.nullScheduler()) {
+        if (pool.config().nullScheduler()) {
             for (int v = 0; v < affinity.size(); v++) {
                 BitSet cpu = affinity.get(v);
                 if (cpu != null && cpu.cardinality() == 1) {
@@ -702,7 +702,7 @@ public final class Domain {
         }
         String which = vcpu == -1 ? "all" : Integer.toString(vcpu);
         BitSet allowed = (BitSet) cpus.clone();
-        allowed.and(pool.cpus());
+        allowed.and(pool.config().cpus());
         if (allowed.isEmpty()) {
             throw new ControlException(("%s: cannot pin vCPU %s to CPUs %s: it runs in cpupool %s, and a vCPU runs only "
                     + "on its pool's CPUs (xl: \"Setting vcpu affinity: Invalid argument\")").formatted(this, which,
@@ -717,7 +717,7 @@ public final class Domain {
         Map<Integer, BitSet> placed = new HashMap<>();
         lock.lock();
         try {
-            if (pool.nullScheduler()) {
+            if (pool.config().nullScheduler()) {
                 pool.move(this, targets, allowed).forEach((v, cpu) -> {
                     BitSet one = new BitSet();
                     one.set(cpu);
@@ -742,11 +742,11 @@ public final class Domain {
             lock.unlock();
         }
         BitSet host = Hypervisor.hostCpus();
-        if (pool.nullScheduler()) {
+        if (pool.config().nullScheduler()) {
             List<String> each = new ArrayList<>();
             targets.forEach(v -> each.add("vCPU %d on CPU %s".formatted(v, CpuSet.format(placed.get(v), host))));
             event("vCPU %s pinned to CPUs %s, each on a CPU of its own (%s's null scheduler): %s".formatted(which,
-                    CpuSet.format(cpus, host), pool.name(), String.join(", ", each)));
+                    CpuSet.format(cpus, host), pool.config().name(), String.join(", ", each)));
         } else {
             event("vCPU %s pinned to CPUs %s".formatted(which, CpuSet.format(allowed, host)));
         }

@@ -144,7 +144,7 @@ public final class Hypervisor implements AutoCloseable {
             mux.attachLog(d.id(), dir.resolve("console.log"));
             StoreChannel store = xd == null ? new StoreChannel(d.enhanced(), d.storeEventChannel())
                     : new StoreChannel(d.enhanced(), xd.storePort(), xd.layout().storePfn());
-            CpuPool pool = pools.stream().filter(p -> p.id() == d.cpupool().id()).findFirst().orElseThrow();
+            CpuPool pool = pools.stream().filter(p -> p.config().id() == d.cpupool().id()).findFirst().orElseThrow();
             Domain domain = new Domain(d.id(), d.name(), spec, engines.get(i), policies, mux, affinity(d), store, xd,
                     pool);
             owners.get(i).set(domain);
@@ -289,11 +289,11 @@ public final class Hypervisor implements AutoCloseable {
     private static List<CpuPool> pools(List<Domain> domains) {
         List<CpuPool> out = new ArrayList<>();
         for (Domain d : domains) {
-            if (out.stream().noneMatch(p -> p.id() == d.pool().id())) {
+            if (out.stream().noneMatch(p -> p.config().id() == d.pool().config().id())) {
                 out.add(d.pool());
             }
         }
-        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        out.sort((a, b) -> Integer.compare(a.config().id(), b.config().id()));
         return out;
     }
 
