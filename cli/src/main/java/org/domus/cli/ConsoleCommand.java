@@ -32,10 +32,11 @@ final class ConsoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ControlException, IOException {
         boolean readOnly = readOnlyOption.getValue();
+        ControlRequest.Console request = control.request(() -> new ControlRequest.Console(domain.getValue(), !readOnly));
         ControlClient client = control.connect();
         ConsoleAttached attached;
         try {
-            attached = client.call(new ControlRequest.Console(domain.getValue(), !readOnly));
+            attached = client.call(request);
         } catch (ControlException e) {
             client.close();
             throw e;

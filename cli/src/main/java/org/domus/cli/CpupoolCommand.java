@@ -1,13 +1,10 @@
 package org.domus.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ControlReply;
 import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.CpupoolInfo;
 
@@ -23,7 +20,7 @@ final class CpupoolCommand implements Callable<Integer> {
                     + "are named Pool-N as Xen names them; NAME may also be a xen,cpupool node's name or path.");
     private final ControlOptions control = new ControlOptions(spec);
     private final OptionSpec cpus = Cli.flag(spec, new String[] {"-c", "--cpus"}, "Print each pool's CPU list instead.");
-    private final OptionSpec json = Cli.flag(spec, "--json", "Print the pools as one JSON array.");
+    private final JsonOut json = new JsonOut(spec, "Print the pools as one JSON array.");
     private final PositionalParamSpec pool = Cli.optionalPositional(spec, 0, "NAME", "Only this pool.");
 
     CommandSpec spec() {
@@ -32,14 +29,8 @@ final class CpupoolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ControlException {
-        ControlReply.Cpupools pools;
-        try (ControlClient client = control.connect()) {
-            pools = client.call(new ControlRequest.CpupoolList(pool.<String>getValue()));
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json.<Boolean>getValue() ? JsonOut.write(pools) + "\n" : table(pools.pools(), cpus.<Boolean>getValue()));
-        out.flush();
-        return 0;
+        ControlRequest.CpupoolList request = control.request(() -> new ControlRequest.CpupoolList(pool.<String>getValue()));
+        return json.print(control.call(request), (out, pools) -> out.print(table(pools.pools(), cpus.<Boolean>getValue())));
     }
 
     /** xl's layout: the name in 19 columns, then the CPU count, scheduler, "y" (a boot pool is active) and domains. */

@@ -1,10 +1,8 @@
 package org.domus.cli;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlReply;
 import org.domus.hypervisor.ControlRequest;
@@ -13,11 +11,10 @@ import org.domus.hypervisor.DomainInfo;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.ParameterException;
 
 /**
- * The commands that act on one domain and print what became of it: destroy, pause, unpause, shutdown, reboot (and
- * {@link CreateCommand}). The others keep running whatever happens to this one.
+ * The commands that act on one domain and print what became of it: destroy, pause, unpause, sysrq, mem-set, vcpu-set,
+ * shutdown, reboot (and {@link CreateCommand}). The others keep running whatever happens to this one.
  */
 final class DomainActions {
     private DomainActions() {
@@ -27,13 +24,13 @@ final class DomainActions {
     abstract static class Action<Q extends ControlRequest<ControlReply.OneDomain>> implements Callable<Integer> {
         final CommandSpec spec;
         private final ControlOptions control;
-        private final OptionSpec json;
+        private final JsonOut json;
         private final PositionalParamSpec domain;
 
         Action(String name, String... description) {
             spec = Cli.command(this, name, description);
             control = new ControlOptions(spec);
-            json = Cli.flag(spec, "--json", "Print the domain afterwards as one JSON object.");
+            json = new JsonOut(spec, "Print the domain afterwards as one JSON object.");
             domain = Cli.positional(spec, 0, "DOMAIN", String.class, "Its name, id or dN.");
         }
 
@@ -49,23 +46,30 @@ final class DomainActions {
 
         @Override
         public Integer call() throws ControlException {
-            Q request;
-            try {
-                request = request(domain.getValue());
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            ControlReply.OneDomain reply;
-            try (ControlClient client = control.connect()) {
-                reply = client.call(request);
-            }
-            DomainInfo after = reply.domain();
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(json.<Boolean>getValue() ? JsonOut.write(reply)
-                    : "d%d %s: %s".formatted(after.id(), after.name(), done(request, after)));
-            out.flush();
-            return 0;
+            Q request = control.request(() -> request(domain.getValue()));
+            return json.print(control.call(request), (out, reply) -> {
+                DomainInfo after = reply.domain();
+                out.println("d%d %s: %s".formatted(after.id(), after.name(), done(request, after)));
+            });
         }
+    }
+
+    /** xl's sysrq, mem-set and vcpu-set: one value after the domain, which the request is built with. */
+    abstract static class Setting<Q extends ControlRequest<ControlReply.OneDomain>> extends Action<Q> {
+        private final PositionalParamSpec value;
+
+        Setting(String name, String label, String valueDescription, String... description) {
+            super(name, description);
+            value = Cli.positional(spec, 1, label, String.class, valueDescription);
+        }
+
+        @Override
+        Q request(String domain) {
+            return request(domain, value.getValue());
+        }
+
+        /** The request for {@code domain} with the value as given. */
+        abstract Q request(String domain, String value);
     }
 
     static final class Destroy extends Action<ControlRequest.Destroy> {
@@ -117,19 +121,17 @@ final class DomainActions {
     }
 
     /** xl's sysrq: one key to the guest's kernel through control/sysrq. */
-    static final class Sysrq extends Action<ControlRequest.Sysrq> {
-        private final PositionalParamSpec key;
-
+    static final class Sysrq extends Setting<ControlRequest.Sysrq> {
         Sysrq() {
-            super("sysrq", "Send a Magic SysRq key to a Xen guest's kernel, as xl sysrq does (h prints its help in the kernel log).",
+            super("sysrq", "KEY", "One sysrq letter (Linux's sysrq.rst lists them).",
+                    "Send a Magic SysRq key to a Xen guest's kernel, as xl sysrq does (h prints its help in the kernel log).",
                     "Written to the guest's control/sysrq in xenstore: only a xen,enhanced domain whose kernel has connected "
                             + "to xenstore (after init-dom0less) reads it.");
-            key = Cli.positional(spec, 1, "KEY", String.class, "One sysrq letter (Linux's sysrq.rst lists them).");
         }
 
         @Override
-        ControlRequest.Sysrq request(String domain) {
-            return new ControlRequest.Sysrq(domain, key.getValue());
+        ControlRequest.Sysrq request(String domain, String key) {
+            return new ControlRequest.Sysrq(domain, key);
         }
 
         @Override
@@ -139,21 +141,18 @@ final class DomainActions {
     }
 
     /** xl's mem-set: the balloon's target through memory/target. */
-    static final class MemSet extends Action<ControlRequest.MemSet> {
-        private final PositionalParamSpec size;
-
+    static final class MemSet extends Setting<ControlRequest.MemSet> {
         MemSet() {
-            super("mem-set", "Set a Xen guest's memory target, as xl mem-set does: its balloon driver gives memory back to the host, "
+            super("mem-set", "SIZE", "The target: 512m, 1g, 131072k; a bare number is MiB.", "Set a Xen guest's memory target, as xl mem-set does: its balloon driver gives memory back to the host, "
                     + "or takes it again up to the memory it was built with.",
                     "SIZE as xl reads it: a number of MiB, or with a unit t, g, m, k or b (512m, 1g, 131072k). Written to the "
                             + "guest's memory/target in xenstore (KiB): only a xen,enhanced domain whose kernel has connected to "
                             + "xenstore (after init-dom0less) reads it.");
-            size = Cli.positional(spec, 1, "SIZE", String.class, "The target: 512m, 1g, 131072k; a bare number is MiB.");
         }
 
         @Override
-        ControlRequest.MemSet request(String domain) {
-            return new ControlRequest.MemSet(domain, ControlRequest.MemSet.kib(size.getValue()));
+        ControlRequest.MemSet request(String domain, String size) {
+            return new ControlRequest.MemSet(domain, ControlRequest.MemSet.kib(size));
         }
 
         @Override
@@ -163,20 +162,17 @@ final class DomainActions {
     }
 
     /** xl's vcpu-set: cpu/N/availability for each vCPU. */
-    static final class VcpuSet extends Action<ControlRequest.VcpuSet> {
-        private final PositionalParamSpec count;
-
+    static final class VcpuSet extends Setting<ControlRequest.VcpuSet> {
         VcpuSet() {
-            super("vcpu-set", "Set how many of a Xen guest's vCPUs are online, as xl vcpu-set does: the highest go offline first.",
+            super("vcpu-set", "COUNT", "From 1 to the vCPUs it was built with.", "Set how many of a Xen guest's vCPUs are online, as xl vcpu-set does: the highest go offline first.",
                     "Written to the guest's cpu/N/availability in xenstore: only a xen,enhanced domain whose kernel has "
                             + "connected to xenstore (after init-dom0less) reads it. Linux takes a vCPU marked offline down "
                             + "itself; one marked online again is brought up by its userspace (a udev rule).");
-            count = Cli.positional(spec, 1, "COUNT", String.class, "From 1 to the vCPUs it was built with.");
         }
 
         @Override
-        ControlRequest.VcpuSet request(String domain) {
-            return new ControlRequest.VcpuSet(domain, ControlRequest.VcpuSet.count(count.getValue()));
+        ControlRequest.VcpuSet request(String domain, String count) {
+            return new ControlRequest.VcpuSet(domain, ControlRequest.VcpuSet.count(count));
         }
 
         @Override

@@ -1,17 +1,13 @@
 package org.domus.cli;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
-import org.domus.hypervisor.ControlReply;
 import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.StoreInit;
 import org.domus.hypervisor.StoreInitReport;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code domus init-dom0less}: what Xen's {@code init-dom0less} does in dom0 after xenstored is up, against a running
@@ -24,7 +20,7 @@ final class InitDom0lessCommand implements Callable<Integer> {
                     + "store/port and store/ring-ref, and its ring introduced to xenstored. Safe to run again: a domain "
                     + "that had it is left as it is. `domus boot --init-dom0less` does it as each domain starts.");
     private final ControlOptions control = new ControlOptions(spec);
-    private final OptionSpec json = Cli.flag(spec, "--json", "Print what was done as one JSON document.");
+    private final JsonOut json = new JsonOut(spec, "Print what was done as one JSON document.");
 
     CommandSpec spec() {
         return spec;
@@ -32,23 +28,14 @@ final class InitDom0lessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ControlException {
-        ControlReply.Dom0lessInit reply;
-        try (ControlClient client = control.connect()) {
-            reply = client.call(new ControlRequest.InitDom0less());
-        }
-        StoreInitReport report = reply.report();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.<Boolean>getValue()) {
-            out.println(JsonOut.write(reply));
-        } else {
+        return json.print(control.call(new ControlRequest.InitDom0less()), (out, reply) -> {
+            StoreInitReport report = reply.report();
             for (StoreInit d : report.domains()) {
                 out.printf("d%d %s: %s%n", d.id(), d.name(), d.outcome());
             }
             if (!report.guestView().isEmpty()) {
                 out.println(report.guestView());
             }
-        }
-        out.flush();
-        return 0;
+        });
     }
 }

@@ -1,6 +1,5 @@
 package org.domus.cli;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +26,7 @@ final class ListCommand implements Callable<Integer> {
     private final ControlOptions control = new ControlOptions(spec);
     private final OptionSpec all = Cli.flag(spec, new String[] {"-a", "--all"},
             "Also the domains that are defined but stopped (shut down, crashed or destroyed).");
-    private final OptionSpec json = Cli.flag(spec, "--json", "Print the domains as one JSON array.");
+    private final JsonOut json = new JsonOut(spec, "Print the domains as one JSON array.");
     private final PositionalParamSpec only = Cli.positionals(spec, 0, "DOMAIN", "Only these domains (name, id or dN).");
 
     CommandSpec spec() {
@@ -36,27 +35,20 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ControlException {
-        List<String> only = Cli.values(this.only);
+        List<ControlRequest.Info> named = control.request(() -> Cli.values(only).stream().map(ControlRequest.Info::new).toList());
         List<DomainInfo> domains;
         try (ControlClient client = control.connect()) {
-            if (only.isEmpty()) {
+            if (named.isEmpty()) {
                 domains = client.call(new ControlRequest.ListDomains(all.<Boolean>getValue())).domains();
             } else {
                 // named domains are shown whatever their state, as xl list does
                 domains = new ArrayList<>();
-                for (String ref : only) {
-                    domains.add(client.call(new ControlRequest.Info(ref)).domain());
+                for (ControlRequest.Info request : named) {
+                    domains.add(client.call(request).domain());
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.<Boolean>getValue()) {
-            out.println(JsonOut.write(new ControlReply.Domains(domains)));
-        } else {
-            out.print(table(domains));
-        }
-        out.flush();
-        return 0;
+        return json.print(new ControlReply.Domains(domains), (out, reply) -> out.print(table(reply.domains())));
     }
 
     /**

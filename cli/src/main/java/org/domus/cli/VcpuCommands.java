@@ -5,20 +5,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.domus.hypervisor.ControlClient;
 import org.domus.hypervisor.ControlException;
 import org.domus.hypervisor.ControlReply;
 import org.domus.hypervisor.ControlRequest;
 import org.domus.hypervisor.VcpuInfo;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.ParameterException;
 
 /** {@code domus vcpu-list} and {@code domus vcpu-pin}: where vCPUs run, and where they may. */
 final class VcpuCommands {
     private VcpuCommands() {
+    }
+
+    /** Both commands' text: the vCPUs' table. */
+    private static void print(PrintWriter out, ControlReply.Vcpus reply) {
+        out.print(table(reply.vcpus()));
     }
 
     static String table(List<VcpuInfo> vcpus) {
@@ -38,7 +40,7 @@ final class VcpuCommands {
                 "Per vCPU: the host CPU it last ran on, its state (r running, b blocked, p paused, - not running), "
                         + "CPU time, host thread and hard affinity.");
         private final ControlOptions control = new ControlOptions(spec);
-        private final OptionSpec json = Cli.flag(spec, "--json", "Print the vCPUs as one JSON array.");
+        private final JsonOut json = new JsonOut(spec, "Print the vCPUs as one JSON array.");
         private final PositionalParamSpec domain = Cli.optionalPositional(spec, 0, "DOMAIN", "Only this domain (name, id or dN).");
 
         CommandSpec spec() {
@@ -47,14 +49,8 @@ final class VcpuCommands {
 
         @Override
         public Integer call() throws ControlException {
-            ControlReply.Vcpus vcpus;
-            try (ControlClient client = control.connect()) {
-                vcpus = client.call(new ControlRequest.VcpuList(domain.<String>getValue()));
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus.vcpus()));
-            out.flush();
-            return 0;
+            ControlRequest.VcpuList request = control.request(() -> new ControlRequest.VcpuList(domain.<String>getValue()));
+            return json.print(control.call(request), VcpuCommands::print);
         }
     }
 
@@ -63,7 +59,7 @@ final class VcpuCommands {
                 "Pin a domain's vCPU (or all) to host CPUs, now and after its reboots.",
                 "sched_setaffinity on its vCPU thread. CPUS is a list such as 0-1,3, or all to unpin.");
         private final ControlOptions control = new ControlOptions(spec);
-        private final OptionSpec json = Cli.flag(spec, "--json", "Print the domain's vCPUs afterwards as one JSON array.");
+        private final JsonOut json = new JsonOut(spec, "Print the domain's vCPUs afterwards as one JSON array.");
         private final PositionalParamSpec domain = Cli.positional(spec, 0, "DOMAIN", String.class, "Its name, id or dN.");
         private final PositionalParamSpec vcpu = Cli.positional(spec, 1, "VCPU", String.class, "A vCPU number, or all.");
         private final PositionalParamSpec cpus = Cli.positional(spec, 2, "CPUS", String.class, "Host CPUs: 0-1,3 or all.");
@@ -74,20 +70,9 @@ final class VcpuCommands {
 
         @Override
         public Integer call() throws ControlException {
-            ControlRequest.VcpuPin request;
-            try {
-                request = new ControlRequest.VcpuPin(domain.getValue(), ControlRequest.VcpuPin.vcpu(vcpu.getValue()), cpus.getValue());
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            ControlReply.Vcpus vcpus;
-            try (ControlClient client = control.connect()) {
-                vcpus = client.call(request);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json.<Boolean>getValue() ? JsonOut.write(vcpus) + "\n" : table(vcpus.vcpus()));
-            out.flush();
-            return 0;
+            ControlRequest.VcpuPin request = control.request(() -> new ControlRequest.VcpuPin(domain.getValue(),
+                    ControlRequest.VcpuPin.vcpu(vcpu.getValue()), cpus.getValue()));
+            return json.print(control.call(request), VcpuCommands::print);
         }
     }
 }
