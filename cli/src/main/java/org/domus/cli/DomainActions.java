@@ -143,8 +143,9 @@ final class DomainActions {
     /** xl's mem-set: the balloon's target through memory/target. */
     static final class MemSet extends Setting<ControlRequest.MemSet> {
         MemSet() {
-            super("mem-set", "SIZE", "The target: 512m, 1g, 131072k; a bare number is MiB.", "Set a Xen guest's memory target, as xl mem-set does: its balloon driver gives memory back to the host, "
-                    + "or takes it again up to the memory it was built with.",
+            super("mem-set", "SIZE", "The target: 512m, 1g, 131072k; a bare number is MiB.",
+                    "Set a Xen guest's memory target, as xl mem-set does: its balloon driver gives memory back to the host, "
+                            + "or takes it again up to the memory it was built with.",
                     "SIZE as xl reads it: a number of MiB, or with a unit t, g, m, k or b (512m, 1g, 131072k). Written to the "
                             + "guest's memory/target in xenstore (KiB): only a xen,enhanced domain whose kernel has connected to "
                             + "xenstore (after init-dom0less) reads it.");
@@ -164,7 +165,8 @@ final class DomainActions {
     /** xl's vcpu-set: cpu/N/availability for each vCPU. */
     static final class VcpuSet extends Setting<ControlRequest.VcpuSet> {
         VcpuSet() {
-            super("vcpu-set", "COUNT", "From 1 to the vCPUs it was built with.", "Set how many of a Xen guest's vCPUs are online, as xl vcpu-set does: the highest go offline first.",
+            super("vcpu-set", "COUNT", "From 1 to the vCPUs it was built with.",
+                    "Set how many of a Xen guest's vCPUs are online, as xl vcpu-set does: the highest go offline first.",
                     "Written to the guest's cpu/N/availability in xenstore: only a xen,enhanced domain whose kernel has "
                             + "connected to xenstore (after init-dom0less) reads it. Linux takes a vCPU marked offline down "
                             + "itself; one marked online again is brought up by its userspace (a udev rule).");

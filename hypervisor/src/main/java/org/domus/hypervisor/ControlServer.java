@@ -325,12 +325,14 @@ public final class ControlServer implements AutoCloseable {
             if (pool != null && !pool.equals(c.name()) && !(!node.isEmpty() && (pool.equals(node) || pool.equals(nodeName)))) {
                 continue;
             }
-            int domains = (int) hv.domains().stream().filter(d -> d.pool().config().id() == c.id() && d.state().isListed()).count();
+            int domains = (int) hv.domains().stream().filter(d -> d.pool().config().id() == c.id() && d.state().isListed())
+                    .count();
             out.add(new CpupoolInfo(c.id(), c.name(), node, c.cpus().stream().boxed().toList(), c.scheduler(), domains));
         }
         if (out.isEmpty() && pool != null) {
             throw new ControlException("no cpupool '%s' (there %s %s)".formatted(ControlCodec.shown(pool),
-                    hv.pools().size() == 1 ? "is" : "are", String.join(", ", hv.pools().stream().map(p -> p.config().name()).toList())));
+                    hv.pools().size() == 1 ? "is" : "are",
+                    String.join(", ", hv.pools().stream().map(p -> p.config().name()).toList())));
         }
         return out;
     }
