@@ -18,6 +18,7 @@ import java.util.zip.GZIPOutputStream;
 
 import org.domus.payload.GuestPayload;
 import org.domus.testsupport.EndToEnd;
+import org.domus.testsupport.SeedExample;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,19 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EndToEnd
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class UbootBootTest {
-    /** The seed's second script (dom0less.pandoc, "Loading binaries into memory"), byte for byte. */
-    private static final String SEED_SECOND = """
-                tftpb 0x1280000 xen.dtb
-                tftpb 0x80000 xen-Image
-                tftpb 0x1400000 xen.ub
-                tftpb 0x9000000 xen-rootfs.cpio.gz.u-boot
-
-                tftpb 0x2000000 Image-DomU
-                tftpb 0x3000000 ramdisk-DomU
-
-                bootm 0x1400000 0x9000000 0x1280000
-            """;
-
     private static GuestPayload guest;
     private static byte[] gzipKernel;
 
@@ -73,43 +61,12 @@ class UbootBootTest {
         long kernel = gzipKernel.length;
         long ramdisk = Files.size(tftp.resolve("ramdisk-DomU"));
         assertThat(kernel).as("the gzip'd kernel fits the seed's 16 MiB slot").isLessThan(0x1000000);
-        Files.writeString(tftp.resolve("xen.dts"), """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xen,xen-bootargs = "dom0_mem=128M dom0_max_vcpus=1";
-                		xen,dom0-bootargs = "console=ttyAMA0 quiet domus.name=Domain-0";
-                		module@80000 {
-                			compatible = "multiboot,kernel", "multiboot,module";
-                			reg = <0x80000 0x%x>;
-                		};
-                		domU1 {
-                			#address-cells = <1>;
-                			#size-cells = <1>;
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			module@2000000 {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				reg = <0x2000000 0x%x>;
-                				bootargs = "console=ttyAMA0 quiet domus.name=domU1";
-                			};
-                			module@3000000 {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				reg = <0x3000000 0x%x>;
-                			};
-                		};
-                	};
-                };
-                """.formatted(kernel, kernel, ramdisk));
+        Files.writeString(tftp.resolve("xen.dts"), SeedExample.tree("dom0_mem=128M dom0_max_vcpus=1",
+                "console=ttyAMA0 quiet domus.name=Domain-0", kernel, "console=ttyAMA0 quiet domus.name=domU1", kernel, ramdisk)
+                .source());
         run(tftp, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "xen.dtb", "xen.dts");
         Path script = dir.resolve("boot.cmd");
-        Files.writeString(script, SEED_SECOND);
+        Files.writeString(script, SeedExample.SECOND_SCRIPT);
 
         Result r = domus(dir, "uboot", script.toString(), "--tftp-root", tftp.toString(), "--run-dir", dir.resolve("run").toString());
         assertThat(r.exit).as(r.output).isZero();

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.domus.cli.ToolstackTest.Run;
+import org.domus.testsupport.DomainNode;
+import org.domus.testsupport.TestTree;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -194,47 +196,10 @@ class XenGuestToolstackTest {
 
     // ---- helpers ----
 
-    private static final String SYSTEM = """
-            /dts-v1/;
-            / {
-            	#address-cells = <2>;
-            	#size-cells = <2>;
-            	chosen {
-            		#address-cells = <1>;
-            		#size-cells = <1>;
-            		xenguest {
-            			compatible = "xen,domain";
-            			memory = <0 0x20000>;
-            			cpus = <2>;
-            			xen,enhanced = "enabled";
-            			kernel {
-            				compatible = "multiboot,kernel", "multiboot,module";
-            				xen,uefi-binary = "Image";
-            				bootargs = "console=hvc0 quiet domus.name=xenguest domus.fill=72 domus.action=monitor";
-            			};
-            			ramdisk {
-            				compatible = "multiboot,ramdisk", "multiboot,module";
-            				xen,uefi-binary = "initramfs.cpio.gz";
-            			};
-            		};
-            		plain {
-            			compatible = "xen,domain";
-            			memory = <0 0x20000>;
-            			cpus = <1>;
-            			vpl011;
-            			kernel {
-            				compatible = "multiboot,kernel", "multiboot,module";
-            				xen,uefi-binary = "Image";
-            				bootargs = "console=ttyAMA0 quiet domus.name=plain domus.action=loop";
-            			};
-            			ramdisk {
-            				compatible = "multiboot,ramdisk", "multiboot,module";
-            				xen,uefi-binary = "initramfs.cpio.gz";
-            			};
-            		};
-            	};
-            };
-            """;
+    private static final String SYSTEM = TestTree.of(
+            DomainNode.enhanced("xenguest", "console=hvc0 quiet domus.name=xenguest domus.fill=72 domus.action=monitor").withCpus(2),
+            DomainNode.plain("plain", "console=ttyAMA0 quiet domus.name=plain domus.action=loop"))
+            .source();
 
     /** One DOMUS-GUEST line: MemTotal in kB and the online CPUs. */
     record Guest(int mem, String cpus) {
