@@ -3,16 +3,11 @@ package org.domus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,7 +51,7 @@ class XenGuestToolstackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name = "xg-" + ProcessHandle.current().pid();
-    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private OutputLines output;
     private Path dir;
     private Process domus;
     private ProcessHandle qemu;
@@ -69,7 +64,7 @@ class XenGuestToolstackTest {
         Files.writeString(system, SYSTEM);
         domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
                 .redirectErrorStream(true).start();
-        Thread.ofVirtual().start(() -> readLines(domus.getInputStream()));
+        output = OutputLines.of(domus.getInputStream());
         await(l -> GUEST.matcher(l).matches(), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK plain "), BOOT);
         qemu = domus.descendants().filter(p -> p.info().commandLine().orElse("").contains("guest=xenguest,")).findFirst()
@@ -271,30 +266,11 @@ class XenGuestToolstackTest {
         return out;
     }
 
-    private void readLines(InputStream in) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = r.readLine()) != null) {
-                output.add(l);
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
-    }
-
     private List<String> lines(Predicate<String> match) {
-        synchronized (output) {
-            return output.stream().filter(match).toList();
-        }
+        return output.matching(match);
     }
 
-    private void await(Predicate<String> match, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (lines(match).isEmpty()) {
-            if (System.nanoTime() > end) {
-                fail("waited %s; output:%n%s".formatted(timeout, String.join("\n", lines(l -> true))));
-            }
-            Thread.sleep(50);
-        }
+    private void await(Predicate<String> match, Duration timeout) {
+        output.await(match, timeout);
     }
 }

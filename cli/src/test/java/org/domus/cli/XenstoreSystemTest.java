@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -21,7 +18,6 @@ import java.util.regex.Pattern;
 import org.domus.cli.ToolstackTest.Run;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
-import org.domus.testsupport.Await;
 import org.domus.testsupport.E2E;
 import org.domus.testsupport.EndToEnd;
 import org.domus.xen.XenLayout;
@@ -53,7 +49,7 @@ class XenstoreSystemTest {
     private static final String STORE_GFN = Long.toString(XenLayout.topOfRam(0x4000_0000L, 128L << 20).storePfn());
 
     private final String name = "xs-" + ProcessHandle.current().pid();
-    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private OutputLines output;
     private Path dir;
     private Path system;
     private Path socket;
@@ -72,7 +68,7 @@ class XenstoreSystemTest {
         Files.writeString(system, dts);
         domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
                 .redirectErrorStream(true).start();
-        Thread.ofVirtual().start(() -> readLines(domus.getInputStream()));
+        output = OutputLines.of(domus.getInputStream());
         await(l -> l.startsWith("(d1) DOMUS-TICK"), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK"), BOOT);
         socket = ControlPaths.xenstoreSocket(name);
@@ -253,25 +249,11 @@ class XenstoreSystemTest {
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private void readLines(InputStream in) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = r.readLine()) != null) {
-                output.add(l);
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
-    }
-
     private List<String> lines(Predicate<String> match) {
-        synchronized (output) {
-            return output.stream().filter(match).toList();
-        }
+        return output.matching(match);
     }
 
     private void await(Predicate<String> match, Duration timeout) {
-        Await.until(() -> "\n" + String.join("\n", lines(l -> true)), out -> out.lines().anyMatch(match), timeout,
-                "a matching line of the output");
+        output.await(match, timeout);
     }
 }
