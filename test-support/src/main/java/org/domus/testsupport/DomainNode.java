@@ -37,10 +37,6 @@ public record DomainNode(String name, int memoryMib, int cpus, boolean enhanced,
         return enhanced(name, bootargs).withEnhanced(false).withVpl011(true);
     }
 
-    public DomainNode withMemoryMib(int mib) {
-        return new DomainNode(name, mib, cpus, enhanced, vpl011, dtb, kernel, bootargs, ramdisk, children);
-    }
-
     public DomainNode withCpus(int n) {
         return new DomainNode(name, memoryMib, n, enhanced, vpl011, dtb, kernel, bootargs, ramdisk, children);
     }
