@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
+import org.domus.cli.DomusJvm.Run;
 import org.domus.payload.GuestPayload;
 import org.domus.testsupport.EndToEnd;
 import org.domus.testsupport.SeedExample;
+import org.domus.testsupport.Tools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,9 +69,9 @@ class UbootBootTest {
         Path script = dir.resolve("boot.cmd");
         Files.writeString(script, SeedExample.SECOND_SCRIPT);
 
-        Result r = domus(dir, "uboot", script.toString(), "--tftp-root", tftp.toString(), "--run-dir", dir.resolve("run").toString());
-        assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("(d1) DOMUS-READY domU1", "(d0) DOMUS-READY Domain-0",
+        Run r = domus(dir, "uboot", script.toString(), "--tftp-root", tftp.toString(), "--run-dir", dir.resolve("run").toString());
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("(d1) DOMUS-READY domU1", "(d0) DOMUS-READY Domain-0",
                 "(domus) boot.cmd:9: bootm: uImage 'Xen stand-in' (kernel, arm64, none compression) at 0x1400000, CRCs ok");
     }
 
@@ -136,40 +138,20 @@ class UbootBootTest {
         run(dir, "mkimage", "-A", "arm64", "-T", "script", "-C", "none", "-a", "0xC00000", "-e", "0xC00000", "-d",
                 "boot.source", "boot.scr");
 
-        Result r = domus(dir, "uboot", dir.resolve("boot.scr").toString(), "--tftp-root", tftp.toString(), "--run-dir",
+        Run r = domus(dir, "uboot", dir.resolve("boot.scr").toString(), "--tftp-root", tftp.toString(), "--run-dir",
                 dir.resolve("run").toString());
-        assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("(domus) 3 domains started", "DOMUS-READY domU0", "DOMUS-READY domU1", "DOMUS-READY domU2");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("(domus) 3 domains started", "DOMUS-READY domU0", "DOMUS-READY domU1", "DOMUS-READY domU2");
     }
 
-    private record Result(int exit, String output) {
+    /** {@code domus ARGS} in a JVM of its own, in {@code dir}, to its end: it fails the test if it has not ended in 180 s. */
+    private static Run domus(Path dir, String... args) throws Exception {
+        Run r = DomusJvm.run(DomusJvm.command(args).directory(dir.toFile()), 180);
+        assertThat(r.ended()).as("domus %s did not finish; output:%n%s", List.of(args), r.output()).isTrue();
+        return r;
     }
 
-    private static Result domus(Path dir, String... args) throws Exception {
-        Process p = DomusJvm.command(args).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                p.getInputStream().transferTo(out);
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            reader.join(5000);
-            fail("domus %s did not finish; output:%n%s", List.of(args), out.toString(StandardCharsets.UTF_8));
-        }
-        reader.join(5000);
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", List.of(cmd), out).isZero();
+    private static void run(Path dir, String... cmd) {
+        Tools.run(dir, cmd);
     }
 }

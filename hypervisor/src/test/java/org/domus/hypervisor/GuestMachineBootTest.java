@@ -15,6 +15,7 @@ import org.domus.engine.ExitReason;
 import org.domus.testsupport.BootModule;
 import org.domus.testsupport.DomainNode;
 import org.domus.testsupport.TestTree;
+import org.domus.testsupport.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +48,7 @@ class GuestMachineBootTest {
     private static void dtc(Path dir, String source, String out) throws Exception {
         Path src = dir.resolve(out + ".dts");
         Files.writeString(src, source);
-        Process p = new ProcessBuilder("dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dir.resolve(out).toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("dtc: " + said).isZero();
+        Tools.run(dir, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dir.resolve(out).toString(), src.toString());
     }
 
     /** "nodes= a b c" of a DOMUS-DT line. */

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import org.domus.testsupport.SeedExample;
+import org.domus.testsupport.Tools;
 
 /**
  * Test boards: the files a boot script loads, made at test time with Debian's {@code mkimage} (u-boot-tools) and
@@ -59,13 +60,10 @@ final class Board {
         run(dir, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", name, name + ".dts");
     }
 
-    private static void run(Path dir, String tool, String... args) throws IOException, InterruptedException {
+    private static void run(Path dir, String tool, String... args) {
         List<String> cmd = new ArrayList<>(List.of(tool));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s %s: %s", tool, List.of(args), out).isZero();
+        Tools.run(dir, cmd.toArray(String[]::new));
     }
 
     /**
