@@ -51,7 +51,7 @@ class XenGuestToolstackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name = "xg-" + ProcessHandle.current().pid();
-    private OutputLines output;
+    private RunningBoot running;
     private Path dir;
     private Process domus;
     private ProcessHandle qemu;
@@ -62,9 +62,8 @@ class XenGuestToolstackTest {
         TestGuest.copyInto(dir);
         Path system = dir.resolve("system.dts");
         Files.writeString(system, SYSTEM);
-        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
-                .redirectErrorStream(true).start();
-        output = OutputLines.of(domus.getInputStream());
+        running = RunningBoot.start(system, name, dir.resolve("run"));
+        domus = running.process();
         await(l -> GUEST.matcher(l).matches(), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK plain "), BOOT);
         qemu = domus.descendants().filter(p -> p.info().commandLine().orElse("").contains("guest=xenguest,")).findFirst()
@@ -73,9 +72,8 @@ class XenGuestToolstackTest {
 
     @AfterAll
     void cleanUp() {
-        if (domus != null) {
-            domus.destroyForcibly();
-            domus.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -267,10 +265,10 @@ class XenGuestToolstackTest {
     }
 
     private List<String> lines(Predicate<String> match) {
-        return output.matching(match);
+        return running.matching(match);
     }
 
     private void await(Predicate<String> match, Duration timeout) {
-        output.await(match, timeout);
+        running.await(match, timeout);
     }
 }

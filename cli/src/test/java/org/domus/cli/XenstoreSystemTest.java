@@ -49,7 +49,7 @@ class XenstoreSystemTest {
     private static final String STORE_GFN = Long.toString(XenLayout.topOfRam(0x4000_0000L, 128L << 20).storePfn());
 
     private final String name = "xs-" + ProcessHandle.current().pid();
-    private OutputLines output;
+    private RunningBoot running;
     private Path dir;
     private Path system;
     private Path socket;
@@ -66,9 +66,8 @@ class XenstoreSystemTest {
         dts = dts.replaceFirst("vpl011;", "vpl011;\n\t\t\txen,enhanced = \"enabled\";");
         system = dir.resolve("system.dts");
         Files.writeString(system, dts);
-        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
-                .redirectErrorStream(true).start();
-        output = OutputLines.of(domus.getInputStream());
+        running = RunningBoot.start(system, name, dir.resolve("run"));
+        domus = running.process();
         await(l -> l.startsWith("(d1) DOMUS-TICK"), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK"), BOOT);
         socket = ControlPaths.xenstoreSocket(name);
@@ -76,9 +75,8 @@ class XenstoreSystemTest {
 
     @AfterAll
     void cleanUp() {
-        if (domus != null) {
-            domus.destroyForcibly();
-            domus.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -250,10 +248,10 @@ class XenstoreSystemTest {
     }
 
     private List<String> lines(Predicate<String> match) {
-        return output.matching(match);
+        return running.matching(match);
     }
 
     private void await(Predicate<String> match, Duration timeout) {
-        output.await(match, timeout);
+        running.await(match, timeout);
     }
 }
