@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.domus.cli.ToolstackTest.Run;
 import org.domus.testsupport.DomainNode;
 import org.domus.testsupport.TestTree;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,6 +51,8 @@ class XenGuestToolstackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name = "xg-" + ProcessHandle.current().pid();
+    /** The system every test talks to, stopped after the last (JUnit closes it). */
+    @AutoClose
     private RunningBoot running;
     private Path dir;
     private Process domus;
@@ -68,13 +70,6 @@ class XenGuestToolstackTest {
         await(l -> l.startsWith("(d2) DOMUS-TICK plain "), BOOT);
         qemu = domus.descendants().filter(p -> p.info().commandLine().orElse("").contains("guest=xenguest,")).findFirst()
                 .orElseThrow(() -> new AssertionError("no QEMU process for xenguest"));
-    }
-
-    @AfterAll
-    void cleanUp() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     @Test

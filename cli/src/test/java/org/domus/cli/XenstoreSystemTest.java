@@ -21,7 +21,7 @@ import org.domus.hypervisor.ControlPaths;
 import org.domus.testsupport.E2E;
 import org.domus.testsupport.EndToEnd;
 import org.domus.xen.XenLayout;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,6 +49,8 @@ class XenstoreSystemTest {
     private static final String STORE_GFN = Long.toString(XenLayout.topOfRam(0x4000_0000L, 128L << 20).storePfn());
 
     private final String name = "xs-" + ProcessHandle.current().pid();
+    /** The system every test talks to, stopped after the last (JUnit closes it). */
+    @AutoClose
     private RunningBoot running;
     private Path dir;
     private Path system;
@@ -71,13 +73,6 @@ class XenstoreSystemTest {
         await(l -> l.startsWith("(d1) DOMUS-TICK"), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK"), BOOT);
         socket = ControlPaths.xenstoreSocket(name);
-    }
-
-    @AfterAll
-    void cleanUp() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     @Test
