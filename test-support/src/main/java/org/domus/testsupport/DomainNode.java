@@ -14,8 +14,8 @@ import java.util.List;
  * @param ramdisk  the ramdisk module, or null for none
  * @param children further child nodes, DTS text each, put after the modules
  */
-public record DomainNode(String name, int memoryMib, int cpus, boolean enhanced, boolean vpl011, BootModule dtb, BootModule kernel,
-        String bootargs, BootModule ramdisk, List<String> children) {
+public record DomainNode(String name, int memoryMib, int cpus, boolean enhanced, boolean vpl011, BootModule dtb,
+        BootModule kernel, String bootargs, BootModule ramdisk, List<String> children) {
     /** The guest payload's kernel and initramfs as the test systems copy them next to the tree. */
     public static final String KERNEL = "Image";
     public static final String RAMDISK = "initramfs.cpio.gz";
@@ -29,7 +29,8 @@ public record DomainNode(String name, int memoryMib, int cpus, boolean enhanced,
      * with {@code bootargs}.
      */
     public static DomainNode enhanced(String name, String bootargs) {
-        return new DomainNode(name, 128, 1, true, false, null, BootModule.file(KERNEL), bootargs, BootModule.file(RAMDISK), List.of());
+        return new DomainNode(name, 128, 1, true, false, null, BootModule.file(KERNEL), bootargs, BootModule.file(RAMDISK),
+                List.of());
     }
 
     /** A domain that is no Xen guest, its console a vpl011, of 128 MiB and one vCPU booting the payload with {@code bootargs}. */
