@@ -20,6 +20,7 @@ import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
 import org.domus.testsupport.E2E;
 import org.domus.testsupport.EndToEnd;
+import org.domus.testsupport.Tools;
 import org.domus.xen.XenLayout;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -209,20 +210,11 @@ class XenstoreSystemTest {
     }
 
     private static void requireTools() {
-        List<String> missing = TOOLS.stream().filter(t -> !onPath(t)).toList();
+        List<String> missing = TOOLS.stream().filter(t -> Tools.which(t) == null).toList();
         if (missing.isEmpty()) {
             return;
         }
         E2E.unavailable(String.join(", ", missing) + " not on PATH (Debian package xenstore-utils)");
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private ProcessBuilder command(String... argv) {
