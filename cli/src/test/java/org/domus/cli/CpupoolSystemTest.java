@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +40,6 @@ class CpupoolSystemTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name = "pools-" + ProcessHandle.current().pid();
-    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private Process domus;
     private List<ProcessHandle> qemus = List.of();
 
@@ -56,22 +50,12 @@ class CpupoolSystemTest {
         TestGuest.copyInto(dir);
         Path system = dir.resolve("system.dts");
         Files.writeString(system, systemSource());
-        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
-                .redirectErrorStream(true).start();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(domus.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    output.add(l);
-                }
-            } catch (IOException e) {
-                // ended
-            }
-        });
+        RunningBoot running = RunningBoot.start(system, name, dir.resolve("run"));
+        domus = running.process();
         long end = System.nanoTime() + BOOT.toNanos();
-        while (output.stream().filter(l -> l.contains("DOMUS-READY")).count() < 2) {
+        while (running.matching(l -> l.contains("DOMUS-READY")).size() < 2) {
             if (System.nanoTime() > end || !domus.isAlive()) {
-                fail("both guests READY within %s; output:%n%s".formatted(BOOT, String.join("\n", output)));
+                fail("both guests READY within %s; output:%n%s".formatted(BOOT, String.join("\n", running.matching(l -> true))));
             }
             Thread.sleep(100);
         }

@@ -2,9 +2,6 @@ package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,27 +23,10 @@ class DemoTest {
         TestGuest.arm64();
         Path xdg = Files.createDirectory(tmp.resolve("xdg"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path demo = tmp.resolve("demo");
-        ProcessBuilder pb = DomusJvm.command("demo", "--dir", demo.toString()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("XDG_RUNTIME_DIR", xdg.toString());
-        Process p = pb.start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // gone
-            }
-        });
-        boolean ended = p.waitFor(240, TimeUnit.SECONDS);
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        reader.join(5000);
-        String said = out.toString();
-        assertThat(ended).as(said).isTrue();
-        assertThat(p.exitValue()).as(said).isZero();
+        DomusJvm.Run run = DomusJvm.run(xdg, 240, "demo", "--dir", demo.toString());
+        String said = run.output();
+        assertThat(run.ended()).as(said).isTrue();
+        assertThat(run.exit()).as(said).isZero();
         assertThat(said).contains("domus: demo system " + demo.resolve("system.dts"), "(domus) 3 domains started")
                 .containsPattern("\\(d1\\) DOMUS-READY domU1 cpus=1 mem=\\d+kB")
                 .containsPattern("\\(d2\\) DOMUS-READY domU2 cpus=2 mem=\\d+kB")

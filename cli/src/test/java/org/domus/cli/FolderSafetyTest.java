@@ -8,7 +8,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.domus.cli.DomusJvm.Run;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.testsupport.EndToEnd;
 import org.junit.jupiter.api.Test;
@@ -33,10 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FolderSafetyTest {
     private static final int OTHER_UID = 12345;
     private static final String ANYONE = "someone else could put their own sockets and files in place of Domus's";
-
-    /** What one domus process printed and how it ended. */
-    private record Run(int exit, String output) {
-    }
 
     /** A socket another user bound where the victim's system would be: it counts who connects. */
     private static final class Attacker implements AutoCloseable {
@@ -108,7 +104,7 @@ class FolderSafetyTest {
             assertThat(noName.exit()).as(noName.output()).isEqualTo(1);
             assertThat(attacker.connections()).isZero();
         }
-        Run boot = run(DomusJvm.command("boot", system.toString(), "--name", "mine"), xdg, 180);
+        Run boot = DomusJvm.run(xdg, 180, "boot", system.toString(), "--name", "mine");
         assertThat(boot.exit()).as(boot.output()).isEqualTo(1);
         assertThat(boot.output()).isEqualTo(refused);
         assertThat(folder.resolve("mine.sock")).doesNotExist();
@@ -144,7 +140,7 @@ class FolderSafetyTest {
                 Files.writeString(system, ExampleSystem.source("", List.of(new ExampleSystem.Domain("one", 64, 1,
                         "console=ttyAMA0 quiet domus.name=one")), "Image", "initramfs.cpio.gz"));
                 OtherUser.readable(system);
-                Run boot = run(user.domus(List.of("-XX:-UsePerfData", "-Djava.io.tmpdir=" + tmp), "boot", system.toString(),
+                Run boot = DomusJvm.run(user.domus(List.of("-XX:-UsePerfData", "-Djava.io.tmpdir=" + tmp), "boot", system.toString(),
                         "--name", "peruser"), 180);
                 assertThat(boot.exit()).as(boot.output()).isZero();
                 assertThat(boot.output()).contains("(d1) DOMUS-READY one", "(domus) run folder " + tmp.resolve("domus-" + user.uid()).resolve("run"));
@@ -160,38 +156,12 @@ class FolderSafetyTest {
     }
 
     private static Run domus(Path xdg, List<String> args) throws Exception {
-        return run(DomusJvm.command(args.toArray(String[]::new)), xdg, 30);
-    }
-
-    private static Run run(ProcessBuilder pb, Path xdg, int seconds) throws Exception {
-        pb.environment().put("XDG_RUNTIME_DIR", xdg.toString());
-        return run(pb, seconds);
+        return DomusJvm.run(xdg, 30, args.toArray(String[]::new));
     }
 
     /** Runs a client to its end (one that went to another's socket would wait there for ever: it is stopped). */
     private static Run run(ProcessBuilder pb) throws Exception {
-        return run(pb, 30);
-    }
-
-    private static Run run(ProcessBuilder pb, int seconds) throws Exception {
-        Process p = pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // gone
-            }
-        });
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor();
-            reader.join(5000);
-            return new Run(-1, out + "[still running after " + seconds + " s: stopped]");
-        }
-        reader.join(5000);
-        return new Run(p.exitValue(), out.toString());
+        return DomusJvm.run(pb, 30);
     }
 
     private static boolean isRoot() throws IOException {

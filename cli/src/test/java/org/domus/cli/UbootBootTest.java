@@ -11,13 +11,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
+import org.domus.cli.DomusJvm.Run;
 import org.domus.payload.GuestPayload;
 import org.domus.testsupport.EndToEnd;
+import org.domus.testsupport.SeedExample;
+import org.domus.testsupport.Tools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,19 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EndToEnd
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class UbootBootTest {
-    /** The seed's second script (dom0less.pandoc, "Loading binaries into memory"), byte for byte. */
-    private static final String SEED_SECOND = """
-                tftpb 0x1280000 xen.dtb
-                tftpb 0x80000 xen-Image
-                tftpb 0x1400000 xen.ub
-                tftpb 0x9000000 xen-rootfs.cpio.gz.u-boot
-
-                tftpb 0x2000000 Image-DomU
-                tftpb 0x3000000 ramdisk-DomU
-
-                bootm 0x1400000 0x9000000 0x1280000
-            """;
-
     private static GuestPayload guest;
     private static byte[] gzipKernel;
 
@@ -73,47 +62,16 @@ class UbootBootTest {
         long kernel = gzipKernel.length;
         long ramdisk = Files.size(tftp.resolve("ramdisk-DomU"));
         assertThat(kernel).as("the gzip'd kernel fits the seed's 16 MiB slot").isLessThan(0x1000000);
-        Files.writeString(tftp.resolve("xen.dts"), """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xen,xen-bootargs = "dom0_mem=128M dom0_max_vcpus=1";
-                		xen,dom0-bootargs = "console=ttyAMA0 quiet domus.name=Domain-0";
-                		module@80000 {
-                			compatible = "multiboot,kernel", "multiboot,module";
-                			reg = <0x80000 0x%x>;
-                		};
-                		domU1 {
-                			#address-cells = <1>;
-                			#size-cells = <1>;
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			module@2000000 {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				reg = <0x2000000 0x%x>;
-                				bootargs = "console=ttyAMA0 quiet domus.name=domU1";
-                			};
-                			module@3000000 {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				reg = <0x3000000 0x%x>;
-                			};
-                		};
-                	};
-                };
-                """.formatted(kernel, kernel, ramdisk));
+        Files.writeString(tftp.resolve("xen.dts"), SeedExample.tree("dom0_mem=128M dom0_max_vcpus=1",
+                "console=ttyAMA0 quiet domus.name=Domain-0", kernel, "console=ttyAMA0 quiet domus.name=domU1", kernel, ramdisk)
+                .source());
         run(tftp, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "xen.dtb", "xen.dts");
         Path script = dir.resolve("boot.cmd");
-        Files.writeString(script, SEED_SECOND);
+        Files.writeString(script, SeedExample.SECOND_SCRIPT);
 
-        Result r = domus(dir, "uboot", script.toString(), "--tftp-root", tftp.toString(), "--run-dir", dir.resolve("run").toString());
-        assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("(d1) DOMUS-READY domU1", "(d0) DOMUS-READY Domain-0",
+        Run r = domus(dir, "uboot", script.toString(), "--tftp-root", tftp.toString(), "--run-dir", dir.resolve("run").toString());
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("(d1) DOMUS-READY domU1", "(d0) DOMUS-READY Domain-0",
                 "(domus) boot.cmd:9: bootm: uImage 'Xen stand-in' (kernel, arm64, none compression) at 0x1400000, CRCs ok");
     }
 
@@ -180,40 +138,20 @@ class UbootBootTest {
         run(dir, "mkimage", "-A", "arm64", "-T", "script", "-C", "none", "-a", "0xC00000", "-e", "0xC00000", "-d",
                 "boot.source", "boot.scr");
 
-        Result r = domus(dir, "uboot", dir.resolve("boot.scr").toString(), "--tftp-root", tftp.toString(), "--run-dir",
+        Run r = domus(dir, "uboot", dir.resolve("boot.scr").toString(), "--tftp-root", tftp.toString(), "--run-dir",
                 dir.resolve("run").toString());
-        assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("(domus) 3 domains started", "DOMUS-READY domU0", "DOMUS-READY domU1", "DOMUS-READY domU2");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("(domus) 3 domains started", "DOMUS-READY domU0", "DOMUS-READY domU1", "DOMUS-READY domU2");
     }
 
-    private record Result(int exit, String output) {
+    /** {@code domus ARGS} in a JVM of its own, in {@code dir}, to its end: it fails the test if it has not ended in 180 s. */
+    private static Run domus(Path dir, String... args) throws Exception {
+        Run r = DomusJvm.run(DomusJvm.command(args).directory(dir.toFile()), 180);
+        assertThat(r.ended()).as("domus %s did not finish; output:%n%s", List.of(args), r.output()).isTrue();
+        return r;
     }
 
-    private static Result domus(Path dir, String... args) throws Exception {
-        Process p = DomusJvm.command(args).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                p.getInputStream().transferTo(out);
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            reader.join(5000);
-            fail("domus %s did not finish; output:%n%s", List.of(args), out.toString(StandardCharsets.UTF_8));
-        }
-        reader.join(5000);
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", List.of(cmd), out).isZero();
+    private static void run(Path dir, String... cmd) {
+        Tools.run(dir, cmd);
     }
 }

@@ -2,9 +2,6 @@ package org.domus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.domus.cli.DomusJvm.Run;
 import org.domus.dom0less.ExampleSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class UnnamedSystemTest {
     private static final Pattern STARTED = Pattern.compile("runs in the background \\(pid (\\d+)\\)");
 
-    private record Run(int exit, String output) {
-    }
-
     @Test
     void aSystemIsNamedForItsFileAndCommandsWithoutANameReachTheOnlyOneRunning(@TempDir Path tmp) throws Exception {
         Path xdg = Files.createDirectory(tmp.resolve("xdg"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -38,11 +33,11 @@ class UnnamedSystemTest {
         Path system = Files.writeString(dir.resolve("system.dts"), ExampleSystem.source("", List.of(new ExampleSystem.Domain(
                 "one", 64, 1, "console=ttyAMA0 quiet domus.name=one domus.action=idle")), "Image", "initramfs.cpio.gz"));
 
-        Run none = run(xdg, 30, "list");
+        Run none = DomusJvm.run(xdg, 30, "list");
         assertThat(none.exit()).as(none.output()).isEqualTo(1);
         assertThat(none.output()).startsWith("domus: no system is running (no live control socket in " + xdg.resolve("domus"));
 
-        Run boot = run(xdg, 240, "boot", system.toString(), "--detach", "--run-dir", dir.resolve("run").toString());
+        Run boot = DomusJvm.run(xdg, 240, "boot", system.toString(), "--detach", "--run-dir", dir.resolve("run").toString());
         Matcher started = STARTED.matcher(boot.output());
         long pid = started.find() ? Long.parseLong(started.group(1)) : -1;
         try {
@@ -50,10 +45,10 @@ class UnnamedSystemTest {
             assertThat(boot.output()).contains("domus: system 'system' runs in the background");
             assertThat(xdg.resolve("domus/system.sock")).exists();
 
-            Run list = run(xdg, 30, "list");
+            Run list = DomusJvm.run(xdg, 30, "list");
             assertThat(list.exit()).as(list.output()).isZero();
             assertThat(list.output()).containsPattern("\none +1 +64 +1 ");
-            Run destroy = run(xdg, 30, "destroy", "one");
+            Run destroy = DomusJvm.run(xdg, 30, "destroy", "one");
             assertThat(destroy.output().strip()).isEqualTo("d1 one: destroyed");
             // its last domain gone, the system ends and its socket goes with it
             assertThat(pid).as(boot.output()).isPositive();
@@ -65,29 +60,5 @@ class UnnamedSystemTest {
                 p.destroyForcibly();
             });
         }
-    }
-
-    /** {@code domus ARGS} in a JVM of its own under {@code xdg}, to its end. */
-    private static Run run(Path xdg, int seconds, String... args) throws Exception {
-        ProcessBuilder pb = DomusJvm.command(args).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("XDG_RUNTIME_DIR", xdg.toString());
-        Process p = pb.start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // gone
-            }
-        });
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor();
-            reader.join(5000);
-            return new Run(-1, out + "[still running after " + seconds + " s: stopped]");
-        }
-        reader.join(5000);
-        return new Run(p.exitValue(), out.toString());
     }
 }

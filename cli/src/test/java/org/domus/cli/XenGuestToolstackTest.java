@@ -3,16 +3,11 @@ package org.domus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.domus.cli.ToolstackTest.Run;
-import org.junit.jupiter.api.AfterAll;
+import org.domus.testsupport.DomainNode;
+import org.domus.testsupport.TestTree;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,7 +51,9 @@ class XenGuestToolstackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name = "xg-" + ProcessHandle.current().pid();
-    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    /** The system every test talks to, stopped after the last (JUnit closes it). */
+    @AutoClose
+    private RunningBoot running;
     private Path dir;
     private Process domus;
     private ProcessHandle qemu;
@@ -65,21 +64,12 @@ class XenGuestToolstackTest {
         TestGuest.copyInto(dir);
         Path system = dir.resolve("system.dts");
         Files.writeString(system, SYSTEM);
-        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
-                .redirectErrorStream(true).start();
-        Thread.ofVirtual().start(() -> readLines(domus.getInputStream()));
+        running = RunningBoot.start(system, name, dir.resolve("run"));
+        domus = running.process();
         await(l -> GUEST.matcher(l).matches(), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK plain "), BOOT);
         qemu = domus.descendants().filter(p -> p.info().commandLine().orElse("").contains("guest=xenguest,")).findFirst()
                 .orElseThrow(() -> new AssertionError("no QEMU process for xenguest"));
-    }
-
-    @AfterAll
-    void cleanUp() {
-        if (domus != null) {
-            domus.destroyForcibly();
-            domus.descendants().forEach(ProcessHandle::destroyForcibly);
-        }
     }
 
     @Test
@@ -194,47 +184,10 @@ class XenGuestToolstackTest {
 
     // ---- helpers ----
 
-    private static final String SYSTEM = """
-            /dts-v1/;
-            / {
-            	#address-cells = <2>;
-            	#size-cells = <2>;
-            	chosen {
-            		#address-cells = <1>;
-            		#size-cells = <1>;
-            		xenguest {
-            			compatible = "xen,domain";
-            			memory = <0 0x20000>;
-            			cpus = <2>;
-            			xen,enhanced = "enabled";
-            			kernel {
-            				compatible = "multiboot,kernel", "multiboot,module";
-            				xen,uefi-binary = "Image";
-            				bootargs = "console=hvc0 quiet domus.name=xenguest domus.fill=72 domus.action=monitor";
-            			};
-            			ramdisk {
-            				compatible = "multiboot,ramdisk", "multiboot,module";
-            				xen,uefi-binary = "initramfs.cpio.gz";
-            			};
-            		};
-            		plain {
-            			compatible = "xen,domain";
-            			memory = <0 0x20000>;
-            			cpus = <1>;
-            			vpl011;
-            			kernel {
-            				compatible = "multiboot,kernel", "multiboot,module";
-            				xen,uefi-binary = "Image";
-            				bootargs = "console=ttyAMA0 quiet domus.name=plain domus.action=loop";
-            			};
-            			ramdisk {
-            				compatible = "multiboot,ramdisk", "multiboot,module";
-            				xen,uefi-binary = "initramfs.cpio.gz";
-            			};
-            		};
-            	};
-            };
-            """;
+    private static final String SYSTEM = TestTree.of(
+            DomainNode.enhanced("xenguest", "console=hvc0 quiet domus.name=xenguest domus.fill=72 domus.action=monitor").withCpus(2),
+            DomainNode.plain("plain", "console=ttyAMA0 quiet domus.name=plain domus.action=loop"))
+            .source();
 
     /** One DOMUS-GUEST line: MemTotal in kB and the online CPUs. */
     record Guest(int mem, String cpus) {
@@ -306,30 +259,11 @@ class XenGuestToolstackTest {
         return out;
     }
 
-    private void readLines(InputStream in) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = r.readLine()) != null) {
-                output.add(l);
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
-    }
-
     private List<String> lines(Predicate<String> match) {
-        synchronized (output) {
-            return output.stream().filter(match).toList();
-        }
+        return running.matching(match);
     }
 
-    private void await(Predicate<String> match, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (lines(match).isEmpty()) {
-            if (System.nanoTime() > end) {
-                fail("waited %s; output:%n%s".formatted(timeout, String.join("\n", lines(l -> true))));
-            }
-            Thread.sleep(50);
-        }
+    private void await(Predicate<String> match, Duration timeout) {
+        running.await(match, timeout);
     }
 }

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -21,11 +18,11 @@ import java.util.regex.Pattern;
 import org.domus.cli.ToolstackTest.Run;
 import org.domus.dom0less.ExampleSystem;
 import org.domus.hypervisor.ControlPaths;
-import org.domus.testsupport.Await;
 import org.domus.testsupport.E2E;
 import org.domus.testsupport.EndToEnd;
+import org.domus.testsupport.Tools;
 import org.domus.xen.XenLayout;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -53,7 +50,9 @@ class XenstoreSystemTest {
     private static final String STORE_GFN = Long.toString(XenLayout.topOfRam(0x4000_0000L, 128L << 20).storePfn());
 
     private final String name = "xs-" + ProcessHandle.current().pid();
-    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    /** The system every test talks to, stopped after the last (JUnit closes it). */
+    @AutoClose
+    private RunningBoot running;
     private Path dir;
     private Path system;
     private Path socket;
@@ -70,20 +69,11 @@ class XenstoreSystemTest {
         dts = dts.replaceFirst("vpl011;", "vpl011;\n\t\t\txen,enhanced = \"enabled\";");
         system = dir.resolve("system.dts");
         Files.writeString(system, dts);
-        domus = DomusJvm.command("boot", system.toString(), "--name", name, "--run-dir", dir.resolve("run").toString())
-                .redirectErrorStream(true).start();
-        Thread.ofVirtual().start(() -> readLines(domus.getInputStream()));
+        running = RunningBoot.start(system, name, dir.resolve("run"));
+        domus = running.process();
         await(l -> l.startsWith("(d1) DOMUS-TICK"), BOOT);
         await(l -> l.startsWith("(d2) DOMUS-TICK"), BOOT);
         socket = ControlPaths.xenstoreSocket(name);
-    }
-
-    @AfterAll
-    void cleanUp() {
-        if (domus != null) {
-            domus.destroyForcibly();
-            domus.descendants().forEach(ProcessHandle::destroyForcibly);
-        }
     }
 
     @Test
@@ -220,20 +210,11 @@ class XenstoreSystemTest {
     }
 
     private static void requireTools() {
-        List<String> missing = TOOLS.stream().filter(t -> !onPath(t)).toList();
+        List<String> missing = TOOLS.stream().filter(t -> Tools.which(t) == null).toList();
         if (missing.isEmpty()) {
             return;
         }
         E2E.unavailable(String.join(", ", missing) + " not on PATH (Debian package xenstore-utils)");
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private ProcessBuilder command(String... argv) {
@@ -253,25 +234,11 @@ class XenstoreSystemTest {
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private void readLines(InputStream in) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = r.readLine()) != null) {
-                output.add(l);
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
-    }
-
     private List<String> lines(Predicate<String> match) {
-        synchronized (output) {
-            return output.stream().filter(match).toList();
-        }
+        return running.matching(match);
     }
 
     private void await(Predicate<String> match, Duration timeout) {
-        Await.until(() -> "\n" + String.join("\n", lines(l -> true)), out -> out.lines().anyMatch(match), timeout,
-                "a matching line of the output");
+        running.await(match, timeout);
     }
 }

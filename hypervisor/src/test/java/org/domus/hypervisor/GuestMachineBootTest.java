@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.domus.dom0less.Gic;
 import org.domus.dom0less.Plan;
 import org.domus.engine.ExitReason;
+import org.domus.testsupport.BootModule;
+import org.domus.testsupport.DomainNode;
+import org.domus.testsupport.TestTree;
+import org.domus.testsupport.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,39 +45,10 @@ class GuestMachineBootTest {
             };
             """;
 
-    /** A domain of 128 MiB and one vCPU booting the payload with {@code bootargs}, its node's other lines {@code extra}. */
-    private static String domain(String name, String extra, String bootargs) {
-        return """
-                		%s {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			%s
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "%s";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                """.formatted(name, extra, bootargs);
-    }
-
-    private static String system(String rootNodes, String... domains) {
-        return "/dts-v1/;\n/ {\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n" + rootNodes
-                + "\tchosen {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n" + String.join("", domains) + "\t};\n};\n";
-    }
-
     private static void dtc(Path dir, String source, String out) throws Exception {
         Path src = dir.resolve(out + ".dts");
         Files.writeString(src, source);
-        Process p = new ProcessBuilder("dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dir.resolve(out).toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("dtc: " + said).isZero();
+        Tools.run(dir, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dir.resolve(out).toString(), src.toString());
     }
 
     /** "nodes= a b c" of a DOMUS-DT line. */
@@ -84,14 +59,11 @@ class GuestMachineBootTest {
     @Test
     void aDomainWithoutVpl011HasNoUartAndAPartialTreesPassthroughIsInTheGuestsTree(@TempDir Path dir) throws Exception {
         dtc(dir, PARTIAL, "partial.dtb");
-        Plan plan = TestSystem.plan(dir, system("",
-                domain("xenguest", """
-                        xen,enhanced = "enabled";
-                        			dtb {
-                        				compatible = "multiboot,device-tree", "multiboot,module";
-                        				xen,uefi-binary = "partial.dtb";
-                        			};""", "console=hvc0 domus.name=xenguest domus.action=devicetree"),
-                domain("silent", "", "console=ttyAMA0 earlycon domus.name=silent domus.action=devicetree")));
+        Plan plan = TestSystem.plan(dir, TestTree.of(
+                DomainNode.enhanced("xenguest", "console=hvc0 domus.name=xenguest domus.action=devicetree")
+                        .withDtb(BootModule.file("partial.dtb")),
+                DomainNode.plain("silent", "console=ttyAMA0 earlycon domus.name=silent domus.action=devicetree").withVpl011(false))
+                .source());
         assertThat(plan.domains().stream().map(d -> d.console())).containsExactly("hvc0 (PV console)", "none");
         ConsoleCapture console = new ConsoleCapture();
         try (Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
@@ -111,14 +83,17 @@ class GuestMachineBootTest {
 
     @Test
     void aGicV2BoardsDomainsGetGicV2(@TempDir Path dir) throws Exception {
-        Plan plan = TestSystem.plan(dir, system("""
-                	interrupt-controller@8000000 {
-                		compatible = "arm,gic-400";
-                		interrupt-controller;
-                		#interrupt-cells = <3>;
-                		reg = <0 0x8000000 0 0x10000>, <0 0x8010000 0 0x10000>;
-                	};
-                """, domain("gicv2", "vpl011;", "console=ttyAMA0 quiet domus.name=gicv2 domus.action=devicetree")));
+        Plan plan = TestSystem.plan(dir, TestTree.of(
+                DomainNode.plain("gicv2", "console=ttyAMA0 quiet domus.name=gicv2 domus.action=devicetree"))
+                .withRootNode("""
+                        interrupt-controller@8000000 {
+                        	compatible = "arm,gic-400";
+                        	interrupt-controller;
+                        	#interrupt-cells = <3>;
+                        	reg = <0 0x8000000 0 0x10000>, <0 0x8010000 0 0x10000>;
+                        };
+                        """)
+                .source());
         assertThat(plan.gic()).isEqualTo(new Gic(2, "/interrupt-controller@8000000 (arm,gic-400)"));
         ConsoleCapture console = new ConsoleCapture();
         try (Hypervisor hv = Hypervisor.boot(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 
 import org.domus.dom0less.Plan;
 import org.domus.engine.ExitReason;
+import org.domus.testsupport.BootModule;
+import org.domus.testsupport.DomainNode;
+import org.domus.testsupport.TestTree;
 import org.domus.xenstore.XenstoreClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -155,42 +158,9 @@ class HostileGuestSystemTest {
             assertThat(in).as("hostile.bin built from src/test/el2").isNotNull();
             Files.copy(in, dir.resolve("hostile.bin"));
         }
-        return """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		hostile {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <2>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "hostile.bin";
-                				bootargs = "hostile.seed=%x";
-                			};
-                		};
-                		plain {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=ttyAMA0 quiet domus.name=plain domus.action=loop";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                	};
-                };
-                """.formatted(seed);
+        return TestTree.of(DomainNode.enhanced("hostile", "hostile.seed=%x".formatted(seed)).withCpus(2)
+                        .withKernel(BootModule.file("hostile.bin")).withRamdisk(null),
+                DomainNode.plain("plain", "console=ttyAMA0 quiet domus.name=plain domus.action=loop"))
+                .source();
     }
 }

@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 import org.domus.dom0less.Plan;
 import org.domus.engine.EngineException;
 import org.domus.engine.ExitReason;
+import org.domus.testsupport.BootModule;
+import org.domus.testsupport.DomainNode;
+import org.domus.testsupport.TestTree;
 import org.domus.xen.XenDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,41 +114,11 @@ class StaticEventChannelSystemTest {
     /** dom0 is no Xen guest here: a static channel to it is refused by name before anything is built. */
     @Test
     void aChannelToDom0IsRefusedBeforeAnythingIsBuilt(@TempDir Path dir) throws Exception {
-        Plan plan = TestSystem.plan(dir, """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xen,xen-bootargs = "dom0_mem=128M";
-                		xen,dom0-bootargs = "console=ttyAMA0 quiet";
-                		dom0-kernel {
-                			compatible = "multiboot,kernel", "multiboot,module";
-                			xen,uefi-binary = "Image";
-                		};
-                		to_guest: evtchn {
-                			compatible = "xen,evtchn-v1";
-                			xen,evtchn = <10 &to_dom0>;
-                		};
-                		guest {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                			};
-                			to_dom0: evtchn@20 {
-                				compatible = "xen,evtchn-v1";
-                				xen,evtchn = <20 &to_guest>;
-                			};
-                		};
-                	};
-                };
-                """);
+        Plan plan = TestSystem.plan(dir, TestTree.of(DomainNode.enhanced("guest", null).withRamdisk(null)
+                        .withChild(TestTree.evtchn("to_dom0", "evtchn@20", 20, "to_guest")))
+                .withDom0("dom0_mem=128M", "console=ttyAMA0 quiet", BootModule.file("Image"))
+                .withChosen(TestTree.evtchn("to_guest", "evtchn", 10, "to_dom0"))
+                .source());
         assertThat(plan.eventChannels()).hasSize(1);
         ConsoleCapture console = new ConsoleCapture();
         assertThatThrownBy(() -> Hypervisor.of(plan, "qemu", dir.resolve("run"), new ConsoleMux(console.printStream()),
@@ -163,54 +136,11 @@ class StaticEventChannelSystemTest {
 
     /** d1 sender and d2 receiver, Xen guests of 128 MiB and one vCPU each, their consoles on hvc0. */
     private static String system() {
-        return """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		sender {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=hvc0 quiet domus.name=sender domus.action=evtchn domus.evtchn=send:10";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                			to_receiver: evtchn@10 {
-                				compatible = "xen,evtchn-v1";
-                				xen,evtchn = <10 &to_sender>;
-                			};
-                		};
-                		receiver {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "console=hvc0 quiet domus.name=receiver domus.action=evtchn domus.evtchn=recv:20:3";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                			to_sender: evtchn@20 {
-                				compatible = "xen,evtchn-v1";
-                				xen,evtchn = <20 &to_receiver>;
-                			};
-                		};
-                	};
-                };
-                """;
+        return TestTree.of(
+                DomainNode.enhanced("sender", "console=hvc0 quiet domus.name=sender domus.action=evtchn domus.evtchn=send:10")
+                        .withChild(TestTree.evtchn("to_receiver", "evtchn@10", 10, "to_sender")),
+                DomainNode.enhanced("receiver", "console=hvc0 quiet domus.name=receiver domus.action=evtchn domus.evtchn=recv:20:3")
+                        .withChild(TestTree.evtchn("to_sender", "evtchn@20", 20, "to_receiver")))
+                .source();
     }
 }

@@ -19,7 +19,9 @@ import org.domus.fdt.Fdt;
 import org.domus.image.Arch;
 import org.domus.payload.GuestPayload;
 import org.domus.payload.PayloadException;
+import org.domus.testsupport.DomainNode;
 import org.domus.testsupport.E2E;
+import org.domus.testsupport.TestTree;
 
 /**
  * Test systems written as device trees, with Debian's Arm64 kernel and the busybox initramfs next to them as
@@ -72,46 +74,7 @@ final class TestSystem {
      * {@code plainArgs}.
      */
     static String xenAndPlain(int vcpus, String xenArgs, String plainArgs) {
-        return """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xenguest {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <%d>;
-                			xen,enhanced = "enabled";
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "%s";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                		plain {
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			kernel {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				xen,uefi-binary = "Image";
-                				bootargs = "%s";
-                			};
-                			ramdisk {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				xen,uefi-binary = "initramfs.cpio.gz";
-                			};
-                		};
-                	};
-                };
-                """.formatted(vcpus, xenArgs, plainArgs);
+        return TestTree.of(DomainNode.enhanced("xenguest", xenArgs).withCpus(vcpus), DomainNode.plain("plain", plainArgs))
+                .source();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.domus.testsupport.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,11 +24,11 @@ class InitramfsTest {
     @Test
     void gzipAcceptsItAndCpioListsTheLayout() throws Exception {
         Path gz = Files.write(tmp.resolve("initrd.cpio.gz"), Initramfs.gzip(FAKE_BUSYBOX));
-        Tools.Run test = Tools.run(tmp, null, "gzip", "-t", gz.toString());
+        Tools.Run test = Tools.outcome(tmp, "gzip", "-t", gz.toString());
         assertThat(test.exitCode()).as(test.stderr()).isZero();
 
         Path cpio = tmp.resolve("initrd.cpio");
-        Tools.Run gunzip = Tools.run(tmp, null, "sh", "-c", "gzip -dc initrd.cpio.gz > initrd.cpio");
+        Tools.Run gunzip = Tools.outcome(tmp, "sh", "-c", "gzip -dc initrd.cpio.gz > initrd.cpio");
         assertThat(gunzip.exitCode()).as(gunzip.stderr()).isZero();
         assertThat(Files.readAllBytes(cpio)).isEqualTo(Initramfs.cpio(FAKE_BUSYBOX));
 
@@ -70,7 +71,7 @@ class InitramfsTest {
     @Test
     void initIsPosixShell() throws Exception {
         Path init = Files.writeString(tmp.resolve("init"), Initramfs.INIT);
-        Tools.Run dash = Tools.run(tmp, null, "dash", "-n", init.toString());
+        Tools.Run dash = Tools.outcome(tmp, "dash", "-n", init.toString());
         assertThat(dash.exitCode()).as(dash.stderr()).isZero();
         assertThat(dash.stderr()).isEmpty();
         assertThat(Initramfs.INIT).startsWith("#!/bin/sh\n");
@@ -179,6 +180,6 @@ class InitramfsTest {
                 .replace("/sys/kernel/irq/", tmp.resolve("irq") + "/");
         assertThat(script).as("the test's rewrite found its targets").contains(bin.toString()).contains(proc + "/cmdline");
         Path init = Files.writeString(tmp.resolve("init"), script);
-        return Tools.run(tmp, null, "dash", init.toString());
+        return Tools.outcome(tmp, "dash", init.toString());
     }
 }

@@ -22,6 +22,7 @@ import org.domus.image.Arch;
 import org.domus.image.ElfHeader;
 import org.domus.testsupport.E2E;
 import org.domus.testsupport.EndToEnd;
+import org.domus.testsupport.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,11 +56,11 @@ class PayloadFetchTest {
         assertThat(Short.toUnsignedInt(h.getShort(18))).as("e_machine EM_AARCH64").isEqualTo(183);
         assertThat(ElfHeader.read(p.busybox()).interpreter()).as("static: no PT_INTERP").isFalse();
         if (Tools.which("file") != null) {
-            assertThat(Tools.run(tmp, null, "file", "-b", p.busybox().toString()).stdout())
+            assertThat(Tools.outcome(tmp, "file", "-b", p.busybox().toString()).stdout())
                     .contains("ARM aarch64").contains("statically linked");
         }
 
-        Tools.Run gz = Tools.run(tmp, null, "gzip", "-t", p.initramfs().toString());
+        Tools.Run gz = Tools.outcome(tmp, "gzip", "-t", p.initramfs().toString());
         assertThat(gz.exitCode()).as(gz.stderr()).isZero();
         System.out.printf("payload: %s %s (Image %.1f MiB), busybox-static %s (%.1f MiB), initramfs %.1f MiB%n",
                 p.kernelPackage(), p.kernelVersion(), mib(p.kernel()), p.busyboxVersion(), mib(p.busybox()), mib(p.initramfs()));

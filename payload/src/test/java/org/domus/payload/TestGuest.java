@@ -3,6 +3,7 @@ package org.domus.payload;
 import java.nio.file.Path;
 
 import org.domus.testsupport.E2E;
+import org.domus.testsupport.Tools;
 
 /**
  * What the end-to-end tests need: the network (a fetch) or QEMU. Without them the test fails or is skipped, as

@@ -57,6 +57,11 @@ public final class Tools {
     public record Run(int exitCode, String stdout, String stderr) {
     }
 
+    /** Runs {@code argv} in {@code dir} with no input, in the C locale; a failure is returned. */
+    public static Run outcome(Path dir, String... argv) throws IOException, InterruptedException {
+        return run(dir, (Path) null, argv);
+    }
+
     /** Runs {@code argv} in {@code dir} with {@code stdin} as its input, in the C locale; a failure is returned. */
     public static Run run(Path dir, Path stdin, String... argv) throws IOException, InterruptedException {
         require(argv[0]);
@@ -96,11 +101,20 @@ public final class Tools {
         return run(dir, "sh", "-c", commandLine);
     }
 
-    private static void require(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return;
+    /** Where {@code tool} is on PATH, or null: for a test that uses a tool only when the host has it. */
+    public static Path which(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p;
             }
+        }
+        return null;
+    }
+
+    private static void require(String tool) {
+        if (which(tool) != null) {
+            return;
         }
         throw new IllegalStateException("%s not found on PATH: the tests need Debian's %s (apt-get install %s)"
                 .formatted(tool, PACKAGES.getOrDefault(tool, tool), PACKAGES.getOrDefault(tool, tool)));

@@ -14,34 +14,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
+import org.domus.testsupport.SeedExample;
+import org.domus.testsupport.Tools;
+
 /**
  * Test boards: the files a boot script loads, made at test time with Debian's {@code mkimage} (u-boot-tools) and
  * {@code dtc}, and small stand-in kernels (a valid Arm64 Image header over random bytes) so that unit tests need no
  * guest payload. Nothing binary is committed.
  */
 final class Board {
-    /** The seed's second boot script, byte for byte (docs/features/dom0less.pandoc, "Loading binaries into memory"). */
-    static final String SEED_SECOND = """
-                tftpb 0x1280000 xen.dtb
-                tftpb 0x80000 xen-Image
-                tftpb 0x1400000 xen.ub
-                tftpb 0x9000000 xen-rootfs.cpio.gz.u-boot
-
-                tftpb 0x2000000 Image-DomU
-                tftpb 0x3000000 ramdisk-DomU
-
-                bootm 0x1400000 0x9000000 0x1280000
-            """;
-    /** The seed's first boot script, with its typo on line 2. */
-    static final String SEED_FIRST = """
-                tftpb 0x1280000 xen.dtb
-                tftpb 0x0x80000 xen-Image
-                tftpb 0x1400000 xen.ub
-                tftpb 0x9000000 xen-rootfs.cpio.gz.u-boot
-
-                bootm 0x1400000 0x9000000 0x1280000
-            """;
-
     private Board() {
     }
 
@@ -79,13 +60,10 @@ final class Board {
         run(dir, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", name, name + ".dts");
     }
 
-    private static void run(Path dir, String tool, String... args) throws IOException, InterruptedException {
+    private static void run(Path dir, String tool, String... args) {
         List<String> cmd = new ArrayList<>(List.of(tool));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s %s: %s", tool, List.of(args), out).isZero();
+        Tools.run(dir, cmd.toArray(String[]::new));
     }
 
     /**
@@ -114,41 +92,9 @@ final class Board {
         return dir;
     }
 
-    /** The seed's tree: dom0 under /chosen, domU1 as the seed writes it, with the given sizes and command lines. */
+    /** The seed's tree, as the seed writes it (Xen given 256 MiB for dom0), with the given sizes and command lines. */
     static String seedTree(long dom0KernelSize, long domUKernelSize, long domURamdiskSize, String dom0Args, String domUArgs) {
-        return """
-                /dts-v1/;
-                / {
-                	#address-cells = <2>;
-                	#size-cells = <2>;
-                	chosen {
-                		#address-cells = <1>;
-                		#size-cells = <1>;
-                		xen,xen-bootargs = "dom0_mem=256M dom0_max_vcpus=1";
-                		xen,dom0-bootargs = "%s";
-                		module@80000 {
-                			compatible = "multiboot,kernel", "multiboot,module";
-                			reg = <0x80000 0x%x>;
-                		};
-                		domU1 {
-                			#address-cells = <1>;
-                			#size-cells = <1>;
-                			compatible = "xen,domain";
-                			memory = <0 0x20000>;
-                			cpus = <1>;
-                			vpl011;
-                			module@2000000 {
-                				compatible = "multiboot,kernel", "multiboot,module";
-                				reg = <0x2000000 0x%x>;
-                				bootargs = "%s";
-                			};
-                			module@3000000 {
-                				compatible = "multiboot,ramdisk", "multiboot,module";
-                				reg = <0x3000000 0x%x>;
-                			};
-                		};
-                	};
-                };
-                """.formatted(dom0Args, dom0KernelSize, domUKernelSize, domUArgs, domURamdiskSize);
+        return SeedExample.tree("dom0_mem=256M dom0_max_vcpus=1", dom0Args, dom0KernelSize, domUArgs, domUKernelSize,
+                domURamdiskSize).source();
     }
 }

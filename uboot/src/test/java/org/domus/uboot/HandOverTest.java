@@ -12,6 +12,7 @@ import java.util.Random;
 
 import org.domus.dom0less.DomainConfig;
 import org.domus.dom0less.Host;
+import org.domus.testsupport.SeedExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class HandOverTest {
     Path dir;
 
     private BootRequest replay(String command, String kernelFile, Path root) throws ReplayException {
-        String script = Board.SEED_SECOND.replace("tftpb 0x1400000 xen.ub", "tftpb 0x4000000 " + kernelFile)
+        String script = SeedExample.SECOND_SCRIPT.replace("tftpb 0x1400000 xen.ub", "tftpb 0x4000000 " + kernelFile)
                 .replace("bootm 0x1400000", command + " 0x4000000");
         return Replay.run("boot.cmd", script, new Replay.Options(new TftpRoot(root), dir, BoardMemory.DEFAULT_SIZE,
                 new RecordingListener(new ArrayList<>(), new ArrayList<>())));

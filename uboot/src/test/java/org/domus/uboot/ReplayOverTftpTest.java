@@ -13,6 +13,7 @@ import org.domus.dom0less.Host;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
 import org.domus.testsupport.EndToEnd;
+import org.domus.testsupport.SeedExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class ReplayOverTftpTest {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
         List<String> progress = new ArrayList<>();
         try (TftpdHpa server = TftpdHpa.start(root)) {
-            BootRequest request = Replay.run("boot.cmd", Board.SEED_SECOND, new Replay.Options(server.server(), null,
+            BootRequest request = Replay.run("boot.cmd", SeedExample.SECOND_SCRIPT, new Replay.Options(server.server(), null,
                     BoardMemory.DEFAULT_SIZE, new Replay.Listener() {
                         @Override
                         public void print(String line) {

@@ -14,6 +14,7 @@ import org.domus.dom0less.DomainConfig;
 import org.domus.dom0less.Host;
 import org.domus.dom0less.Problem;
 import org.domus.dom0less.SystemConfig;
+import org.domus.testsupport.SeedExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class ReplayTest {
     @Test
     void seedSecondScriptPlansDom0AndDomU1() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
-        BootRequest request = replay(Board.SEED_SECOND, root);
+        BootRequest request = replay(SeedExample.SECOND_SCRIPT, root);
         assertThat(request.location()).isEqualTo("boot.cmd:9");
         assertThat(request.notes()).containsExactly(
                 "uImage 'Xen stand-in' (kernel, arm64, none compression) at 0x1400000, CRCs ok (tftpb xen.ub at "
@@ -63,7 +64,7 @@ class ReplayTest {
     @Test
     void aModuleOverwrittenAfterItsLoadIsAnErrorAndTheOverwriteAWarning() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
-        String script = Board.SEED_SECOND.replace("tftpb 0x3000000 ramdisk-DomU",
+        String script = SeedExample.SECOND_SCRIPT.replace("tftpb 0x3000000 ramdisk-DomU",
                 "tftpb 0x3000000 ramdisk-DomU\n    tftpb 0x2000100 ramdisk-DomU");
         SystemConfig system = replay(script, root).system(HOST);
         assertThat(system.problems()).anySatisfy(p -> {
@@ -80,7 +81,7 @@ class ReplayTest {
     @Test
     void seedFirstScriptStopsOnLine2() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
-        assertThatThrownBy(() -> replay(Board.SEED_FIRST, root)).isInstanceOf(ReplayException.class)
+        assertThatThrownBy(() -> replay(SeedExample.FIRST_SCRIPT, root)).isInstanceOf(ReplayException.class)
                 .hasMessage("boot.cmd:2: tftpb 0x0x80000 xen-Image: '0x0x80000' is not a valid address "
                         + "(U-Boot would read it as 0x0 and go on)");
     }
@@ -89,7 +90,7 @@ class ReplayTest {
     void paddedGzipKernelIsExplainedAsXenWouldFailIt() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), 0xffffff);
         long size = Files.size(root.resolve("Image-DomU"));
-        SystemConfig system = replay(Board.SEED_SECOND, root).system(HOST);
+        SystemConfig system = replay(SeedExample.SECOND_SCRIPT, root).system(HOST);
         assertThat(system.problems()).filteredOn(Problem::isError).extracting(Problem::toString).containsExactly(
                 ("/chosen/domU1/module@2000000: error: reg size 0xffffff does not match file size 0x%x (board memory "
                         + "0x2000000 (tftpb Image-DomU)); the file is gzip: Xen reads the decompressed size from the last "
@@ -102,7 +103,7 @@ class ReplayTest {
     @Test
     void truncatingRegCutsTheGzipStream() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), 0x100000);
-        SystemConfig system = replay(Board.SEED_SECOND, root).system(HOST);
+        SystemConfig system = replay(SeedExample.SECOND_SCRIPT, root).system(HOST);
         assertThat(system.problems()).filteredOn(Problem::isError).singleElement().asString()
                 .startsWith("/chosen/domU1/module@2000000: error: reg size 0x100000 does not match file size ")
                 .contains("reg also cuts the gzip stream");
@@ -112,7 +113,7 @@ class ReplayTest {
     void dataCrcMismatch() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
         flipByte(root.resolve("xen.ub"), 100);
-        assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).hasMessageMatching(
+        assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).hasMessageMatching(
                 "boot\\.cmd:9: bootm 0x1400000 0x9000000 0x1280000: kernel at 0x1400000: uImage 'Xen stand-in' data "
                         + "CRC mismatch: 0x[0-9a-f]{8} in the header, 0x[0-9a-f]{8} computed over 0x1000 bytes \\(tftpb "
                         + "xen\\.ub at 0x1400000\\.\\.0x1401040; U-Boot: \"Bad Data CRC\"\\)");
@@ -122,7 +123,7 @@ class ReplayTest {
     void headerCrcMismatch() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
         flipByte(root.resolve("xen-rootfs.cpio.gz.u-boot"), 40); // inside the name
-        assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).hasMessageMatching(
+        assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).hasMessageMatching(
                 "boot\\.cmd:9: bootm 0x1400000 0x9000000 0x1280000: ramdisk at 0x9000000: uImage header CRC mismatch: "
                         + "0x[0-9a-f]{8} in the header, 0x[0-9a-f]{8} computed \\(tftpb xen-rootfs\\.cpio\\.gz\\.u-boot "
                         + "at 0x9000000\\.\\.0x[0-9a-f]+; U-Boot: \"Bad Header Checksum\"\\)");
@@ -134,7 +135,7 @@ class ReplayTest {
         for (String[] arch : new String[][] {{"x86_64", "0x18"}, {"arm", "0x2"}, {"riscv", "0x1a"}}) {
             Board.mkimage(root, "-A", arch[0], "-O", "linux", "-T", "kernel", "-C", "none", "-a", "0x1400000", "-e",
                     "0x1400000", "-n", "Xen stand-in", "-d", "xen-stub", "xen.ub");
-            assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).as(arch[0]).hasMessage(
+            assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).as(arch[0]).hasMessage(
                     "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: kernel at 0x1400000 is uImage 'Xen stand-in' "
                             + "(kernel, %s, none compression), built for %s, not arm64 (U-Boot: \"Unsupported Architecture %s\")"
                             .formatted(arch[0], arch[0], arch[1]));
@@ -147,7 +148,7 @@ class ReplayTest {
         for (String[] os : new String[][] {{"netbsd", "NetBSD", "2"}, {"vxworks", "VxWorks", "14"}, {"u-boot", "U-Boot Firmware", "17"}}) {
             Board.mkimage(root, "-A", "arm64", "-O", os[0], "-T", "kernel", "-C", "none", "-a", "0x1400000", "-e",
                     "0x1400000", "-n", "Xen stand-in", "-d", "xen-stub", "xen.ub");
-            assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).as(os[0]).hasMessage((
+            assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).as(os[0]).hasMessage((
                     "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: kernel at 0x1400000 is uImage 'Xen stand-in' "
                             + "(kernel, arm64, none compression), for %s: Xen's uImage is a Linux one (mkimage -O linux) "
                             + "(U-Boot: \"ERROR: booting os '%s' (%s) is not supported\")").formatted(os[0], os[1], os[2]));
@@ -160,7 +161,7 @@ class ReplayTest {
         for (String[] ao : new String[][] {{"arm", "linux"}, {"x86_64", "linux"}, {"arm64", "netbsd"}}) {
             Board.mkimage(root, "-A", ao[0], "-O", ao[1], "-T", "ramdisk", "-C", "gzip", "-n", "dom0 rootfs", "-d",
                     "rootfs.cpio.gz", "xen-rootfs.cpio.gz.u-boot");
-            assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).as(ao[0] + " " + ao[1]).hasMessage((
+            assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).as(ao[0] + " " + ao[1]).hasMessage((
                     "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: ramdisk at 0x9000000 is uImage 'dom0 rootfs' "
                             + "(ramdisk, %s, gzip compression) for %s, not a Linux arm64 ramdisk (U-Boot: \"No Linux "
                             + "AArch64 Ramdisk Image\")").formatted(ao[0], ao[1]));
@@ -173,7 +174,7 @@ class ReplayTest {
         try (RandomAccessFile f = new RandomAccessFile(root.resolve("xen.ub").toFile(), "rw")) {
             f.setLength(64 + 1000);
         }
-        assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).hasMessage(
+        assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).hasMessage(
                 "boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: kernel at 0x1400000: truncated uImage 'Xen stand-in': "
                         + "the header says 0x1000 bytes of data, but only 0x3e8 follow it (tftpb xen.ub at 0x1400000..0x1400428)");
     }
@@ -192,7 +193,7 @@ class ReplayTest {
     void missingFile() throws Exception {
         Path root = Board.seedRoot(dir.resolve("tftp"), -1);
         Files.delete(root.resolve("ramdisk-DomU"));
-        assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).hasMessage(
+        assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).hasMessage(
                 "boot.cmd:7: tftpb 0x3000000 ramdisk-DomU: " + root + "/ramdisk-DomU: file not found");
     }
 
@@ -203,7 +204,7 @@ class ReplayTest {
         Files.write(root.resolve("xen-Image"), new byte[20 << 20]);
         String dtbEnd = Hex.of(0x1280000L + Files.size(root.resolve("xen.dtb")));
         // xen.ub at 0x1400000 is loaded after the kernel and is intact: the tree is what bootm finds broken
-        assertThatThrownBy(() -> replay(Board.SEED_SECOND, root)).hasMessage(
+        assertThatThrownBy(() -> replay(SeedExample.SECOND_SCRIPT, root)).hasMessage(
                 ("boot.cmd:9: bootm 0x1400000 0x9000000 0x1280000: no device tree at 0x1280000: magic 0x00000000, not "
                         + "0xd00dfeed (0x1280000..0x1280004 of tftpb xen-Image at 0x80000..0x1480000; U-Boot: "
                         + "\"FDT_ERR_BADMAGIC\"); tftpb xen-Image at 0x80000..0x1480000 overwrites 0x1280000..%s of tftpb "
