@@ -1,7 +1,8 @@
 /* A freestanding test kernel for the EL2 program: entered at EL1 like Linux, it drives the hypercall channel,
  * takes upcalls, and overflows the list registers; see testkernel.c and El2ChannelTest. This entry code and
- * testkernel.ld are also the hypervisor module's hostile guest's (hypervisor/src/test/el2/hostile.c): whatever
- * C file is built with them provides main(dtb), secondary_main and irq. */
+ * testkernel.ld are also the hypervisor module's hostile guest's (hypervisor/src/test/el2/hostile.c) and
+ * El2Bench's guest (bench/src/main/el2guest/benchkernel.c): whatever C file is built with them provides main(dtb),
+ * secondary_main and irq. */
     .section .text.head, "ax"
     .global _start
 _start:
