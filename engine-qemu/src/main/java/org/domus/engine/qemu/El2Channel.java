@@ -47,15 +47,21 @@ final class El2Channel implements AutoCloseable {
         }
     }
 
-    /** Serves hypercalls on a thread of its own until QEMU closes the socket. */
+    /**
+     * Serves hypercalls on a thread of its own until QEMU closes the socket. The mailbox's sequence number is read
+     * here, while the machine is still stopped: read by the new thread, it could already be the guest's first call
+     * (the thread may first run after {@code cont}, on a loaded host), which would then count as answered and the
+     * vCPU would wait for it forever.
+     */
     void serve(String name, XenAbi abi) {
-        Thread.ofPlatform().daemon().name("el2-" + name + "-vcpu" + vcpu).start(() -> loop(abi));
+        long answered = get(SEQ);
+        Thread.ofPlatform().daemon().name("el2-" + name + "-vcpu" + vcpu).start(() -> loop(abi, answered));
     }
 
-    private void loop(XenAbi abi) {
+    private void loop(XenAbi abi, long answeredBefore) {
         ByteBuffer in = ByteBuffer.allocateDirect(64);
         ByteBuffer answer = ByteBuffer.allocateDirect(1);
-        long answered = get(SEQ);
+        long answered = answeredBefore;
         try {
             while (socket.read(in.clear()) >= 0) {
                 long seq = get(SEQ);

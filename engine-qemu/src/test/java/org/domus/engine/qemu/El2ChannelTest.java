@@ -81,7 +81,7 @@ class El2ChannelTest {
             try (var g = TestQemu.ENGINE.build(goodSpec)) {
                 goodUpcalls[0] = good.upcalls;
                 g.start();
-                assertThat(TestQemu.exit(g, RUN)).isEqualTo(new ExitReason.PowerOff());
+                assertThat(exitOrSayWhere(g, good)).isEqualTo(new ExitReason.PowerOff());
             }
             assertThat(good.calls.stream().filter(c -> c.op() == 0x3001).findFirst().orElseThrow().a0()).isEqualTo(0x1feL);
             assertThat(h.qmp().execute("query-status").path("status").asText()).isEqualTo("running");
@@ -91,6 +91,17 @@ class El2ChannelTest {
         }
         Await.until(() -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList(),
                 names -> names.stream().noneMatch(n -> n.startsWith("el2-hostile")), RUN, "the hostile domain's el2 threads to end");
+    }
+
+    /** Its exit, or a failure that says how far the guest got (its last calls), for a run that hangs. */
+    private static ExitReason exitOrSayWhere(QemuDomain d, RecordingXenAbi abi) throws Exception {
+        try {
+            return TestQemu.exit(d, RUN);
+        } catch (java.util.concurrent.TimeoutException e) {
+            List<Hypercall> calls = List.copyOf(abi.calls);
+            throw new AssertionError("%s did not power off in %s; %d calls, the last: %s".formatted(d, RUN, calls.size(),
+                    calls.subList(Math.max(0, calls.size() - 4), calls.size())), e);
+        }
     }
 
     private final org.domus.engine.xen.Upcalls[] goodUpcalls = new org.domus.engine.xen.Upcalls[1];
